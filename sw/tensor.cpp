@@ -1,0 +1,34 @@
+#include "sw/tensor.hpp"
+
+#include "sw/rng.hpp"
+
+namespace wb::sw {
+
+MatrixI8 random_int8(int rows, int cols, std::uint64_t seed) {
+  MatrixI8 m(rows, cols);
+  SplitMix64 rng(seed);
+  for (std::size_t i = 0; i < m.size(); ++i) m.data()[i] = static_cast<std::int8_t>(rng.next() >> 56);
+  return m;
+}
+
+Mismatch first_mismatch(const MatrixI32& expected, const MatrixI32& actual) {
+  Mismatch mm;
+  if (expected.rows() != actual.rows() || expected.cols() != actual.cols()) {
+    mm.count = expected.size() > actual.size() ? expected.size() : actual.size();
+    return mm;
+  }
+  for (int r = 0; r < expected.rows(); ++r) {
+    for (int c = 0; c < expected.cols(); ++c) {
+      if (expected.at(r, c) == actual.at(r, c)) continue;
+      if (mm.count++ == 0) {
+        mm.row = r;
+        mm.col = c;
+        mm.expected = expected.at(r, c);
+        mm.actual = actual.at(r, c);
+      }
+    }
+  }
+  return mm;
+}
+
+}  // namespace wb::sw

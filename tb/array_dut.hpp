@@ -1,0 +1,88 @@
+#pragma once
+// Pin-level driver of one Verilated systolic-array configuration, behind a size-independent
+// interface. The per-cycle loop lives in the template (verilated_array_dut.hpp): no virtual call
+// per cycle. Inputs come from two BeatQueues (A, B); results go to an OutputSink.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sw/gemm_plan.hpp"
+#include "tb/beat_queue.hpp"
+
+namespace wb::tb {
+
+class OutputSink {
+ public:
+  virtual ~OutputSink() = default;
+  virtual void on_output(const std::int32_t* beat, std::uint64_t cycle) = 0;
+};
+
+struct DutOptions {
+  // Probability, per cycle, that the testbench withholds a_valid / b_valid / c_ready even
+  // though it could assert it (random back-pressure and bubbles).
+  double a_stall = 0.0;
+  double b_stall = 0.0;
+  double c_stall = 0.0;
+  std::uint64_t seed = 1;
+  // A run fails when no beat moves on any port for this many cycles while work is pending.
+  std::uint64_t watchdog_cycles = 20000;
+  std::string trace_path;  // FST dump when not empty
+};
+
+struct DutCounters {
+  std::uint64_t a_beats = 0;
+  std::uint64_t b_beats = 0;
+  std::uint64_t c_beats = 0;
+  std::uint64_t c_stalled = 0;  // cycles with c_valid_o && !c_ready_i
+};
+
+// What ArrayDut::run waits for (all must hold).
+struct RunUntil {
+  std::size_t a_queued_at_most = std::numeric_limits<std::size_t>::max();
+  std::size_t b_queued_at_most = std::numeric_limits<std::size_t>::max();
+  std::uint64_t c_beats_at_least = 0;
+  bool idle = false;  // no result in flight inside the array
+};
+
+class ArrayDut {
+ public:
+  ArrayDut(int rows, int cols) : m_rows(rows), m_cols(cols), m_a(rows), m_b(cols) {}
+  virtual ~ArrayDut() = default;
+  ArrayDut(const ArrayDut&) = delete;
+  ArrayDut& operator=(const ArrayDut&) = delete;
+
+  int rows() const { return m_rows; }
+  int cols() const { return m_cols; }
+  BeatQueue& a_queue() { return m_a; }
+  BeatQueue& b_queue() { return m_b; }
+  void set_sink(OutputSink* sink) { m_sink = sink; }
+  std::uint64_t cycle() const { return m_cycle; }
+  const DutCounters& counters() const { return m_counters; }
+
+  // Switches the dataflow pin; the array must be idle with empty queues.
+  virtual void set_dataflow(sw::Dataflow dataflow) = 0;
+  virtual bool idle() const = 0;
+  // Clocks the array until `until` holds. Throws std::runtime_error from the watchdog.
+  virtual void run(const RunUntil& until) = 0;
+  // Clocks the array with no input for `cycles` cycles.
+  virtual void idle_cycles(std::uint64_t cycles) = 0;
+
+ protected:
+  int m_rows;
+  int m_cols;
+  BeatQueue m_a;
+  BeatQueue m_b;
+  OutputSink* m_sink = nullptr;
+  std::uint64_t m_cycle = 0;
+  DutCounters m_counters;
+};
+
+// The array sizes this build contains (from config/hardware.json).
+std::vector<sw::ArrayShape> built_array_sizes();
+std::string built_array_sizes_text();  // "4x4, 8x8, ..."
+// Throws sw::InputError when rows x cols was not built.
+std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options);
+
+}  // namespace wb::tb

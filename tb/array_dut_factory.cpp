@@ -1,0 +1,36 @@
+// Instantiates the Verilated configuration that matches a requested array size.
+#include "wb/array_models.hpp"  // Verilated headers first (before anything SystemC)
+#include "wb/hw_config.hpp"
+
+#include "sw/error.hpp"
+#include "tb/verilated_array_dut.hpp"
+
+namespace wb::tb {
+
+std::vector<sw::ArrayShape> built_array_sizes() {
+  std::vector<sw::ArrayShape> sizes;
+#define WB_LIST_SIZE(R, C) sizes.push_back(sw::ArrayShape{R, C});
+  WB_FOR_EACH_ARRAY(WB_LIST_SIZE)
+#undef WB_LIST_SIZE
+  return sizes;
+}
+
+std::string built_array_sizes_text() {
+  std::string text;
+  for (const auto& s : built_array_sizes()) {
+    if (!text.empty()) text += ", ";
+    text += std::to_string(s.rows) + "x" + std::to_string(s.cols);
+  }
+  return text;
+}
+
+std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options) {
+#define WB_MAKE_DUT(R, C) \
+  if (rows == R && cols == C) return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C>>(R, C, options);
+  WB_FOR_EACH_ARRAY(WB_MAKE_DUT)
+#undef WB_MAKE_DUT
+  throw sw::InputError("array size " + std::to_string(rows) + "x" + std::to_string(cols) +
+                       " is not built (built: " + built_array_sizes_text() + ")");
+}
+
+}  // namespace wb::tb

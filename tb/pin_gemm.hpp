@@ -1,0 +1,21 @@
+#pragma once
+// Runs one GEMM on an ArrayDut straight from host matrices, with no SystemC: every beat is
+// available at once. The baseline for the TLM path (same beats, same order) and the RTL tests'
+// driver.
+#include <cstdint>
+
+#include "sw/gemm_plan.hpp"
+#include "tb/array_dut.hpp"
+
+namespace wb::tb {
+
+struct PinGemmResult {
+  sw::MatrixI32 c;
+  std::uint64_t cycles = 0;  // first cycle of the GEMM .. cycle of its last output, inclusive
+};
+
+// Queues at most `window` beats ahead per operand (0 = everything at once).
+PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw::MatrixI8& a,
+                               const sw::MatrixI8& b, int window = 256);
+
+}  // namespace wb::tb

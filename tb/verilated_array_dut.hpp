@@ -1,0 +1,186 @@
+#pragma once
+// ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
+// from translation units that do not include <systemc> first (Verilator headers go first).
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "sw/rng.hpp"
+#include "tb/array_dut.hpp"
+
+namespace wb::tb {
+
+template <class V>
+class VerilatedArrayDut final : public ArrayDut {
+ public:
+  VerilatedArrayDut(int rows, int cols, const DutOptions& options)
+      : ArrayDut(rows, cols),
+        m_options(options),
+        m_rng(options.seed),
+        m_context(std::make_unique<VerilatedContext>()) {
+    m_context->traceEverOn(!options.trace_path.empty());
+    m_top = std::make_unique<V>(m_context.get(), "top");
+    m_c_beat.resize(static_cast<std::size_t>(cols));
+    if (!options.trace_path.empty()) {
+      m_trace = std::make_unique<VerilatedFstC>();
+      m_top->trace(m_trace.get(), 99);
+      m_trace->open(options.trace_path.c_str());
+      if (!m_trace->isOpen()) throw std::runtime_error("cannot open trace file " + options.trace_path);
+    }
+    reset();
+  }
+
+  ~VerilatedArrayDut() override {
+    if (m_trace) m_trace->close();
+    m_top->final();
+  }
+
+  void set_dataflow(sw::Dataflow dataflow) override {
+    if (!idle() || !m_a.empty() || !m_b.empty()) {
+      throw std::logic_error("dataflow changed while the array is busy");
+    }
+    m_top->dataflow_i = dataflow == sw::Dataflow::kOutputStationary ? 1 : 0;
+    // The grid uses a registered copy of the mode: let it settle.
+    idle_cycles(2);
+  }
+
+  bool idle() const override { return m_top->idle_o; }
+
+  void idle_cycles(std::uint64_t cycles) override {
+    for (std::uint64_t i = 0; i < cycles; ++i) {
+      m_top->a_valid_i = 0;
+      m_top->b_valid_i = 0;
+      m_top->c_ready_i = 1;
+      step(false, false);
+    }
+  }
+
+  void run(const RunUntil& until) override {
+    std::uint64_t last_move = m_cycle;
+    const bool stalls = m_options.a_stall > 0 || m_options.b_stall > 0 || m_options.c_stall > 0;
+    while (!done(until)) {
+      // Present the queue heads that are available this cycle.
+      bool a_valid = !m_a.empty() && m_a.front_avail() <= m_cycle;
+      bool b_valid = !m_b.empty() && m_b.front_avail() <= m_cycle;
+      bool c_ready = true;
+      if (stalls) {
+        if (a_valid && m_rng.chance(m_options.a_stall)) a_valid = false;
+        if (b_valid && m_rng.chance(m_options.b_stall)) b_valid = false;
+        c_ready = !m_rng.chance(m_options.c_stall);
+      }
+      if (a_valid && m_a_stale) load_a();
+      if (b_valid && m_b_stale) load_b();
+      m_top->a_valid_i = a_valid;
+      m_top->b_valid_i = b_valid;
+      m_top->c_ready_i = c_ready;
+      // Waiting for data that is not available yet is not a hang.
+      const bool a_ready_data = !m_a.empty() && m_a.front_avail() <= m_cycle;
+      const bool b_ready_data = !m_b.empty() && m_b.front_avail() <= m_cycle;
+      const bool results_due = m_a.empty() && m_b.empty() && m_counters.c_beats < until.c_beats_at_least;
+      const bool moved = step(a_valid, b_valid);
+      if (moved || !(a_ready_data || b_ready_data || results_due)) {
+        last_move = m_cycle;
+      } else if (m_cycle - last_move > m_options.watchdog_cycles) {
+        throw std::runtime_error(watchdog_message(until));
+      }
+    }
+  }
+
+ private:
+  bool done(const RunUntil& until) const {
+    return m_a.size() <= until.a_queued_at_most && m_b.size() <= until.b_queued_at_most &&
+           m_counters.c_beats >= until.c_beats_at_least && (!until.idle || m_top->idle_o);
+  }
+
+  void load_a() {
+    const std::int8_t* d = m_a.front_data();
+    for (int r = 0; r < m_rows; ++r) m_top->a_data_i[r] = static_cast<CData>(d[r]);
+    m_top->a_last_i = m_a.front_last();
+    m_a_stale = false;
+  }
+
+  void load_b() {
+    const std::int8_t* d = m_b.front_data();
+    for (int c = 0; c < m_cols; ++c) m_top->b_data_i[c] = static_cast<CData>(d[c]);
+    m_b_stale = false;
+  }
+
+  // One clock cycle: settle with clk low, sample the handshakes, rising edge. Returns whether
+  // any beat moved.
+  bool step(bool a_valid, bool b_valid) {
+    m_top->clk_i = 0;
+    m_top->eval();
+    if (m_trace) m_trace->dump(m_cycle * 2);
+    const bool a_fire = a_valid && m_top->a_ready_o;
+    const bool b_fire = b_valid && m_top->b_ready_o;
+    const bool c_valid = m_top->c_valid_o;
+    const bool c_fire = c_valid && m_top->c_ready_i;
+    if (c_fire) {
+      for (int c = 0; c < m_cols; ++c) m_c_beat[c] = static_cast<std::int32_t>(m_top->c_data_o[c]);
+      ++m_counters.c_beats;
+      if (m_sink) m_sink->on_output(m_c_beat.data(), m_cycle);
+    } else if (c_valid) {
+      ++m_counters.c_stalled;
+    }
+    m_top->clk_i = 1;
+    m_top->eval();
+    if (m_trace) m_trace->dump(m_cycle * 2 + 1);
+    if (a_fire) {
+      m_a.pop();
+      m_a_stale = true;
+      ++m_counters.a_beats;
+    }
+    if (b_fire) {
+      m_b.pop();
+      m_b_stale = true;
+      ++m_counters.b_beats;
+    }
+    ++m_cycle;
+    return a_fire || b_fire || c_fire;
+  }
+
+  void reset() {
+    m_top->clk_i = 0;
+    m_top->rst_ni = 0;
+    m_top->dataflow_i = 0;
+    m_top->a_valid_i = 0;
+    m_top->b_valid_i = 0;
+    m_top->c_ready_i = 0;
+    m_top->rst_ni = 1;
+    m_top->eval();
+    m_top->rst_ni = 0;  // a falling edge: the asynchronous reset fires
+    m_top->eval();
+    for (int i = 0; i < 2; ++i) {
+      m_top->clk_i = 1;
+      m_top->eval();
+      m_top->clk_i = 0;
+      m_top->eval();
+    }
+    m_top->rst_ni = 1;
+    m_top->eval();
+  }
+
+  std::string watchdog_message(const RunUntil& until) const {
+    std::ostringstream os;
+    os << "watchdog: no beat moved for " << m_options.watchdog_cycles << " cycles at cycle " << m_cycle
+       << " (a queued=" << m_a.size() << " a_ready=" << int(m_top->a_ready_o)
+       << ", b queued=" << m_b.size() << " b_ready=" << int(m_top->b_ready_o)
+       << ", c_valid=" << int(m_top->c_valid_o) << ", c beats=" << m_counters.c_beats << "/"
+       << until.c_beats_at_least << ", idle=" << int(m_top->idle_o) << ")";
+    return os.str();
+  }
+
+  DutOptions m_options;
+  sw::SplitMix64 m_rng;
+  std::unique_ptr<VerilatedContext> m_context;
+  std::unique_ptr<V> m_top;
+  std::unique_ptr<VerilatedFstC> m_trace;
+  std::vector<std::int32_t> m_c_beat;
+  bool m_a_stale = true;
+  bool m_b_stale = true;
+};
+
+}  // namespace wb::tb
