@@ -36,6 +36,11 @@ class VerilatedArrayDut final : public ArrayDut {
   ~VerilatedArrayDut() override {
     if (m_trace) m_trace->close();
     m_top->final();
+    // Verilator 5.006 unregisters the model's scopes from the thread's *current* context, which
+    // is the last one created: point it at ours, or tearing down one of several models
+    // deadlocks on a destroyed context's mutex.
+    Verilated::threadContextp(m_context.get());
+    m_top.reset();
   }
 
   void set_dataflow(sw::Dataflow dataflow) override {

@@ -3,6 +3,7 @@
 // all three streams, and the single-fold cycle formula.
 #include <catch2/catch.hpp>
 
+#include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
 #include "tb/array_dut.hpp"
@@ -62,4 +63,33 @@ TEST_CASE("array GEMM at 16x16 and 32x32", "[cosim]") {
       check_gemm({size, size}, df, {70, 45, 2 * size + 3}, 6, 0.25);
     }
   }
+}
+
+// The documented single-fold cycle counts (README, "Cycle counts"): from the cycle the first
+// beat is offered to the cycle the last result is taken, inclusive, with every beat offered as
+// early as the array takes it and no output back-pressure.
+//   WS, K <= R, N <= C, any M:  R (weight beats) + M (activation beats) + R + C + 1 (latency)
+//   OS, M <= R, N <= C, any K:  K (beat pairs) + R + C (last pair to last PE) + R (drain)
+TEST_CASE("single-fold cycle counts follow the documented formula", "[cosim]") {
+  for (const auto& size : tb::built_array_sizes()) {
+    const int r = size.rows, c = size.cols;
+    for (int m : {1, r, 3 * r + 1}) {
+      auto dut = tb::make_array_dut(r, c, {});
+      const sw::GemmPlan plan({m, r, c}, size, sw::Dataflow::kWeightStationary);
+      const auto result = tb::run_gemm_on_pins(*dut, plan, sw::random_int8(m, r, 1), sw::random_int8(r, c, 2));
+      INFO("ws " << r << "x" << c << " M=" << m);
+      CHECK(result.cycles == static_cast<std::uint64_t>(2 * r + c + m + 1));
+    }
+    for (int k : {1, r, 5 * r}) {
+      auto dut = tb::make_array_dut(r, c, {});
+      const sw::GemmPlan plan({r, k, c}, size, sw::Dataflow::kOutputStationary);
+      const auto result = tb::run_gemm_on_pins(*dut, plan, sw::random_int8(r, k, 1), sw::random_int8(k, c, 2));
+      INFO("os " << r << "x" << c << " K=" << k);
+      CHECK(result.cycles == static_cast<std::uint64_t>(k + 2 * r + c));
+    }
+  }
+}
+
+TEST_CASE("an array size that was not built is an input error", "[unit]") {
+  CHECK_THROWS_AS(tb::make_array_dut(5, 7, {}), sw::InputError);
 }

@@ -1,0 +1,104 @@
+#include "models/gemm_streamer.hpp"
+
+#include <stdexcept>
+
+#include "models/beat_stream.hpp"
+#include "sw/error.hpp"
+
+namespace wb::models {
+
+GemmStreamer::GemmStreamer(sc_core::sc_module_name name, const StreamerOptions& options, const Clock& clock)
+    : sc_core::sc_module(name),
+      streamer2mem("streamer2mem"),
+      streamer2sa_a("streamer2sa_a"),
+      streamer2sa_b("streamer2sa_b"),
+      m_options(options),
+      m_clock(clock) {
+  if (options.chunk_beats <= 0) throw sw::InputError("streamer chunk must be positive");
+}
+
+sw::MatrixI8 GemmStreamer::read_region(std::uint64_t base, int ld, const sw::Region& region, sc_core::sc_time& ready) {
+  sw::MatrixI8 block(region.rows, region.cols);
+  ready = m_qk.get_local_time();
+  if (region.rows == 0 || region.cols == 0) return block;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_streaming_width(0);
+  // Whole rows of the matrix are contiguous: one transfer; otherwise one per row.
+  const bool contiguous = region.col0 == 0 && region.cols == ld;
+  const int transfers = contiguous ? 1 : region.rows;
+  const std::size_t bytes = contiguous ? block.size() : static_cast<std::size_t>(region.cols);
+  for (int t = 0; t < transfers; ++t) {
+    gp.set_address(base + (static_cast<std::uint64_t>(region.row0) + t) * static_cast<std::uint64_t>(ld) + region.col0);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(block.row(t)));
+    gp.set_data_length(static_cast<unsigned int>(bytes));
+    gp.set_streaming_width(static_cast<unsigned int>(bytes));
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = m_qk.get_local_time();
+    streamer2mem->b_transport(gp, delay);
+    if (gp.is_response_error()) throw std::runtime_error("streamer: memory read failed at address " + std::to_string(gp.get_address()));
+    if (delay > ready) ready = delay;
+    ++m_counters.mem_reads;
+    m_counters.bytes_read += bytes;
+  }
+  return block;
+}
+
+void GemmStreamer::write_beats(tlm_utils::simple_initiator_socket<GemmStreamer>& socket, std::vector<std::int8_t>& bytes,
+                               int beat_bytes, const sc_core::sc_time& ready, bool last_is_fold_end, bool end_of_job) {
+  BeatStreamExt ext;
+  ext.beat_bytes = beat_bytes;
+  ext.avail_cycle = m_clock.cycles(sc_core::sc_time_stamp() + ready);
+  ext.last_is_fold_end = last_is_fold_end;
+  ext.end_of_job = end_of_job;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(0);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(bytes.data()));
+  gp.set_data_length(static_cast<unsigned int>(bytes.size()));
+  gp.set_streaming_width(static_cast<unsigned int>(bytes.size()));
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_extension(&ext);
+  sc_core::sc_time delay = m_qk.get_local_time();
+  socket->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  if (gp.is_response_error()) throw std::runtime_error("streamer: the array rejected a beat write");
+  // The array took the beats at `delay`: the next reads are issued from then on.
+  if (delay > m_qk.get_local_time()) m_qk.set(delay);
+  if (m_qk.need_sync()) m_qk.sync();
+  if (beat_bytes > 0) m_counters.beats_sent += bytes.size() / static_cast<std::size_t>(beat_bytes);
+}
+
+void GemmStreamer::stream(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr) {
+  using Operand = sw::StreamOp::Operand;
+  m_qk.reset();
+  const sw::ArrayShape array = plan.array();
+  std::vector<std::int8_t> bytes;
+  for (const sw::StreamOp& op : sw::stream_schedule(plan, m_options.chunk_beats)) {
+    const sw::Fold& fold = plan.folds()[static_cast<std::size_t>(op.fold)];
+    const bool is_a = op.operand == Operand::kA;
+    const int width = is_a ? array.rows : array.cols;
+    const sw::Region region = is_a ? plan.a_region(fold, op.first, op.count) : plan.b_region(fold, op.first, op.count);
+    sc_core::sc_time ready;
+    const sw::MatrixI8 block = is_a ? read_region(a_addr, plan.shape().k, region, ready)
+                                    : read_region(b_addr, plan.shape().n, region, ready);
+    bytes.resize(static_cast<std::size_t>(op.count) * width);
+    for (int i = 0; i < op.count; ++i) {
+      std::int8_t* beat = &bytes[static_cast<std::size_t>(i) * width];
+      if (is_a) {
+        plan.a_beat(fold, block, region, op.first + i, beat);
+      } else {
+        plan.b_beat(fold, block, region, op.first + i, beat);
+      }
+    }
+    const bool fold_end = is_a && op.first + op.count == plan.a_beats(fold);
+    write_beats(is_a ? streamer2sa_a : streamer2sa_b, bytes, width, ready, fold_end, false);
+  }
+  bytes.clear();
+  write_beats(streamer2sa_a, bytes, 0, m_qk.get_local_time(), false, true);
+  m_qk.sync();
+}
+
+}  // namespace wb::models

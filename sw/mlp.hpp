@@ -1,0 +1,25 @@
+#pragma once
+// A fully connected int8 network (the built-in default workload): layer shapes, deterministic
+// weights, and the requantisation between layers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sw/tensor.hpp"
+
+namespace wb::sw {
+
+struct MlpSpec {
+  std::vector<int> widths;  // input width, then each layer's output width
+  int layers() const { return static_cast<int>(widths.size()) - 1; }
+  std::string text() const;  // "mlp:256x256x128x10"
+};
+
+// "mlp:256x256x128x10" (at least two widths, all positive). Throws InputError.
+MlpSpec parse_mlp(const std::string& text);
+
+// ReLU, then an arithmetic right shift by the smallest amount that fits the largest value in
+// int8 (rounding to nearest). Returns the shift used through `shift`.
+MatrixI8 relu_requantize(const MatrixI32& c, int& shift);
+
+}  // namespace wb::sw

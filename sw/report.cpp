@@ -1,0 +1,75 @@
+#include "sw/report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "sw/file_util.hpp"
+
+namespace wb::sw {
+
+nlohmann::json to_json(const GemmStats& s) {
+  nlohmann::json j;
+  if (!s.name.empty()) j["name"] = s.name;
+  j["target"] = s.target;
+  j["rows"] = s.rows;
+  j["cols"] = s.cols;
+  j["dataflow"] = s.dataflow;
+  j["m"] = s.m;
+  j["k"] = s.k;
+  j["n"] = s.n;
+  j["folds"] = s.folds;
+  j["cycles"] = s.cycles;
+  j["ideal_cycles"] = s.ideal_cycles;
+  j["utilization"] = s.utilization();
+  j["macs"] = s.macs;
+  j["a_beats"] = s.a_beats;
+  j["b_beats"] = s.b_beats;
+  j["c_beats"] = s.c_beats;
+  j["mem_bytes_read"] = s.mem_bytes_read;
+  j["golden"] = s.golden_pass ? "pass" : "fail";
+  j["sim_seconds"] = s.sim_seconds;
+  j["sim_cycles"] = s.sim_cycles;
+  j["sim_cycles_per_second"] = s.sim_seconds > 0 ? static_cast<double>(s.sim_cycles) / s.sim_seconds : 0.0;
+  return j;
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::ostringstream os;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t i = 0; i < rows[r].size(); ++i) {
+      const std::string& cell = rows[r][i];
+      if (i) os << "  ";
+      // Text left-aligned in the first column, everything else right-aligned.
+      if (i == 0) {
+        os << cell << std::string(widths[i] - cell.size(), ' ');
+      } else {
+        os << std::string(widths[i] - cell.size(), ' ') << cell;
+      }
+    }
+    os << '\n';
+    if (r == 0) {
+      std::size_t total = 0;
+      for (std::size_t w : widths) total += w + 2;
+      os << std::string(total > 2 ? total - 2 : 0, '-') << '\n';
+    }
+  }
+  return os.str();
+}
+
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& j) {
+  write_file_atomically(path, j.dump(2) + "\n");
+}
+
+}  // namespace wb::sw

@@ -1,0 +1,120 @@
+#include "tb/array_system.hpp"
+
+#include <systemc>
+#include <tlm>
+
+#include <chrono>
+#include <exception>
+#include <stdexcept>
+
+#include "models/gemm_streamer.hpp"
+#include "sw/error.hpp"
+#include "tb/array_transactor.hpp"
+#include "wb/hw_config.hpp"
+
+namespace wb::tb {
+namespace {
+
+class ArraySystem : public sc_core::sc_module, public ArraySession {
+ public:
+  SC_HAS_PROCESS(ArraySystem);
+
+  ArraySystem(sc_core::sc_module_name name, const SystemOptions& options, std::function<void(ArraySession&)> program)
+      : sc_core::sc_module(name),
+        m_options(options),
+        m_clock(hw::kClockMhz),
+        m_memory("memory", options.memory_bytes, options.memory, m_clock),
+        m_streamer("streamer", models::StreamerOptions{options.chunk_beats}, m_clock),
+        m_array("array", make_array_dut(options.array.rows, options.array.cols, options.dut), m_clock,
+                options.buffer_beats),
+        m_program(std::move(program)) {
+    m_streamer.streamer2mem.bind(m_memory.streamer2mem);
+    m_streamer.streamer2sa_a.bind(m_array.streamer2sa_a);
+    m_streamer.streamer2sa_b.bind(m_array.streamer2sa_b);
+    SC_THREAD(driver);
+  }
+
+  GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) override {
+    const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, dataflow);
+    if (a.cols() != b.rows()) {
+      throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
+                           " but B is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
+    }
+    const std::uint64_t a_addr = 0;
+    const std::uint64_t b_addr = (a.size() + 63) / 64 * 64;
+    if (b_addr + b.size() > m_memory.capacity()) {
+      throw sw::InputError("operands need " + std::to_string(b_addr + b.size()) + " bytes but the memory holds " +
+                           std::to_string(m_memory.capacity()));
+    }
+    load(a_addr, a.data(), a.size());
+    load(b_addr, b.data(), b.size());
+
+    const DutCounters before = m_array.dut().counters();
+    const std::uint64_t bytes_before = m_streamer.counters().bytes_read;
+    GemmRun run;
+    run.start_cycle = m_array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
+    // The streamer's time starts at the job's first cycle.
+    const sc_core::sc_time start = m_clock.time(run.start_cycle);
+    if (start > sc_core::sc_time_stamp()) wait(start - sc_core::sc_time_stamp());
+    m_streamer.stream(plan, a_addr, b_addr);
+    const DutCounters& after = m_array.dut().counters();
+    run.end_cycle = m_array.collector().last_cycle();
+    run.cycles = run.end_cycle - run.start_cycle + 1;
+    run.a_beats = after.a_beats - before.a_beats;
+    run.b_beats = after.b_beats - before.b_beats;
+    run.c_beats = after.c_beats - before.c_beats;
+    run.c_stalled_cycles = after.c_stalled - before.c_stalled;
+    run.mem_bytes_read = m_streamer.counters().bytes_read - bytes_before;
+    run.c = m_array.collector().take_result();
+    return run;
+  }
+
+  const SystemOptions& options() const override { return m_options; }
+  std::uint64_t simulated_cycles() const override { return m_array.dut().cycle(); }
+  std::exception_ptr error() const { return m_error; }
+
+ private:
+  void load(std::uint64_t addr, const std::int8_t* data, std::size_t bytes) {
+    tlm::tlm_generic_payload gp;
+    gp.set_command(tlm::TLM_WRITE_COMMAND);
+    gp.set_address(addr);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<std::int8_t*>(data)));
+    gp.set_data_length(static_cast<unsigned int>(bytes));
+    if (m_streamer.streamer2mem->transport_dbg(gp) != bytes) throw std::runtime_error("host load into memory failed");
+  }
+
+  void driver() {
+    try {
+      m_program(*this);
+    } catch (...) {
+      m_error = std::current_exception();
+    }
+    // Returning leaves no pending event, so sc_start() returns.
+  }
+
+  SystemOptions m_options;
+  models::Clock m_clock;
+  models::Memory m_memory;
+  models::GemmStreamer m_streamer;
+  ArrayTransactor m_array;
+  std::function<void(ArraySession&)> m_program;
+  std::exception_ptr m_error;
+};
+
+}  // namespace
+
+double run_array_system(const SystemOptions& options, const std::function<void(ArraySession&)>& program) {
+  static bool elaborated = false;
+  if (elaborated) throw std::logic_error("run_array_system: SystemC elaborates once per process");
+  elaborated = true;
+  // Long runs: let the streamer run ahead by up to 10k cycles between syncs.
+  tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
+  ArraySystem system("wb", options, program);
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (system.error()) std::rethrow_exception(system.error());
+  return seconds;
+}
+
+}  // namespace wb::tb

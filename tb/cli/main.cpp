@@ -1,0 +1,52 @@
+// waferbench: co-simulation testbench for deep-learning hardware.
+#include <systemc>  // declares extern "C" sc_main
+
+#include <boost/program_options.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "sw/error.hpp"
+#include "tb/cli/commands.hpp"
+
+namespace {
+
+// The SystemC banner is printed when the kernel starts, before sc_main: switch it off from a
+// static initialiser.
+const int kNoBanner = setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+
+const char* kUsage =
+    "usage: waferbench <command> [options]   (waferbench <command> --help for its options)\n"
+    "commands:\n"
+    "  run     the built-in default workload (an int8 MLP) on the systolic array, per-layer table\n"
+    "  gemm    one GEMM C = A * B on the systolic array, golden-checked\n"
+    "  bench   simulation speed: bare Verilator loop vs the full SystemC/TLM path\n";
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "gemm") return wb::cli::gemm_command(argc - 1, argv + 1);
+    if (command == "run") return wb::cli::run_command(argc - 1, argv + 1);
+    if (command == "bench") return wb::cli::bench_command(argc - 1, argv + 1);
+    if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
+    std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
+    return 2;
+  } catch (const wb::sw::InputError& e) {
+    std::cerr << "waferbench: error: " << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "waferbench: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "waferbench: simulation failed: " << e.what() << "\n";
+    return 1;
+  }
+}

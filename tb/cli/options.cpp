@@ -1,0 +1,84 @@
+#include "tb/cli/options.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sys/stat.h>
+
+#include "sw/error.hpp"
+#include "sw/gemm_plan.hpp"
+
+namespace po = boost::program_options;
+
+namespace wb::cli {
+
+void add_system_options(po::options_description& desc, SystemArgs& args) {
+  desc.add_options()
+      ("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size)")
+      ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size)")
+      ("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)")
+      ("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
+      ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")
+      ("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
+       "probability per cycle of a random stall on every stream, in [0, 0.95]")
+      ("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls")
+      ("trace", po::value(&args.trace), "write an FST waveform of the array to FILE.fst")
+      ("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
+}
+
+tb::SystemOptions to_system_options(const SystemArgs& args) {
+  tb::SystemOptions o;
+  if (args.rows <= 0 || args.cols <= 0) {
+    throw sw::InputError("array size must be positive, got " + std::to_string(args.rows) + "x" + std::to_string(args.cols));
+  }
+  sw::parse_dataflow(args.dataflow);  // validates
+  if (!(args.mem_bw > 0.0) || args.mem_bw > 1e9) throw sw::InputError("--mem-bw must be in (0, 1e9] bytes per cycle");
+  if (args.mem_latency < 0 || args.mem_latency > 1000000) throw sw::InputError("--mem-latency must be in [0, 1000000] cycles");
+  if (!(args.backpressure >= 0.0 && args.backpressure <= 0.95)) throw sw::InputError("--backpressure must be in [0, 0.95]");
+  if (!args.trace.empty()) {
+    const std::string ext = ".fst";
+    if (args.trace.size() < ext.size() || args.trace.compare(args.trace.size() - ext.size(), ext.size(), ext) != 0) {
+      throw sw::InputError("--trace needs a .fst file name, got '" + args.trace + "'");
+    }
+    check_writable(args.trace, "--trace");
+  }
+  if (!args.json.empty()) check_writable(args.json, "--json");
+  bool built = false;
+  for (const auto& s : tb::built_array_sizes()) built |= (s.rows == args.rows && s.cols == args.cols);
+  if (!built) {
+    throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
+                         " is not built (built: " + tb::built_array_sizes_text() + ")");
+  }
+  o.array = {args.rows, args.cols};
+  o.memory.bytes_per_cycle = args.mem_bw;
+  o.memory.latency_cycles = static_cast<std::uint64_t>(args.mem_latency);
+  o.dut.a_stall = o.dut.b_stall = o.dut.c_stall = args.backpressure;
+  o.dut.seed = args.seed;
+  o.dut.trace_path = args.trace;
+  return o;
+}
+
+bool parse_command_line(int argc, char** argv, const po::options_description& desc, const char* usage) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << desc << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+void check_writable(const std::string& path, const char* what) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw sw::InputError(std::string(what) + ": '" + path + "' is a directory");
+  }
+  const bool existed = stat(path.c_str(), &st) == 0;
+  std::ofstream probe(path, std::ios::app);
+  if (!probe) throw sw::InputError(std::string(what) + ": cannot write '" + path + "'");
+  probe.close();
+  if (!existed) std::remove(path.c_str());
+}
+
+}  // namespace wb::cli

@@ -1,0 +1,14 @@
+// Catch2 runner for tests that elaborate SystemC: libsystemc.so owns main() and calls sc_main.
+// Each test case elaborates once, so ctest runs every case in its own process
+// (catch_discover_tests).
+#define CATCH_CONFIG_RUNNER
+#include <systemc>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+
+// No SystemC banner in test logs (it prints before sc_main).
+static const int kNoBanner = setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+
+int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }

@@ -1,0 +1,138 @@
+// [system] The waferbench CLI end to end: results, JSON, and every kind of bad input (one line
+// on stderr, exit code 2, no output file).
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sw/gemm_ref.hpp"
+#include "sw/npy.hpp"
+
+using namespace wb;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string tmp(const std::string& name) { return std::string(WB_TEST_TMPDIR) + "/cli_" + name; }
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+Outcome waferbench(const std::string& args) {
+  const std::string err_file = tmp("stderr.txt");
+  const std::string cmd = std::string("'") + WB_CLI_PATH + "' " + args + " 2>'" + err_file + "'";
+  Outcome o;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) o.out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.err = slurp(err_file);
+  return o;
+}
+
+// Bad input: exit 2, exactly one line on stderr mentioning `why`, and no result files.
+void expect_input_error(const std::string& args, const std::string& why) {
+  std::remove(tmp("out.json").c_str());
+  std::remove(tmp("out.npy").c_str());
+  const bool gemm = args.rfind("gemm", 0) == 0;
+  const Outcome o = waferbench(args + " --json " + tmp("out.json") + (gemm ? " --out " + tmp("out.npy") : ""));
+  INFO("args: " << args << "\nstderr: " << o.err);
+  CHECK(o.code == 2);
+  CHECK(o.err.find(why) != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+  CHECK_FALSE(exists(tmp("out.json")));
+  CHECK_FALSE(exists(tmp("out.npy")));
+}
+
+}  // namespace
+
+TEST_CASE("cli: gemm from .npy files writes C and a complete JSON report", "[system]") {
+  const auto a = sw::random_int8(37, 21, 4), b = sw::random_int8(21, 19, 5);
+  sw::write_npy(tmp("a.npy"), a);
+  sw::write_npy(tmp("b.npy"), b);
+  std::remove(tmp("c.npy").c_str());
+  const Outcome o = waferbench("gemm --a " + tmp("a.npy") + " --b " + tmp("b.npy") + " --rows 8 --cols 8 --dataflow os --out " +
+                               tmp("c.npy") + " --json " + tmp("r.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(sw::read_npy_int32(tmp("c.npy")) == sw::gemm_ref(a, b));
+  const auto j = nlohmann::json::parse(slurp(tmp("r.json")));
+  for (const char* key : {"target", "rows", "cols", "dataflow", "m", "k", "n", "cycles", "ideal_cycles", "utilization",
+                          "macs", "golden", "sim_seconds", "sim_cycles_per_second"}) {
+    CHECK(j.contains(key));
+  }
+  CHECK(j["target"] == "systolic");
+  CHECK(j["dataflow"] == "os");
+  CHECK(j["m"] == 37);
+  CHECK(j["ideal_cycles"] == (37 * 21 * 19 + 63) / 64);
+  CHECK(j["macs"] == 37 * 21 * 19);
+  CHECK(j["golden"] == "pass");
+  CHECK(j["utilization"].get<double>() > 0.0);
+  CHECK(j["utilization"].get<double>() <= 1.0);
+}
+
+TEST_CASE("cli: random gemm from a seed, M = 1", "[system]") {
+  const Outcome o = waferbench("gemm --m 1 --k 100 --n 53 --rows 4 --cols 4 --seed 9 --json " + tmp("m1.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("m1.json")));
+  CHECK(j["golden"] == "pass");
+  CHECK(j["cycles"].get<long>() >= j["ideal_cycles"].get<long>());
+}
+
+TEST_CASE("cli: run prints the per-layer table of the default workload", "[system]") {
+  const Outcome o = waferbench("run --rows 8 --cols 8 --json " + tmp("run.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("fc1") != std::string::npos);
+  CHECK(o.out.find("total") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("run.json")));
+  CHECK(j["layers"].size() == 3);
+  CHECK(j["golden"] == "pass");
+}
+
+TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[system]") {
+  sw::write_npy(tmp("a8.npy"), sw::random_int8(4, 5, 1));
+  sw::write_npy(tmp("b8.npy"), sw::random_int8(6, 3, 1));
+  sw::write_npy(tmp("i32.npy"), sw::MatrixI32(5, 3));
+  std::ofstream(tmp("junk.npy")) << "not a numpy file";
+  expect_input_error("gemm --a " + tmp("missing.npy") + " --b " + tmp("b8.npy"), "cannot open");
+  expect_input_error("gemm --a " + tmp("junk.npy") + " --b " + tmp("b8.npy"), "magic");
+  expect_input_error("gemm --a " + tmp("a8.npy") + " --b " + tmp("i32.npy"), "dtype");
+  expect_input_error("gemm --a " + tmp("a8.npy") + " --b " + tmp("b8.npy"), "K mismatch");
+  expect_input_error("gemm --a " + tmp("a8.npy"), "both --a and --b");
+  expect_input_error("gemm --a " + tmp("a8.npy") + " --b " + tmp("a8.npy") + " --m 3", "does not match");
+  expect_input_error("gemm --m 0 --k 4 --n 4", "positive");
+  expect_input_error("gemm --m=-3 --k 4 --n 4", "positive");
+  expect_input_error("gemm --m 4 --k 4", "positive");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --dataflow xs", "unknown dataflow");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --rows 5 --cols 5", "not built");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --backpressure 1.5", "backpressure");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mem-bw 0", "mem-bw");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.vcd"), ".fst");
+  expect_input_error("gemm --m four --k 4 --n 4", "m");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --bogus 1", "bogus");
+  expect_input_error("run --model mlp:12", "model");
+  expect_input_error("run --batch 0", "batch");
+  expect_input_error("frobnicate", "unknown command");
+}

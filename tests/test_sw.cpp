@@ -1,0 +1,191 @@
+// [unit] The pure C++ layer: .npy I/O, the golden GEMM, the GEMM mapping and the MLP helpers.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "sw/error.hpp"
+#include "sw/gemm_plan.hpp"
+#include "sw/gemm_ref.hpp"
+#include "sw/mlp.hpp"
+#include "sw/npy.hpp"
+#include "sw/report.hpp"
+
+using namespace wb::sw;
+
+namespace {
+
+std::string temp_path(const std::string& name) { return std::string(WB_TEST_TMPDIR) + "/" + name; }
+
+void write_raw(const std::string& path, const std::string& header_dict, const std::string& payload, char version = 1) {
+  std::string header = header_dict;
+  const std::size_t prefix = version == 1 ? 10 : 12;
+  header.append((64 - (prefix + header.size() + 1) % 64) % 64, ' ');
+  header.push_back('\n');
+  std::string bytes = "\x93NUMPY";
+  bytes.push_back(version);
+  bytes.push_back('\0');
+  const std::size_t len = header.size();
+  bytes.push_back(static_cast<char>(len & 0xff));
+  bytes.push_back(static_cast<char>(len >> 8));
+  if (version != 1) bytes.append(2, '\0');
+  std::ofstream(path, std::ios::binary) << bytes << header << payload;
+}
+
+}  // namespace
+
+TEST_CASE("npy round-trips int8 and int32 matrices", "[unit]") {
+  const MatrixI8 a = random_int8(7, 5, 3);
+  write_npy(temp_path("a.npy"), a);
+  CHECK(read_npy_int8(temp_path("a.npy")) == a);
+  MatrixI32 c(3, 4);
+  for (int i = 0; i < 12; ++i) c.data()[i] = (i - 6) * 123456789;
+  write_npy(temp_path("c.npy"), c);
+  CHECK(read_npy_int32(temp_path("c.npy")) == c);
+}
+
+TEST_CASE("npy reads little-endian C-order files written elsewhere, v1 and v2", "[unit]") {
+  write_raw(temp_path("v1.npy"), "{'descr': '<i4', 'fortran_order': False, 'shape': (2, 1), }",
+            std::string("\x01\x00\x00\x00\xff\xff\xff\xff", 8));
+  const MatrixI32 m = read_npy_int32(temp_path("v1.npy"));
+  CHECK(m.rows() == 2);
+  CHECK(m.at(0, 0) == 1);
+  CHECK(m.at(1, 0) == -1);
+  write_raw(temp_path("v2.npy"), "{'descr': '|i1', 'fortran_order': False, 'shape': (1, 3), }", "\x01\x02\xfe", 2);
+  const MatrixI8 b = read_npy_int8(temp_path("v2.npy"));
+  CHECK(b.at(0, 2) == -2);
+}
+
+TEST_CASE("npy rejects what it cannot represent exactly", "[unit]") {
+  const auto rejects = [](const std::string& dict, const std::string& payload, const std::string& why) {
+    write_raw(temp_path("bad.npy"), dict, payload);
+    CHECK_THROWS_WITH(read_npy_int8(temp_path("bad.npy")), Catch::Contains(why));
+  };
+  rejects("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1), }", std::string(4, '\0'), "dtype");
+  rejects("{'descr': '>i4', 'fortran_order': False, 'shape': (1, 1), }", std::string(4, '\0'), "dtype");
+  rejects("{'descr': '|i1', 'fortran_order': True, 'shape': (2, 2), }", std::string(4, '\0'), "Fortran");
+  rejects("{'descr': '|i1', 'fortran_order': False, 'shape': (4,), }", std::string(4, '\0'), "2-D");
+  rejects("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 3, 1), }", std::string(6, '\0'), "2-D");
+  rejects("{'descr': '|i1', 'fortran_order': False, 'shape': (2, 2), }", std::string(3, '\0'), "truncated");
+  rejects("{'descr': '|i1', 'fortran_order': False, 'shape': (0, 2), }", "", "empty");
+  rejects("{'descr': '|i1', 'fortran_order': False, 'shape': (1, 1), }", std::string(2, '\0'), "trailing");
+  rejects("{'fortran_order': False, 'shape': (1, 1), }", std::string(1, '\0'), "descr");
+  std::ofstream(temp_path("junk.npy")) << "hello";
+  CHECK_THROWS_WITH(read_npy_int8(temp_path("junk.npy")), Catch::Contains("magic"));
+  CHECK_THROWS_AS(read_npy_int8(temp_path("does-not-exist.npy")), InputError);
+  write_npy(temp_path("i32.npy"), MatrixI32(2, 2));
+  CHECK_THROWS_WITH(read_npy_int8(temp_path("i32.npy")), Catch::Contains("int8"));
+}
+
+TEST_CASE("golden GEMM: known values and int32 wrap-around", "[unit]") {
+  MatrixI8 a(2, 3), b(3, 2);
+  const std::int8_t av[] = {1, -2, 3, 4, 5, -6};
+  const std::int8_t bv[] = {7, 8, 9, 10, -11, 12};
+  std::copy(av, av + 6, a.data());
+  std::copy(bv, bv + 6, b.data());
+  const MatrixI32 c = gemm_ref(a, b);
+  CHECK(c.at(0, 0) == 1 * 7 - 2 * 9 + 3 * -11);
+  CHECK(c.at(1, 1) == 4 * 8 + 5 * 10 - 6 * 12);
+  // 2^17 products of (-128)(-128) = 2^31 wraps to INT32_MIN.
+  const MatrixI8 big_a(1, 131072, -128), big_b(131072, 1, -128);
+  CHECK(gemm_ref(big_a, big_b).at(0, 0) == INT32_MIN);
+  CHECK_THROWS_AS(gemm_ref(MatrixI8(2, 3), MatrixI8(4, 2)), InputError);
+}
+
+TEST_CASE("GEMM plan: folds, beats and ideal cycles", "[unit]") {
+  const GemmPlan ws({100, 37, 53}, {16, 16}, Dataflow::kWeightStationary);
+  CHECK(ws.folds().size() == 4 * 3);  // ceil(53/16) x ceil(37/16)
+  CHECK(ws.folds().back().k_len == 5);
+  CHECK(ws.folds().back().n_len == 5);
+  CHECK(ws.ideal_cycles() == (100ull * 37 * 53 + 255) / 256);
+  CHECK(ws.total_c_beats() == 12 * 100);
+  const GemmPlan os({100, 37, 53}, {16, 16}, Dataflow::kOutputStationary);
+  CHECK(os.folds().size() == 7 * 4);
+  CHECK(os.a_beats(os.folds()[0]) == 37);
+  CHECK(os.total_c_beats() == 28 * 16);
+  CHECK_THROWS_AS(GemmPlan({0, 1, 1}, {4, 4}, Dataflow::kWeightStationary), InputError);
+  CHECK_THROWS_AS(GemmPlan({1, -1, 1}, {4, 4}, Dataflow::kWeightStationary), InputError);
+  CHECK_THROWS_AS(parse_dataflow("is"), InputError);
+}
+
+TEST_CASE("GEMM plan: beats and scatter reproduce the product on a software array", "[unit]") {
+  // A cycle-free model of the array built from the plan's beats alone: if the mapping is wrong,
+  // so is C.
+  for (const auto df : {Dataflow::kWeightStationary, Dataflow::kOutputStationary}) {
+    const GemmShape shape{13, 11, 9};
+    const ArrayShape arr{4, 4};
+    const MatrixI8 a = random_int8(shape.m, shape.k, 1), b = random_int8(shape.k, shape.n, 2);
+    const GemmPlan plan(shape, arr, df);
+    MatrixI32 c(shape.m, shape.n);
+    for (const Fold& f : plan.folds()) {
+      const Region ra = plan.a_region(f, 0, plan.a_beats(f)), rb = plan.b_region(f, 0, plan.b_beats(f));
+      const MatrixI8 ba = extract_region(a, ra), bb = extract_region(b, rb);
+      std::vector<std::vector<std::int8_t>> abeats(plan.a_beats(f), std::vector<std::int8_t>(4));
+      std::vector<std::vector<std::int8_t>> bbeats(plan.b_beats(f), std::vector<std::int8_t>(4));
+      for (int i = 0; i < plan.a_beats(f); ++i) plan.a_beat(f, ba, ra, i, abeats[i].data());
+      for (int i = 0; i < plan.b_beats(f); ++i) plan.b_beat(f, bb, rb, i, bbeats[i].data());
+      for (int j = 0; j < plan.c_beats(f); ++j) {
+        std::int32_t out[4] = {};
+        for (int col = 0; col < 4; ++col) {
+          for (int x = 0; x < (df == Dataflow::kWeightStationary ? 4 : plan.a_beats(f)); ++x) {
+            if (df == Dataflow::kWeightStationary) {
+              out[col] += abeats[j][x] * bbeats[x][col];  // row j of A times the stationary block
+            } else {
+              out[col] += abeats[x][3 - j] * bbeats[x][col];  // drained bottom row first
+            }
+          }
+        }
+        plan.scatter(f, j, out, c);
+      }
+    }
+    CHECK(c == gemm_ref(a, b));
+  }
+}
+
+TEST_CASE("stream schedule prefetches the next weight block and pairs OS beats", "[unit]") {
+  using Op = StreamOp::Operand;
+  const GemmPlan ws({10, 8, 8}, {4, 4}, Dataflow::kWeightStationary);  // 4 folds
+  const auto ops = stream_schedule(ws, 32);
+  REQUIRE(ops.size() == 1 + 4 + 3);
+  CHECK((ops[0].operand == Op::kB && ops[0].fold == 0));
+  CHECK((ops[1].operand == Op::kB && ops[1].fold == 1));
+  CHECK((ops[2].operand == Op::kA && ops[2].fold == 0));
+  const GemmPlan os({4, 70, 4}, {4, 4}, Dataflow::kOutputStationary);
+  const auto ops2 = stream_schedule(os, 32);
+  REQUIRE(ops2.size() == 6);
+  CHECK((ops2[4].operand == Op::kA && ops2[4].count == 6 && ops2[5].operand == Op::kB && ops2[5].count == 6));
+  CHECK_THROWS_AS(stream_schedule(os, 0), InputError);
+}
+
+TEST_CASE("MLP spec and requantisation", "[unit]") {
+  CHECK(parse_mlp("mlp:256x128x10").widths == std::vector<int>{256, 128, 10});
+  CHECK(parse_mlp("mlp:3x4").text() == "mlp:3x4");
+  CHECK_THROWS_AS(parse_mlp("mlp:256"), InputError);
+  CHECK_THROWS_AS(parse_mlp("mlp:256x0"), InputError);
+  CHECK_THROWS_AS(parse_mlp("mlp:12xab"), InputError);
+  CHECK_THROWS_AS(parse_mlp("cnn:1x2"), InputError);
+  MatrixI32 c(1, 4);
+  c.at(0, 0) = -50;
+  c.at(0, 1) = 1000;
+  c.at(0, 2) = 100;
+  c.at(0, 3) = 3;
+  int shift = -1;
+  const MatrixI8 q = relu_requantize(c, shift);
+  CHECK(shift == 3);  // 1000 >> 3 = 125 fits, 1000 >> 2 = 250 does not
+  CHECK(q.at(0, 0) == 0);
+  CHECK(q.at(0, 1) == 125);
+  CHECK(q.at(0, 2) == 13);  // 100 / 8 = 12.5 rounds to 13
+}
+
+TEST_CASE("report table aligns columns", "[unit]") {
+  const std::string t = format_table({{"a", "bb"}, {"ccc", "1"}});
+  CHECK(t == "a    bb\n-------\nccc   1\n");
+  GemmStats s;
+  s.cycles = 200;
+  s.ideal_cycles = 100;
+  s.golden_pass = true;
+  const auto j = to_json(s);
+  CHECK(j["utilization"].get<double>() == Approx(0.5));
+  CHECK(j["golden"] == "pass");
+}
