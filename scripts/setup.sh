@@ -8,7 +8,7 @@ PACKAGES=(
   catch2 libboost-program-options-dev libboost-dev
   nlohmann-json3-dev
   gtkwave xvfb xauth
-  python3
+  python3 zlib1g-dev
 )
 
 missing=()

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start 2: set up, build, and run the whole test suite (unit, cosim, system, lint, waves).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/build.sh"
+jobs="$(nproc 2>/dev/null || echo 2)"
+cd "$root/build"
+ctest --output-on-failure -j "$jobs" "$@"

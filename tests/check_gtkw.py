@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Checks that every signal a GTKWave save file names exists in a dump (GTKWave silently drops
+the ones that do not). Runs the command after `--` first to make a fresh dump.
+
+usage: check_gtkw.py --dump FILE.fst --gtkw VIEW.gtkw [--gtkw ...] -- command that writes FILE.fst
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+
+def dump_signals(dump):
+    """Full names of every variable in the dump, with and without their bit range."""
+    header = subprocess.run(["fst2vcd", dump], check=True, capture_output=True, text=True).stdout
+    names, scope = set(), []
+    for line in header.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        if words[0] == "$scope":
+            scope.append(words[2])
+        elif words[0] == "$upscope":
+            scope.pop()
+        elif words[0] == "$var":
+            name = ".".join(scope + [words[4]])
+            names.add(name)
+            if len(words) > 5 and words[5].startswith("["):
+                names.add(name + words[5])
+        elif words[0] == "$enddefinitions":
+            break
+    return names
+
+
+def gtkw_signals(path):
+    """Signal lines of a save file: not a directive, flag, comment, zoom or group line."""
+    signals = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "[@*-#":
+                continue
+            signals.append(line)
+    return signals
+
+
+def main():
+    argv = sys.argv[1:]
+    command = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, command = argv[:split], argv[split + 1:]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dump", required=True)
+    parser.add_argument("--gtkw", action="append", required=True)
+    args = parser.parse_args(argv)
+    if command:
+        if os.path.exists(args.dump):
+            os.remove(args.dump)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    names = dump_signals(args.dump)
+    failed = False
+    for gtkw in args.gtkw:
+        signals = gtkw_signals(gtkw)
+        missing = [s for s in signals if s not in names]
+        for s in missing:
+            print(f"{gtkw}: signal not in {args.dump}: {s}")
+        if not signals:
+            print(f"{gtkw}: names no signals")
+        failed |= bool(missing) or not signals
+        print(f"{gtkw}: {len(signals) - len(missing)}/{len(signals)} signals found")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
