@@ -1,6 +1,7 @@
 # Reads config/hardware.json (the one source of truth for hardware parameters) and exposes:
 #   WB_DATA_WIDTH, WB_ACC_WIDTH, WB_OUT_FIFO_SLACK, WB_CLOCK_MHZ
-#   WB_ARRAY_SIZES   list of "RxC" to verilate (cache; override with -DWB_ARRAY_SIZES=4x4;8x8)
+#   WB_ARRAY_SIZES   list of "RxC" to verilate: all sizes of the config, or the subset named by
+#                    -DWB_ONLY_SIZES="4x4;8x8" (each must be in the config)
 #   wb_array_params(<out-var> <rows> <cols>)  the Verilator -G parameters of one configuration
 # and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++.
 set(WB_HW_CONFIG "${PROJECT_SOURCE_DIR}/config/hardware.json")
@@ -19,7 +20,17 @@ foreach(_i RANGE ${_wb_last})
   string(JSON _c GET "${_wb_json}" systolic_array sizes ${_i} 1)
   list(APPEND _wb_sizes "${_r}x${_c}")
 endforeach()
-set(WB_ARRAY_SIZES "${_wb_sizes}" CACHE STRING "Systolic array sizes to verilate (RxC list)")
+set(WB_ONLY_SIZES "" CACHE STRING "Verilate only these array sizes (RxC list from config/hardware.json); empty = all")
+if(WB_ONLY_SIZES)
+  foreach(_size IN LISTS WB_ONLY_SIZES)
+    if(NOT _size IN_LIST _wb_sizes)
+      message(FATAL_ERROR "WB_ONLY_SIZES: ${_size} is not in config/hardware.json (${_wb_sizes})")
+    endif()
+  endforeach()
+  set(WB_ARRAY_SIZES "${WB_ONLY_SIZES}")
+else()
+  set(WB_ARRAY_SIZES "${_wb_sizes}")
+endif()
 
 function(wb_array_params out rows cols)
   math(EXPR _depth "${rows} + ${cols} + ${WB_OUT_FIFO_SLACK}")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, then configures and builds waferbench in build/ (Release, Ninja).
-# Extra arguments go to CMake's configure step, e.g. -DWB_ARRAY_SIZES="4x4;8x8".
+# Extra arguments go to CMake's configure step, e.g. -DWB_ONLY_SIZES="4x4;8x8".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"

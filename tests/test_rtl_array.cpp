@@ -3,6 +3,8 @@
 // all three streams, and the single-fold cycle formula.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
@@ -46,23 +48,27 @@ TEST_CASE("array GEMM is bit-exact without back-pressure", "[cosim]") {
 }
 
 TEST_CASE("array GEMM survives random back-pressure on every stream", "[cosim]") {
+  // Every built size x both dataflows x 4 seeds: random shapes (often not multiples of the
+  // array, sometimes M, K or N = 1) and random stalls on A, B and C.
   sw::SplitMix64 rng(2024);
-  for (int trial = 0; trial < 24; ++trial) {
-    const int size = trial % 2 ? 4 : 8;
-    const auto df = (trial / 2) % 2 ? sw::Dataflow::kOutputStationary : sw::Dataflow::kWeightStationary;
-    const sw::GemmShape shape{static_cast<int>(rng.uniform(1, 40)), static_cast<int>(rng.uniform(1, 40)),
-                              static_cast<int>(rng.uniform(1, 40))};
-    check_gemm({size, size}, df, shape, 100 + trial, trial % 3 == 0 ? 0.6 : 0.3);
+  std::uint64_t seed = 100;
+  for (const auto& size : tb::built_array_sizes()) {
+    const int limit = 3 * std::max(size.rows, size.cols);
+    for (auto df : {sw::Dataflow::kWeightStationary, sw::Dataflow::kOutputStationary}) {
+      for (int trial = 0; trial < 4; ++trial) {
+        const auto dim = [&] { return static_cast<int>(rng.chance(0.15) ? 1 : rng.uniform(1, limit)); };
+        const sw::GemmShape shape{dim(), dim(), dim()};
+        const double stall = trial == 0 ? 0.0 : (trial == 1 ? 0.2 : 0.5);
+        check_gemm(size, df, shape, seed++, stall);
+      }
+    }
   }
 }
 
-TEST_CASE("array GEMM at 16x16 and 32x32", "[cosim]") {
-  for (int size : {16, 32}) {
-    for (auto df : {sw::Dataflow::kWeightStationary, sw::Dataflow::kOutputStationary}) {
-      check_gemm({size, size}, df, {size, size, size}, 5, 0.0);
-      check_gemm({size, size}, df, {70, 45, 2 * size + 3}, 6, 0.25);
-    }
-  }
+TEST_CASE("array GEMM: long K and M stream through many folds", "[cosim]") {
+  check_gemm({4, 8}, sw::Dataflow::kWeightStationary, {300, 9, 17}, 3, 0.1);
+  check_gemm({4, 8}, sw::Dataflow::kOutputStationary, {9, 300, 17}, 4, 0.1);
+  check_gemm({8, 8}, sw::Dataflow::kOutputStationary, {16, 3, 16}, 5, 0.0);  // K < R: drain-limited folds
 }
 
 // The documented single-fold cycle counts (README, "Cycle counts"): from the cycle the first
