@@ -40,6 +40,7 @@ void ArrayTransactor::accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
   }
   if (ext->end_of_job) {
     finish_job();
+    delay = m_clock.time(std::max(m_dut->cycle(), m_clock.cycles(now + delay))) - now;
   } else {
     BeatQueue& queue = is_a ? m_dut->a_queue() : m_dut->b_queue();
     const std::size_t width = static_cast<std::size_t>(queue.width());
@@ -63,7 +64,6 @@ void ArrayTransactor::accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
     }
     delay = m_clock.time(accepted) - now;
   }
-  if (ext->end_of_job) delay = m_clock.time(std::max(m_dut->cycle(), m_clock.cycles(now + delay))) - now;
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

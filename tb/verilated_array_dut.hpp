@@ -10,6 +10,7 @@
 
 #include "sw/rng.hpp"
 #include "tb/array_dut.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
@@ -118,7 +119,7 @@ class VerilatedArrayDut final : public ArrayDut {
   bool step(bool a_valid, bool b_valid) {
     m_top->clk_i = 0;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * 2);
+    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs);
     const bool a_fire = a_valid && m_top->a_ready_o;
     const bool b_fire = b_valid && m_top->b_ready_o;
     const bool c_valid = m_top->c_valid_o;
@@ -132,7 +133,7 @@ class VerilatedArrayDut final : public ArrayDut {
     }
     m_top->clk_i = 1;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * 2 + 1);
+    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs + kTracePeriodPs / 2);
     if (a_fire) {
       m_a.pop();
       m_a_stale = true;
@@ -177,6 +178,10 @@ class VerilatedArrayDut final : public ArrayDut {
        << until.c_beats_at_least << ", idle=" << int(m_top->idle_o) << ")";
     return os.str();
   }
+
+  // Dump times in picoseconds (Verilator's default precision) at the configured clock, so the
+  // waveform's time axis is real time.
+  static constexpr std::uint64_t kTracePeriodPs = static_cast<std::uint64_t>(1e6 / hw::kClockMhz);
 
   DutOptions m_options;
   sw::SplitMix64 m_rng;

@@ -63,21 +63,7 @@ int gemm_command(int argc, char** argv) {
   });
 
   const sw::Mismatch mm = sw::first_mismatch(expected, run.c);
-  sw::GemmStats stats;
-  stats.rows = options.array.rows;
-  stats.cols = options.array.cols;
-  stats.dataflow = sw::dataflow_name(dataflow);
-  stats.m = a.rows();
-  stats.k = a.cols();
-  stats.n = b.cols();
-  stats.folds = plan.folds().size();
-  stats.cycles = run.cycles;
-  stats.ideal_cycles = plan.ideal_cycles();
-  stats.macs = plan.macs();
-  stats.a_beats = run.a_beats;
-  stats.b_beats = run.b_beats;
-  stats.c_beats = run.c_beats;
-  stats.mem_bytes_read = run.mem_bytes_read;
+  sw::GemmStats stats = gemm_stats(plan, run);
   stats.golden_pass = mm.count == 0;
   stats.sim_seconds = seconds;
   stats.sim_cycles = simulated;

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sw/report.hpp"
 #include "tb/array_system.hpp"
 
 namespace wb::cli {
@@ -32,5 +33,8 @@ bool parse_command_line(int argc, char** argv, const boost::program_options::opt
 // Fails early (InputError) when an output file cannot be created, so no simulation runs for
 // nothing; removes the probe again.
 void check_writable(const std::string& path, const char* what);
+
+// The statistics of one GEMM run on the array (golden and simulation fields left to the caller).
+sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const tb::GemmRun& run);
 
 }  // namespace wb::cli
