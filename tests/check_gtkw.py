@@ -2,13 +2,17 @@
 """Checks that every signal a GTKWave save file names exists in a dump (GTKWave silently drops
 the ones that do not). Runs the command after `--` first to make a fresh dump.
 
-usage: check_gtkw.py --dump FILE.fst --gtkw VIEW.gtkw [--gtkw ...] -- command that writes FILE.fst
+With --gtkwave it also opens each save file in a headless GTKWave (xvfb-run) and checks that
+GTKWave itself displays every trace.
+
+usage: check_gtkw.py --dump FILE.fst --gtkw VIEW.gtkw [--gtkw ...] [--gtkwave] -- command that writes FILE.fst
 """
 import argparse
 import os
 import re
 import subprocess
 import sys
+import tempfile
 
 
 def dump_signals(dump):
@@ -45,6 +49,21 @@ def gtkw_signals(path):
     return signals
 
 
+def gtkwave_displayed(dump, gtkw):
+    """Number of traces a headless GTKWave shows for the save file."""
+    with tempfile.NamedTemporaryFile("w", suffix=".tcl", delete=False) as tcl:
+        tcl.write('puts "DISPLAYED [llength [gtkwave::getDisplayedSignals]]"\ngtkwave::/File/Quit\n')
+    try:
+        out = subprocess.run(["xvfb-run", "-a", "gtkwave", "-S", tcl.name, dump, gtkw],
+                             capture_output=True, text=True, timeout=120).stdout
+    finally:
+        os.remove(tcl.name)
+    for line in out.splitlines():
+        if line.startswith("DISPLAYED "):
+            return int(line.split()[1])
+    return -1
+
+
 def main():
     argv = sys.argv[1:]
     command = []
@@ -54,6 +73,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dump", required=True)
     parser.add_argument("--gtkw", action="append", required=True)
+    parser.add_argument("--gtkwave", action="store_true", help="also load each save file in headless GTKWave")
     args = parser.parse_args(argv)
     if command:
         if os.path.exists(args.dump):
@@ -70,6 +90,10 @@ def main():
             print(f"{gtkw}: names no signals")
         failed |= bool(missing) or not signals
         print(f"{gtkw}: {len(signals) - len(missing)}/{len(signals)} signals found")
+        if args.gtkwave:
+            shown = gtkwave_displayed(args.dump, gtkw)
+            print(f"{gtkw}: GTKWave displays {shown}/{len(signals)}")
+            failed |= shown != len(signals)
     return 1 if failed else 0
 
 
