@@ -47,29 +47,52 @@ foreach(_i RANGE ${_wb_last})
   list(APPEND WB_ROUTER_COLORS "${_n}")
 endforeach()
 
+string(JSON WB_NOC_COLORS GET "${_wb_json}" fabric noc_colors)
+string(JSON _wb_nmesh LENGTH "${_wb_json}" fabric noc_meshes)
+math(EXPR _wb_last "${_wb_nmesh} - 1")
+set(WB_NOC_MESHES "")
+foreach(_i RANGE ${_wb_last})
+  string(JSON _k GET "${_wb_json}" fabric noc_meshes ${_i})
+  list(APPEND WB_NOC_MESHES "${_k}")
+endforeach()
+
 set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
+
+# Writes generated/wb/<name> with the given #include lines (rewritten only when it changes).
+function(wb_write_model_header name comment includes)
+  file(WRITE "${WB_GENERATED_DIR}/wb/${name}.tmp"
+       "#pragma once\n// Generated from config/hardware.json: ${comment}\n${includes}")
+  configure_file("${WB_GENERATED_DIR}/wb/${name}.tmp" "${WB_GENERATED_DIR}/wb/${name}" COPYONLY)
+endfunction()
+
 set(WB_ARRAY_LIST_MACRO "")
-set(WB_ARRAY_INCLUDES "")
+set(_includes "")
 foreach(_size IN LISTS WB_ARRAY_SIZES)
   string(REPLACE "x" ";" _rc "${_size}")
   list(GET _rc 0 _r)
   list(GET _rc 1 _c)
   string(APPEND WB_ARRAY_LIST_MACRO " X(${_r}, ${_c})")
-  string(APPEND WB_ARRAY_INCLUDES "#include \"Vsa_array_${_size}.h\"\n")
+  string(APPEND _includes "#include \"Vsa_array_${_size}.h\"\n")
 endforeach()
+wb_write_model_header(array_models.hpp "one Verilated class per array size." "${_includes}")
+
 set(WB_ROUTER_LIST_MACRO "")
-set(WB_ROUTER_INCLUDES "")
+set(_includes "")
 foreach(_n IN LISTS WB_ROUTER_COLORS)
   string(APPEND WB_ROUTER_LIST_MACRO " X(${_n})")
-  string(APPEND WB_ROUTER_INCLUDES "#include \"Vsa_router_c${_n}.h\"\n")
+  string(APPEND _includes "#include \"Vsa_router_c${_n}.h\"\n")
 endforeach()
+wb_write_model_header(router_models.hpp "one Verilated class per router color count." "${_includes}")
+
+set(WB_NOC_LIST_MACRO "")
+set(_includes "")
+foreach(_k IN LISTS WB_NOC_MESHES)
+  string(APPEND WB_NOC_LIST_MACRO " X(${_k}, ${WB_NOC_COLORS})")
+  string(APPEND _includes "#include \"Vsa_fabric_k${_k}_c${WB_NOC_COLORS}.h\"\n")
+endforeach()
+wb_write_model_header(fabric_models.hpp "one Verilated class per router-only mesh." "${_includes}")
+
 configure_file("${PROJECT_SOURCE_DIR}/cmake/hw_config.hpp.in" "${WB_GENERATED_DIR}/wb/hw_config.hpp" @ONLY)
-file(WRITE "${WB_GENERATED_DIR}/wb/array_models.hpp.tmp"
-     "#pragma once\n// Generated from config/hardware.json: one Verilated class per array size.\n${WB_ARRAY_INCLUDES}")
-configure_file("${WB_GENERATED_DIR}/wb/array_models.hpp.tmp" "${WB_GENERATED_DIR}/wb/array_models.hpp" COPYONLY)
-file(WRITE "${WB_GENERATED_DIR}/wb/router_models.hpp.tmp"
-     "#pragma once\n// Generated from config/hardware.json: one Verilated class per router color count.\n${WB_ROUTER_INCLUDES}")
-configure_file("${WB_GENERATED_DIR}/wb/router_models.hpp.tmp" "${WB_GENERATED_DIR}/wb/router_models.hpp" COPYONLY)
 
 add_library(wb_hw_config INTERFACE)
 target_include_directories(wb_hw_config INTERFACE "${WB_GENERATED_DIR}")

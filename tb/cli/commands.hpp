@@ -7,5 +7,6 @@ int gemm_command(int argc, char** argv);
 int run_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
 int bench_worker_command(int argc, char** argv);
+int noc_command(int argc, char** argv);
 
 }  // namespace wb::cli

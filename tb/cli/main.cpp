@@ -22,7 +22,8 @@ const char* kUsage =
     "commands:\n"
     "  run     the built-in default workload (an int8 MLP) on the systolic array, per-layer table\n"
     "  gemm    one GEMM C = A * B on the systolic array, golden-checked\n"
-    "  bench   simulation speed: bare Verilator loop vs the full SystemC/TLM path\n";
+    "  bench   simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
+    "  noc     synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n";
 
 }  // namespace
 
@@ -36,6 +37,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "gemm") return wb::cli::gemm_command(argc - 1, argv + 1);
     if (command == "run") return wb::cli::run_command(argc - 1, argv + 1);
     if (command == "bench") return wb::cli::bench_command(argc - 1, argv + 1);
+    if (command == "noc") return wb::cli::noc_command(argc - 1, argv + 1);
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
     return 2;

@@ -1,0 +1,129 @@
+// MeshX x MeshY mesh of wafer-fabric routers (tile index t = y * MeshX + x; x grows east, y south).
+//
+// Handshake: every link, including the ramps exposed here, is credit-based per color (see
+// sa_router). A ramp sender starts with Depth credits per color and gets them back on
+// inj_credit_o; the ramp receiver returns one pulse on ej_credit_i per wavelet it consumes.
+// Injected wavelets are registered once before the router, so no router logic depends
+// combinationally on the fabric's inputs. Links at the mesh boundary are tied off (no credits),
+// so a route that leaves the mesh holds its wavelets at the edge.
+// Route tables are written one router and one color per cycle through cfg_*.
+module sa_fabric
+  import sa_wavelet_pkg::*;
+#(
+  parameter int unsigned MeshX     = 4,
+  parameter int unsigned MeshY     = 4,
+  parameter int unsigned NumColors = 4,
+  parameter int unsigned Depth     = 4
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  // route table write port
+  input  logic                  cfg_valid_i,
+  input  logic [CoordWidth-1:0] cfg_x_i,
+  input  logic [CoordWidth-1:0] cfg_y_i,
+  input  logic [ColorWidth-1:0] cfg_color_i,
+  input  logic                  cfg_addressed_i,
+  input  logic [NumPorts-1:0]   cfg_rx_i,
+  input  logic [NumPorts-1:0]   cfg_tx_i,
+  // injection ramps (into the routers)
+  input  logic                  inj_valid_i   [MeshX*MeshY],
+  input  sa_wavelet_t           inj_wavelet_i [MeshX*MeshY],
+  output logic [NumColors-1:0]  inj_credit_o  [MeshX*MeshY],
+  // ejection ramps (out of the routers)
+  output logic                  ej_valid_o    [MeshX*MeshY],
+  output sa_wavelet_t           ej_wavelet_o  [MeshX*MeshY],
+  input  logic [NumColors-1:0]  ej_credit_i   [MeshX*MeshY],
+  output logic                  route_error_o
+);
+  localparam int unsigned NumTiles = MeshX * MeshY;
+
+  logic                 in_valid   [NumTiles][NumPorts];
+  sa_wavelet_t          in_wavelet [NumTiles][NumPorts];
+  logic [NumColors-1:0] in_credit  [NumTiles][NumPorts];
+  logic                 out_valid  [NumTiles][NumPorts];
+  sa_wavelet_t          out_wavelet [NumTiles][NumPorts];
+  logic [NumColors-1:0] out_credit [NumTiles][NumPorts];
+  logic [NumTiles-1:0]  route_error;
+
+  for (genvar y = 0; y < MeshY; y++) begin : gen_y
+    for (genvar x = 0; x < MeshX; x++) begin : gen_x
+      localparam int unsigned T = y * MeshX + x;
+      logic        inj_valid_q;
+      sa_wavelet_t inj_wavelet_q;
+      logic        cfg_here;
+
+      // Neighbours: a router's input from direction d is the neighbour's output toward us.
+      if (y > 0) begin : gen_n
+        assign in_valid[T][PortN]   = out_valid[T - MeshX][PortS];
+        assign in_wavelet[T][PortN] = out_wavelet[T - MeshX][PortS];
+        assign out_credit[T][PortN] = in_credit[T - MeshX][PortS];
+      end else begin : gen_n_edge
+        assign in_valid[T][PortN]   = 1'b0;
+        assign in_wavelet[T][PortN] = '0;
+        assign out_credit[T][PortN] = '0;
+      end
+      if (y < MeshY - 1) begin : gen_s
+        assign in_valid[T][PortS]   = out_valid[T + MeshX][PortN];
+        assign in_wavelet[T][PortS] = out_wavelet[T + MeshX][PortN];
+        assign out_credit[T][PortS] = in_credit[T + MeshX][PortN];
+      end else begin : gen_s_edge
+        assign in_valid[T][PortS]   = 1'b0;
+        assign in_wavelet[T][PortS] = '0;
+        assign out_credit[T][PortS] = '0;
+      end
+      if (x > 0) begin : gen_w
+        assign in_valid[T][PortW]   = out_valid[T - 1][PortE];
+        assign in_wavelet[T][PortW] = out_wavelet[T - 1][PortE];
+        assign out_credit[T][PortW] = in_credit[T - 1][PortE];
+      end else begin : gen_w_edge
+        assign in_valid[T][PortW]   = 1'b0;
+        assign in_wavelet[T][PortW] = '0;
+        assign out_credit[T][PortW] = '0;
+      end
+      if (x < MeshX - 1) begin : gen_e
+        assign in_valid[T][PortE]   = out_valid[T + 1][PortW];
+        assign in_wavelet[T][PortE] = out_wavelet[T + 1][PortW];
+        assign out_credit[T][PortE] = in_credit[T + 1][PortW];
+      end else begin : gen_e_edge
+        assign in_valid[T][PortE]   = 1'b0;
+        assign in_wavelet[T][PortE] = '0;
+        assign out_credit[T][PortE] = '0;
+      end
+
+      // Ramps.
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) inj_valid_q <= 1'b0;
+        else         inj_valid_q <= inj_valid_i[T];
+      end
+      always_ff @(posedge clk_i) inj_wavelet_q <= inj_wavelet_i[T];
+      assign in_valid[T][PortRamp]   = inj_valid_q;
+      assign in_wavelet[T][PortRamp] = inj_wavelet_q;
+      assign inj_credit_o[T]         = in_credit[T][PortRamp];
+      assign ej_valid_o[T]           = out_valid[T][PortRamp];
+      assign ej_wavelet_o[T]         = out_wavelet[T][PortRamp];
+      assign out_credit[T][PortRamp] = ej_credit_i[T];
+
+      assign cfg_here = cfg_valid_i && (32'(cfg_x_i) == x) && (32'(cfg_y_i) == y);
+
+      sa_router #(.NumColors(NumColors), .Depth(Depth)) u_router (
+        .clk_i, .rst_ni,
+        .x_i            (CoordWidth'(x)),
+        .y_i            (CoordWidth'(y)),
+        .cfg_valid_i    (cfg_here),
+        .cfg_color_i,
+        .cfg_addressed_i,
+        .cfg_rx_i,
+        .cfg_tx_i,
+        .in_valid_i     (in_valid[T]),
+        .in_wavelet_i   (in_wavelet[T]),
+        .in_credit_o    (in_credit[T]),
+        .out_valid_o    (out_valid[T]),
+        .out_wavelet_o  (out_wavelet[T]),
+        .out_credit_i   (out_credit[T]),
+        .route_error_o  (route_error[T])
+      );
+    end
+  end
+
+  assign route_error_o = (route_error != '0);
+endmodule

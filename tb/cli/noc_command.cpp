@@ -1,0 +1,131 @@
+// waferbench noc: synthetic traffic on a router-only mesh of the RTL router: offered and
+// accepted load, latency (mean, p50, p99) and hops; --sweep walks the offered load up to
+// saturation and prints the latency/load curve.
+#include <iostream>
+#include <sstream>
+
+#include "sw/error.hpp"
+#include "sw/report.hpp"
+#include "tb/cli/commands.hpp"
+#include "tb/cli/options.hpp"
+#include "tb/noc_dut.hpp"
+
+namespace po = boost::program_options;
+
+namespace wb::cli {
+namespace {
+
+nlohmann::json to_json(const tb::NocResult& r, double rate) {
+  return {{"rate", rate},
+          {"offered", r.offered},
+          {"accepted", r.accepted},
+          {"latency_mean", r.latency.mean},
+          {"latency_p50", r.latency.p50},
+          {"latency_p99", r.latency.p99},
+          {"latency_max", r.latency.max},
+          {"mean_hops", r.mean_hops},
+          {"measured_flits", r.latency.count},
+          {"generated", r.generated},
+          {"delivered", r.delivered},
+          {"undelivered", r.undelivered},
+          {"misrouted", r.misrouted},
+          {"reordered", r.reordered},
+          {"route_error", r.route_error},
+          {"clean", r.clean()},
+          {"sim_cycles", r.sim_cycles},
+          {"sim_seconds", r.sim_seconds},
+          {"router_cycles_per_second",
+           r.sim_seconds > 0 ? static_cast<double>(r.sim_cycles) * r.k * r.k / r.sim_seconds : 0.0}};
+}
+
+std::vector<std::string> table_row(const tb::NocResult& r, double rate) {
+  return {sw::fixed(rate, 3), sw::fixed(r.offered, 3), sw::fixed(r.accepted, 3), sw::fixed(r.latency.mean, 1),
+          std::to_string(r.latency.p50), std::to_string(r.latency.p99), sw::fixed(r.mean_hops, 2),
+          r.clean() ? "ok" : "FAIL"};
+}
+
+}  // namespace
+
+int noc_command(int argc, char** argv) {
+  std::string mesh = "8x8", traffic = "uniform", json_path;
+  double rate = 0.2;
+  int colors = 4;
+  unsigned long long cycles = 10000, warmup = 1000, seed = 1;
+  bool sweep = false;
+  po::options_description desc("waferbench noc options");
+  desc.add_options()("help", "show this help")
+      ("mesh", po::value(&mesh)->default_value(mesh), "KxK router-only mesh (a built size)")
+      ("traffic", po::value(&traffic)->default_value(traffic), "uniform, transpose, bitcomp, hotspot or neighbor")
+      ("rate", po::value(&rate)->default_value(rate), "offered load, flits per node per cycle, in (0, 1]")
+      ("cycles", po::value(&cycles)->default_value(cycles), "measurement window, cycles")
+      ("warmup", po::value(&warmup)->default_value(warmup), "cycles before measuring")
+      ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
+      ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
+      ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
+      ("json", po::value(&json_path), "write the results as JSON to FILE");
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
+
+  int k = 0, k2 = 0;
+  char x = 0;
+  std::istringstream is(mesh);
+  if (!(is >> k >> x >> k2) || x != 'x' || !is.eof() || k != k2 || k <= 0) {
+    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + mesh + "'");
+  }
+  tb::NocOptions o;
+  o.traffic = sw::parse_traffic(traffic);
+  if (!(rate > 0.0 && rate <= 1.0)) throw sw::InputError("--rate must be in (0, 1]");
+  if (cycles < 10 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [10, 1e8]");
+  if (warmup > 100000000ull) throw sw::InputError("--warmup must be at most 1e8");
+  o.colors = colors;
+  o.cycles = cycles;
+  o.warmup = warmup;
+  o.seed = seed;
+  if (!json_path.empty()) check_writable(json_path, "--json");
+  tb::make_noc_dut(k);  // fails early on a size that is not built
+
+  const std::vector<double> rates =
+      sweep ? std::vector<double>{0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0}
+            : std::vector<double>{rate};
+  std::vector<std::vector<std::string>> table{{"rate", "offered", "accepted", "lat mean", "p50", "p99", "hops", "check"}};
+  nlohmann::json points = nlohmann::json::array();
+  bool clean = true;
+  double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
+  for (double r : rates) {
+    o.rate = r;
+    const tb::NocResult res = tb::make_noc_dut(k)->run(o);
+    table.push_back(table_row(res, r));
+    points.push_back(to_json(res, r));
+    clean &= res.clean();
+    saturation = std::max(saturation, res.accepted);
+    if (r == rates.front()) {
+      zero_load_latency = res.latency.mean;
+      zero_load_hops = res.mean_hops;
+    }
+    router_rate = points.back()["router_cycles_per_second"].get<double>();
+  }
+  std::cout << "waferbench noc: " << k << "x" << k << " mesh, " << sw::traffic_name(o.traffic) << " traffic, "
+            << colors << " colors, single-wavelet packets, " << cycles << " measured cycles\n\n"
+            << sw::format_table(table);
+  if (sweep) {
+    std::cout << "\nsaturation (max accepted): " << sw::fixed(saturation, 3) << " flits/node/cycle"
+              << (o.traffic == sw::Traffic::kUniform ? " (bisection bound " + sw::fixed(4.0 / k, 3) + ")" : "")
+              << "\nzero-load latency: " << sw::fixed(zero_load_latency, 2) << " cycles at "
+              << sw::fixed(zero_load_hops, 2) << " hops (+" << sw::fixed(zero_load_latency - zero_load_hops, 2) << ")\n";
+  }
+  std::cout << "simulation: " << sw::fixed(router_rate / 1e6, 2) << " M router-cycles/s\n";
+  if (!clean) std::cerr << "waferbench: NoC check failed (lost, misrouted or reordered wavelets, or a route error)\n";
+  if (!json_path.empty()) {
+    nlohmann::json j{{"target", "fabric"},       {"mesh", mesh},           {"traffic", sw::traffic_name(o.traffic)},
+                     {"colors", colors},         {"cycles", cycles},       {"warmup", warmup},
+                     {"points", points},         {"clean", clean}};
+    if (sweep) {
+      j["saturation"] = saturation;
+      j["zero_load_latency"] = zero_load_latency;
+      j["zero_load_hops"] = zero_load_hops;
+    }
+    sw::write_json_file(json_path, j);
+  }
+  return clean ? 0 : 1;
+}
+
+}  // namespace wb::cli

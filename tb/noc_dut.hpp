@@ -1,0 +1,59 @@
+#pragma once
+// Synthetic-traffic runs on a router-only k x k mesh (the NoC benchmark): every tile's ramp is a
+// traffic source with an unbounded queue and a sink that consumes at once (or with random
+// stalls). The per-cycle loop lives in the template (verilated_noc_dut.hpp).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sw/noc_traffic.hpp"
+
+namespace wb::tb {
+
+struct NocOptions {
+  sw::Traffic traffic = sw::Traffic::kUniform;
+  double rate = 0.1;                 // offered load, flits per node per cycle (Bernoulli)
+  int colors = 4;                    // colors used as virtual channels, at most the build's
+  std::uint64_t warmup = 1000;       // cycles before measuring
+  std::uint64_t cycles = 10000;      // measurement window
+  std::uint64_t drain_limit = 50000; // cycles after the window to deliver measured flits
+  double eject_stall = 0.0;          // probability per cycle a sink withholds a credit
+  std::uint64_t seed = 1;
+};
+
+struct NocResult {
+  int k = 0;
+  int colors = 0;
+  double offered = 0.0;   // flits generated per node per cycle in the window
+  double accepted = 0.0;  // flits delivered per node per cycle in the window
+  sw::LatencyStats latency;  // generation to ejection, flits generated in the window
+  double mean_hops = 0.0;    // of the measured flits
+  std::uint64_t generated = 0, delivered = 0;
+  std::uint64_t undelivered = 0;  // measured flits still in the network after the drain limit
+  std::uint64_t misrouted = 0;    // ejected at the wrong tile
+  std::uint64_t reordered = 0;    // out of order within a (source, destination, color) stream
+  std::uint64_t duplicated = 0;   // ejected more than once
+  std::uint64_t pairs_delivered = 0;  // distinct (source, destination) pairs with a delivery
+  bool route_error = false;
+  std::uint64_t sim_cycles = 0;
+  double sim_seconds = 0.0;
+
+  bool clean() const {
+    return undelivered == 0 && misrouted == 0 && reordered == 0 && duplicated == 0 && !route_error;
+  }
+};
+
+class NocDut {
+ public:
+  virtual ~NocDut() = default;
+  virtual int mesh() const = 0;
+  virtual int colors() const = 0;
+  // One run from reset; call once per object.
+  virtual NocResult run(const NocOptions& options) = 0;
+};
+
+std::string built_noc_meshes_text();  // "4x4, 8x8, ..."
+// Throws sw::InputError when no router-only k x k mesh was built.
+std::unique_ptr<NocDut> make_noc_dut(int k);
+
+}  // namespace wb::tb

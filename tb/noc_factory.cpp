@@ -1,0 +1,27 @@
+// Instantiates the Verilated router-only mesh that matches a requested size.
+#include "wb/fabric_models.hpp"  // Verilated headers first
+#include "wb/hw_config.hpp"
+
+#include "sw/error.hpp"
+#include "tb/verilated_noc_dut.hpp"
+
+namespace wb::tb {
+
+std::string built_noc_meshes_text() {
+  std::string text;
+#define WB_NOC_TEXT(K, C) text += (text.empty() ? "" : ", ") + std::to_string(K) + "x" + std::to_string(K);
+  WB_FOR_EACH_NOC_MESH(WB_NOC_TEXT)
+#undef WB_NOC_TEXT
+  return text;
+}
+
+std::unique_ptr<NocDut> make_noc_dut(int k) {
+#define WB_MAKE_NOC(K, C) \
+  if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C);
+  WB_FOR_EACH_NOC_MESH(WB_MAKE_NOC)
+#undef WB_MAKE_NOC
+  throw sw::InputError("mesh " + std::to_string(k) + "x" + std::to_string(k) + " is not built (built: " +
+                       built_noc_meshes_text() + ")");
+}
+
+}  // namespace wb::tb
