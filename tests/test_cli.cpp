@@ -111,6 +111,19 @@ TEST_CASE("cli: run prints the per-layer table of the default workload", "[syste
   CHECK(j["golden"] == "pass");
 }
 
+TEST_CASE("cli: noc reports load and latency as JSON", "[system]") {
+  const Outcome o = waferbench("noc --mesh 4x4 --traffic transpose --rate 0.1 --cycles 500 --json " + tmp("noc.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("noc.json")));
+  CHECK(j["target"] == "fabric");
+  CHECK(j["clean"] == true);
+  REQUIRE(j["points"].size() == 1);
+  for (const char* key : {"offered", "accepted", "latency_mean", "latency_p99", "mean_hops", "router_cycles_per_second"}) {
+    CHECK(j["points"][0].contains(key));
+  }
+}
+
 TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[system]") {
   sw::write_npy(tmp("a8.npy"), sw::random_int8(4, 5, 1));
   sw::write_npy(tmp("b8.npy"), sw::random_int8(6, 3, 1));
@@ -134,5 +147,10 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("gemm --m 4 --k 4 --n 4 --bogus 1", "bogus");
   expect_input_error("run --model mlp:12", "model");
   expect_input_error("run --batch 0", "batch");
+  expect_input_error("noc --mesh 5x5", "not built");
+  expect_input_error("noc --mesh 8x4", "square");
+  expect_input_error("noc --traffic tornado", "unknown traffic");
+  expect_input_error("noc --rate 0", "rate");
+  expect_input_error("noc --colors 9 --mesh 4x4", "colors");
   expect_input_error("frobnicate", "unknown command");
 }
