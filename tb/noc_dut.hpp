@@ -53,7 +53,8 @@ class NocDut {
 };
 
 std::string built_noc_meshes_text();  // "4x4, 8x8, ..."
-// Throws sw::InputError when no router-only k x k mesh was built.
-std::unique_ptr<NocDut> make_noc_dut(int k);
+// Throws sw::InputError when no router-only k x k mesh was built. With a trace path, run()
+// writes an FST waveform of the whole mesh there.
+std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path = "");
 
 }  // namespace wb::tb

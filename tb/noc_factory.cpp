@@ -15,9 +15,9 @@ std::string built_noc_meshes_text() {
   return text;
 }
 
-std::unique_ptr<NocDut> make_noc_dut(int k) {
+std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path) {
 #define WB_MAKE_NOC(K, C) \
-  if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C);
+  if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path);
   WB_FOR_EACH_NOC_MESH(WB_MAKE_NOC)
 #undef WB_MAKE_NOC
   throw sw::InputError("mesh " + std::to_string(k) + "x" + std::to_string(k) + " is not built (built: " +

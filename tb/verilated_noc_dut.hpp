@@ -1,6 +1,7 @@
 #pragma once
 // NocDut over a Verilated sa_fabric class `V`. Include only where no SystemC header came first.
 #include <verilated.h>
+#include <verilated_fst_c.h>
 
 #include <chrono>
 #include <deque>
@@ -16,8 +17,18 @@ namespace wb::tb {
 template <class V>
 class VerilatedNocDut final : public NocDut {
  public:
-  VerilatedNocDut(int k, int colors) : m_k(k), m_colors(colors), m_top(std::make_unique<V>(&m_ctx, "top")) {}
+  VerilatedNocDut(int k, int colors, const std::string& trace_path) : m_k(k), m_colors(colors) {
+    m_ctx.traceEverOn(!trace_path.empty());
+    m_top = std::make_unique<V>(&m_ctx, "top");
+    if (!trace_path.empty()) {
+      m_trace = std::make_unique<VerilatedFstC>();
+      m_top->trace(m_trace.get(), 99);
+      m_trace->open(trace_path.c_str());
+      if (!m_trace->isOpen()) throw sw::InputError("cannot write trace file " + trace_path);
+    }
+  }
   ~VerilatedNocDut() override {
+    if (m_trace) m_trace->close();
     m_top->final();
     Verilated::threadContextp(&m_ctx);  // see ~VerilatedArrayDut
     m_top.reset();
@@ -100,6 +111,7 @@ class VerilatedNocDut final : public NocDut {
       }
       m_top->clk_i = 0;
       m_top->eval();
+      if (m_trace) m_trace->dump(cycle * kTracePeriodPs);
       for (int t = 0; t < n; ++t) {
         const std::uint32_t back = m_top->inj_credit_o[t];
         if (back) {
@@ -132,6 +144,7 @@ class VerilatedNocDut final : public NocDut {
       }
       m_top->clk_i = 1;
       m_top->eval();
+      if (m_trace) m_trace->dump(cycle * kTracePeriodPs + kTracePeriodPs / 2);
     }
     r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.sim_cycles = cycle;
@@ -176,10 +189,14 @@ class VerilatedNocDut final : public NocDut {
     m_top->cfg_valid_i = 0;
   }
 
+  // Dump times in picoseconds at the configured clock, as for the array.
+  static constexpr std::uint64_t kTracePeriodPs = static_cast<std::uint64_t>(1e6 / hw::kClockMhz);
+
   VerilatedContext m_ctx;
   int m_k;
   int m_colors;
   std::unique_ptr<V> m_top;
+  std::unique_ptr<VerilatedFstC> m_trace;
 };
 
 }  // namespace wb::tb

@@ -47,7 +47,7 @@ std::vector<std::string> table_row(const tb::NocResult& r, double rate) {
 }  // namespace
 
 int noc_command(int argc, char** argv) {
-  std::string mesh = "8x8", traffic = "uniform", json_path;
+  std::string mesh = "8x8", traffic = "uniform", json_path, trace;
   double rate = 0.2;
   int colors = 4;
   unsigned long long cycles = 10000, warmup = 1000, seed = 1;
@@ -62,7 +62,8 @@ int noc_command(int argc, char** argv) {
       ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
       ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
       ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
-      ("json", po::value(&json_path), "write the results as JSON to FILE");
+      ("json", po::value(&json_path), "write the results as JSON to FILE")
+      ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
   if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
 
   int k = 0, k2 = 0;
@@ -81,6 +82,13 @@ int noc_command(int argc, char** argv) {
   o.warmup = warmup;
   o.seed = seed;
   if (!json_path.empty()) check_writable(json_path, "--json");
+  if (!trace.empty()) {
+    if (sweep) throw sw::InputError("--trace needs a single run, not --sweep");
+    if (trace.size() < 4 || trace.compare(trace.size() - 4, 4, ".fst") != 0) {
+      throw sw::InputError("--trace needs a .fst file name, got '" + trace + "'");
+    }
+    check_writable(trace, "--trace");
+  }
   tb::make_noc_dut(k);  // fails early on a size that is not built
 
   const std::vector<double> rates =
@@ -92,7 +100,7 @@ int noc_command(int argc, char** argv) {
   double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
   for (double r : rates) {
     o.rate = r;
-    const tb::NocResult res = tb::make_noc_dut(k)->run(o);
+    const tb::NocResult res = tb::make_noc_dut(k, trace)->run(o);
     table.push_back(table_row(res, r));
     points.push_back(to_json(res, r));
     clean &= res.clean();
