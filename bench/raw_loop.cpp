@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sw/error.hpp"
+#include "tb/verilated_model.hpp"
 
 namespace wb::bench {
 namespace {
@@ -16,12 +17,7 @@ template <class V>
 RawResult raw_loop(const RawWorkload& w) {
   auto context = std::make_unique<VerilatedContext>();
   auto top = std::make_unique<V>(context.get(), "top");
-  top->clk_i = 0;
-  top->rst_ni = 1;
-  top->eval();
-  top->rst_ni = 0;
-  top->eval();
-  top->rst_ni = 1;
+  tb::reset_model(*top);
   top->dataflow_i = w.output_stationary;
   top->c_ready_i = 1;
   top->eval();
@@ -61,9 +57,7 @@ RawResult raw_loop(const RawWorkload& w) {
     ++r.cycles;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  top->final();
-  Verilated::threadContextp(context.get());  // see ~VerilatedArrayDut
-  top.reset();
+  tb::destroy_model(*context, top);
   return r;
 }
 

@@ -3,21 +3,37 @@
 #   WB_ARRAY_SIZES   list of "RxC" to verilate: all sizes of the config, or the subset named by
 #                    -DWB_ONLY_SIZES="4x4;8x8" (each must be in the config)
 #   wb_array_params(<out-var> <rows> <cols>)  the Verilator -G parameters of one configuration
-# and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++.
+#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds)
+# and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++, plus one
+# header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
+# fabric_models.hpp).
 set(WB_HW_CONFIG "${PROJECT_SOURCE_DIR}/config/hardware.json")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WB_HW_CONFIG}")
 file(READ "${WB_HW_CONFIG}" _wb_json)
+
+# The elements of a JSON array at the given path, as a CMake list.
+function(wb_json_list out)
+  string(JSON _n LENGTH "${_wb_json}" ${ARGN})
+  set(_items "")
+  if(_n GREATER 0)
+    math(EXPR _last "${_n} - 1")
+    foreach(_i RANGE ${_last})
+      string(JSON _item GET "${_wb_json}" ${ARGN} ${_i})
+      list(APPEND _items "${_item}")
+    endforeach()
+  endif()
+  set(${out} "${_items}" PARENT_SCOPE)
+endfunction()
 
 string(JSON WB_DATA_WIDTH GET "${_wb_json}" systolic_array data_width)
 string(JSON WB_ACC_WIDTH GET "${_wb_json}" systolic_array acc_width)
 string(JSON WB_OUT_FIFO_SLACK GET "${_wb_json}" systolic_array out_fifo_slack)
 string(JSON WB_CLOCK_MHZ GET "${_wb_json}" systolic_array clock_mhz)
-string(JSON _wb_nsizes LENGTH "${_wb_json}" systolic_array sizes)
-math(EXPR _wb_last "${_wb_nsizes} - 1")
+wb_json_list(_wb_pairs systolic_array sizes)
 set(_wb_sizes "")
-foreach(_i RANGE ${_wb_last})
-  string(JSON _r GET "${_wb_json}" systolic_array sizes ${_i} 0)
-  string(JSON _c GET "${_wb_json}" systolic_array sizes ${_i} 1)
+foreach(_pair IN LISTS _wb_pairs)  # each is a JSON array [rows, cols]
+  string(JSON _r GET "${_pair}" 0)
+  string(JSON _c GET "${_pair}" 1)
   list(APPEND _wb_sizes "${_r}x${_c}")
 endforeach()
 set(WB_ONLY_SIZES "" CACHE STRING "Verilate only these array sizes (RxC list from config/hardware.json); empty = all")
@@ -39,22 +55,9 @@ function(wb_array_params out rows cols)
 endfunction()
 
 string(JSON WB_ROUTER_DEPTH GET "${_wb_json}" fabric router_depth)
-string(JSON _wb_ncolors LENGTH "${_wb_json}" fabric router_colors)
-math(EXPR _wb_last "${_wb_ncolors} - 1")
-set(WB_ROUTER_COLORS "")
-foreach(_i RANGE ${_wb_last})
-  string(JSON _n GET "${_wb_json}" fabric router_colors ${_i})
-  list(APPEND WB_ROUTER_COLORS "${_n}")
-endforeach()
-
+wb_json_list(WB_ROUTER_COLORS fabric router_colors)
 string(JSON WB_NOC_COLORS GET "${_wb_json}" fabric noc_colors)
-string(JSON _wb_nmesh LENGTH "${_wb_json}" fabric noc_meshes)
-math(EXPR _wb_last "${_wb_nmesh} - 1")
-set(WB_NOC_MESHES "")
-foreach(_i RANGE ${_wb_last})
-  string(JSON _k GET "${_wb_json}" fabric noc_meshes ${_i})
-  list(APPEND WB_NOC_MESHES "${_k}")
-endforeach()
+wb_json_list(WB_NOC_MESHES fabric noc_meshes)
 
 set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
 

@@ -10,6 +10,7 @@
 
 #include "sw/rng.hpp"
 #include "tb/array_dut.hpp"
+#include "tb/verilated_model.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -36,12 +37,7 @@ class VerilatedArrayDut final : public ArrayDut {
 
   ~VerilatedArrayDut() override {
     if (m_trace) m_trace->close();
-    m_top->final();
-    // Verilator 5.006 unregisters the model's scopes from the thread's *current* context, which
-    // is the last one created: point it at ours, or tearing down one of several models
-    // deadlocks on a destroyed context's mutex.
-    Verilated::threadContextp(m_context.get());
-    m_top.reset();
+    destroy_model(*m_context, m_top);
   }
 
   void set_dataflow(sw::Dataflow dataflow) override {
@@ -149,24 +145,11 @@ class VerilatedArrayDut final : public ArrayDut {
   }
 
   void reset() {
-    m_top->clk_i = 0;
-    m_top->rst_ni = 0;
     m_top->dataflow_i = 0;
     m_top->a_valid_i = 0;
     m_top->b_valid_i = 0;
     m_top->c_ready_i = 0;
-    m_top->rst_ni = 1;
-    m_top->eval();
-    m_top->rst_ni = 0;  // a falling edge: the asynchronous reset fires
-    m_top->eval();
-    for (int i = 0; i < 2; ++i) {
-      m_top->clk_i = 1;
-      m_top->eval();
-      m_top->clk_i = 0;
-      m_top->eval();
-    }
-    m_top->rst_ni = 1;
-    m_top->eval();
+    reset_model(*m_top);
   }
 
   std::string watchdog_message(const RunUntil& until) const {

@@ -10,6 +10,7 @@
 
 #include "sw/error.hpp"
 #include "tb/noc_dut.hpp"
+#include "tb/verilated_model.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -29,9 +30,7 @@ class VerilatedNocDut final : public NocDut {
   }
   ~VerilatedNocDut() override {
     if (m_trace) m_trace->close();
-    m_top->final();
-    Verilated::threadContextp(&m_ctx);  // see ~VerilatedArrayDut
-    m_top.reset();
+    destroy_model(m_ctx, m_top);
   }
   int mesh() const override { return m_k; }
   int colors() const override { return m_colors; }
@@ -161,13 +160,7 @@ class VerilatedNocDut final : public NocDut {
 
  private:
   void reset_and_configure(int colors) {
-    m_top->clk_i = 0;
-    m_top->rst_ni = 1;
-    m_top->eval();
-    m_top->rst_ni = 0;
-    m_top->eval();
-    m_top->rst_ni = 1;
-    m_top->eval();
+    reset_model(*m_top);
     // Every color used is addressed (XY-routed) on every router.
     for (int y = 0; y < m_k; ++y) {
       for (int x = 0; x < m_k; ++x) {

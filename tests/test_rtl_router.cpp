@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sw/rng.hpp"
+#include "tb/verilated_model.hpp"
 
 namespace {
 
@@ -46,19 +47,9 @@ class RouterBench {
     for (auto& c : m_credits) c.assign(colors, wb::hw::kRouterDepth);
     for (auto& h : m_held) h.assign(colors, 0);
     for (auto& b : m_blocked) b.assign(colors, false);
-    m_top->rst_ni = 1;
-    m_top->eval();
-    m_top->rst_ni = 0;
-    m_top->eval();
-    m_top->rst_ni = 1;
-    m_top->clk_i = 0;
-    m_top->eval();
+    wb::tb::reset_model(*m_top);
   }
-  ~RouterBench() {
-    m_top->final();
-    Verilated::threadContextp(&m_ctx);  // see ~VerilatedArrayDut
-    m_top.reset();
-  }
+  ~RouterBench() { wb::tb::destroy_model(m_ctx, m_top); }
 
   void place(unsigned x, unsigned y) {
     m_top->x_i = x;
