@@ -3,9 +3,12 @@
 // Handshake: every link, including the ramps exposed here, is credit-based per color (see
 // sa_router). A ramp sender starts with Depth credits per color and gets them back on
 // inj_credit_o; the ramp receiver returns one pulse on ej_credit_i per wavelet it consumes.
-// Injected wavelets are registered once before the router, so no router logic depends
-// combinationally on the fabric's inputs. Links at the mesh boundary are tied off (no credits),
-// so a route that leaves the mesh holds its wavelets at the edge.
+// The links that cross the mesh boundary are the edge ports, one slot per boundary router
+// side: slots [0, MeshX) north (by x), [MeshX, MeshX+MeshY) east (by y), then south (by x), then
+// west (by y). They are credit links like the ramps; an edge receiver that returns no credits
+// holds wavelets routed off the mesh at the edge. Wavelets entering through a ramp or an edge
+// are registered once before the router, so no router logic depends combinationally on the
+// fabric's inputs.
 // Route tables are written one router and one color per cycle through cfg_*.
 module sa_fabric
   import sa_wavelet_pkg::*;
@@ -29,6 +32,13 @@ module sa_fabric
   input  logic                  inj_valid_i   [MeshX*MeshY],
   input  sa_wavelet_t           inj_wavelet_i [MeshX*MeshY],
   output logic [NumColors-1:0]  inj_credit_o  [MeshX*MeshY],
+  // edge ports (see above for the slot order)
+  input  logic                  edge_in_valid_i    [2*(MeshX+MeshY)],
+  input  sa_wavelet_t           edge_in_wavelet_i  [2*(MeshX+MeshY)],
+  output logic [NumColors-1:0]  edge_in_credit_o   [2*(MeshX+MeshY)],
+  output logic                  edge_out_valid_o   [2*(MeshX+MeshY)],
+  output sa_wavelet_t           edge_out_wavelet_o [2*(MeshX+MeshY)],
+  input  logic [NumColors-1:0]  edge_out_credit_i  [2*(MeshX+MeshY)],
   // ejection ramps (out of the routers)
   output logic                  ej_valid_o    [MeshX*MeshY],
   output sa_wavelet_t           ej_wavelet_o  [MeshX*MeshY],
@@ -36,6 +46,18 @@ module sa_fabric
   output logic                  route_error_o
 );
   localparam int unsigned NumTiles = MeshX * MeshY;
+  localparam int unsigned NumEdges = 2 * (MeshX + MeshY);
+
+  // Edge inputs, registered once.
+  logic        edge_valid_q   [NumEdges];
+  sa_wavelet_t edge_wavelet_q [NumEdges];
+  for (genvar e = 0; e < NumEdges; e++) begin : gen_edge_in
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) edge_valid_q[e] <= 1'b0;
+      else         edge_valid_q[e] <= edge_in_valid_i[e];
+    end
+    always_ff @(posedge clk_i) edge_wavelet_q[e] <= edge_in_wavelet_i[e];
+  end
 
   logic                 in_valid   [NumTiles][NumPorts];
   sa_wavelet_t          in_wavelet [NumTiles][NumPorts];
@@ -58,36 +80,52 @@ module sa_fabric
         assign in_wavelet[T][PortN] = out_wavelet[T - MeshX][PortS];
         assign out_credit[T][PortN] = in_credit[T - MeshX][PortS];
       end else begin : gen_n_edge
-        assign in_valid[T][PortN]   = 1'b0;
-        assign in_wavelet[T][PortN] = '0;
-        assign out_credit[T][PortN] = '0;
+        localparam int unsigned Slot = 0 + x;
+        assign in_valid[T][PortN]       = edge_valid_q[Slot];
+        assign in_wavelet[T][PortN]     = edge_wavelet_q[Slot];
+        assign edge_in_credit_o[Slot] = in_credit[T][PortN];
+        assign edge_out_valid_o[Slot]   = out_valid[T][PortN];
+        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortN];
+        assign out_credit[T][PortN]     = edge_out_credit_i[Slot];
       end
       if (y < MeshY - 1) begin : gen_s
         assign in_valid[T][PortS]   = out_valid[T + MeshX][PortN];
         assign in_wavelet[T][PortS] = out_wavelet[T + MeshX][PortN];
         assign out_credit[T][PortS] = in_credit[T + MeshX][PortN];
       end else begin : gen_s_edge
-        assign in_valid[T][PortS]   = 1'b0;
-        assign in_wavelet[T][PortS] = '0;
-        assign out_credit[T][PortS] = '0;
+        localparam int unsigned Slot = MeshX + MeshY + x;
+        assign in_valid[T][PortS]       = edge_valid_q[Slot];
+        assign in_wavelet[T][PortS]     = edge_wavelet_q[Slot];
+        assign edge_in_credit_o[Slot] = in_credit[T][PortS];
+        assign edge_out_valid_o[Slot]   = out_valid[T][PortS];
+        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortS];
+        assign out_credit[T][PortS]     = edge_out_credit_i[Slot];
       end
       if (x > 0) begin : gen_w
         assign in_valid[T][PortW]   = out_valid[T - 1][PortE];
         assign in_wavelet[T][PortW] = out_wavelet[T - 1][PortE];
         assign out_credit[T][PortW] = in_credit[T - 1][PortE];
       end else begin : gen_w_edge
-        assign in_valid[T][PortW]   = 1'b0;
-        assign in_wavelet[T][PortW] = '0;
-        assign out_credit[T][PortW] = '0;
+        localparam int unsigned Slot = 2 * MeshX + MeshY + y;
+        assign in_valid[T][PortW]       = edge_valid_q[Slot];
+        assign in_wavelet[T][PortW]     = edge_wavelet_q[Slot];
+        assign edge_in_credit_o[Slot] = in_credit[T][PortW];
+        assign edge_out_valid_o[Slot]   = out_valid[T][PortW];
+        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortW];
+        assign out_credit[T][PortW]     = edge_out_credit_i[Slot];
       end
       if (x < MeshX - 1) begin : gen_e
         assign in_valid[T][PortE]   = out_valid[T + 1][PortW];
         assign in_wavelet[T][PortE] = out_wavelet[T + 1][PortW];
         assign out_credit[T][PortE] = in_credit[T + 1][PortW];
       end else begin : gen_e_edge
-        assign in_valid[T][PortE]   = 1'b0;
-        assign in_wavelet[T][PortE] = '0;
-        assign out_credit[T][PortE] = '0;
+        localparam int unsigned Slot = MeshX + y;
+        assign in_valid[T][PortE]       = edge_valid_q[Slot];
+        assign in_wavelet[T][PortE]     = edge_wavelet_q[Slot];
+        assign edge_in_credit_o[Slot] = in_credit[T][PortE];
+        assign edge_out_valid_o[Slot]   = out_valid[T][PortE];
+        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortE];
+        assign out_credit[T][PortE]     = edge_out_credit_i[Slot];
       end
 
       // Ramps.
