@@ -18,6 +18,9 @@ struct NocOptions {
   std::uint64_t cycles = 10000;      // measurement window
   std::uint64_t drain_limit = 50000; // cycles after the window to deliver measured flits
   double eject_stall = 0.0;          // probability per cycle a sink withholds a credit
+  // The run fails (std::runtime_error naming the stuck tile, port and color) when no wavelet
+  // moves on any ramp for this many cycles while wavelets are in flight.
+  std::uint64_t watchdog_cycles = 10000;
   std::uint64_t seed = 1;
 };
 

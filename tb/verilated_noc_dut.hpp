@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <deque>
+#include <sstream>
+#include <stdexcept>
 #include <memory>
 #include <vector>
 
@@ -63,7 +65,7 @@ class VerilatedNocDut final : public NocDut {
     std::uint64_t outstanding = 0, hops_total = 0, window_delivered = 0, window_generated = 0;
     const std::uint64_t end_gen = o.warmup + o.cycles;
     const auto t0 = std::chrono::steady_clock::now();
-    std::uint64_t cycle = 0;
+    std::uint64_t cycle = 0, last_move = 0;
     for (;; ++cycle) {
       const bool generating = cycle < end_gen;
       if (!generating && (outstanding == 0 || cycle > end_gen + o.drain_limit)) break;
@@ -97,6 +99,7 @@ class VerilatedNocDut final : public NocDut {
           }
         }
         m_top->inj_valid_i[t] = valid;
+        if (valid) last_move = cycle;
         // The sink returns at most one credit per color per cycle.
         std::uint32_t pulses = 0;
         for (int c = 0; c < colors; ++c) {
@@ -117,6 +120,7 @@ class VerilatedNocDut final : public NocDut {
           for (int c = 0; c < colors; ++c) credits[static_cast<std::size_t>(t) * colors + c] += (back >> c) & 1;
         }
         if (!m_top->ej_valid_o[t]) continue;
+        last_move = cycle;
         const std::uint64_t w = m_top->ej_wavelet_o[t];
         const auto id = static_cast<std::uint32_t>(w);
         const int c = static_cast<int>((w >> 40) & 31);
@@ -144,6 +148,9 @@ class VerilatedNocDut final : public NocDut {
       m_top->clk_i = 1;
       m_top->eval();
       if (m_trace) m_trace->dump(cycle * kTracePeriodPs + kTracePeriodPs / 2);
+      if (cycle - last_move > o.watchdog_cycles && r.delivered < flits.size()) {
+        throw std::runtime_error(watchdog_message(o, cycle, flits, seen, queue, credits, held));
+      }
     }
     r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.sim_cycles = cycle;
@@ -159,6 +166,41 @@ class VerilatedNocDut final : public NocDut {
   }
 
  private:
+  // Names the oldest wavelet still in flight (its tile, the port it waits at, its color) and the
+  // ramps that hold queued wavelets without credits or ejected ones without returning credits.
+  template <class Flits>
+  std::string watchdog_message(const NocOptions& o, std::uint64_t cycle, const Flits& flits, const std::vector<bool>& seen,
+                               const std::vector<std::deque<std::uint32_t>>& queue, const std::vector<int>& credits,
+                               const std::vector<int>& held) const {
+    const auto tile = [&](int t) { return "(" + std::to_string(t % m_k) + "," + std::to_string(t / m_k) + ")"; };
+    std::ostringstream os;
+    os << "watchdog: no wavelet moved for " << o.watchdog_cycles << " cycles at cycle " << cycle << ";";
+    for (std::size_t id = 0; id < flits.size(); ++id) {
+      if (seen[id]) continue;
+      const bool queued = !queue[static_cast<std::size_t>(flits[id].src)].empty() &&
+                          queue[static_cast<std::size_t>(flits[id].src)].front() <= id;
+      os << " oldest in flight: tile " << tile(flits[id].src) << " -> " << tile(flits[id].dst) << ", born at cycle "
+         << flits[id].born << (queued ? ", still at its source ramp" : ", inside the mesh") << ";";
+      break;
+    }
+    int shown = 0;
+    for (int t = 0; t < m_k * m_k && shown < 4; ++t) {
+      for (int c = 0; c < o.colors && shown < 4; ++c) {
+        const std::size_t i = static_cast<std::size_t>(t) * o.colors + c;
+        if (!queue[static_cast<std::size_t>(t)].empty() && credits[i] == 0) {
+          os << " tile " << tile(t) << " port ramp-in color " << c << ": " << queue[static_cast<std::size_t>(t)].size()
+             << " queued, no credit;";
+          ++shown;
+        }
+        if (held[i] > 0) {
+          os << " tile " << tile(t) << " port ramp-out color " << c << ": sink holds " << held[i] << ", no credit returned;";
+          ++shown;
+        }
+      }
+    }
+    return os.str();
+  }
+
   void reset_and_configure(int colors) {
     reset_model(*m_top);
     // Every color used is addressed (XY-routed) on every router.

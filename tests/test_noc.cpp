@@ -65,6 +65,26 @@ TEST_CASE("noc: nothing lost, duplicated or reordered at saturation and under ej
   }
 }
 
+TEST_CASE("noc: a watchdog names the stuck tile, port and color when nothing moves", "[cosim]") {
+  tb::NocOptions o;
+  o.rate = 0.5;
+  o.cycles = 2000;
+  o.warmup = 0;
+  o.eject_stall = 1.0;  // sinks never return a credit: the mesh fills and stops
+  o.watchdog_cycles = 300;
+  try {
+    tb::make_noc_dut(4)->run(o);
+    FAIL("the watchdog did not fire");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    INFO(what);
+    CHECK(what.find("watchdog") != std::string::npos);
+    CHECK(what.find("tile (") != std::string::npos);
+    CHECK(what.find("port ramp") != std::string::npos);
+    CHECK(what.find("color ") != std::string::npos);
+  }
+}
+
 TEST_CASE("noc: a size that was not built and too many colors are input errors", "[unit]") {
   CHECK_THROWS_AS(tb::make_noc_dut(5), sw::InputError);
   tb::NocOptions o;
