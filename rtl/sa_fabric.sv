@@ -48,6 +48,35 @@ module sa_fabric
   localparam int unsigned NumTiles = MeshX * MeshY;
   localparam int unsigned NumEdges = 2 * (MeshX + MeshY);
 
+  // Geometry of direction d (PortN, PortE, PortS, PortW) from tile (x, y).
+  function automatic bit has_neighbour(int unsigned d, int unsigned x, int unsigned y);
+    unique case (d)
+      PortN:   return y > 0;
+      PortE:   return x < MeshX - 1;
+      PortS:   return y < MeshY - 1;
+      default: return x > 0;
+    endcase
+  endfunction
+  function automatic int unsigned neighbour(int unsigned d, int unsigned x, int unsigned y);
+    unique case (d)
+      PortN:   return (y - 1) * MeshX + x;
+      PortE:   return y * MeshX + x + 1;
+      PortS:   return (y + 1) * MeshX + x;
+      default: return y * MeshX + x - 1;
+    endcase
+  endfunction
+  function automatic int unsigned facing(int unsigned d);  // the neighbour's port toward us
+    return (d + 2) % 4;
+  endfunction
+  function automatic int unsigned edge_slot(int unsigned d, int unsigned x, int unsigned y);
+    unique case (d)
+      PortN:   return x;
+      PortE:   return MeshX + y;
+      PortS:   return MeshX + MeshY + x;
+      default: return 2 * MeshX + MeshY + y;
+    endcase
+  endfunction
+
   // Edge inputs, registered once.
   logic        edge_valid_q   [NumEdges];
   sa_wavelet_t edge_wavelet_q [NumEdges];
@@ -74,58 +103,22 @@ module sa_fabric
       sa_wavelet_t inj_wavelet_q;
       logic        cfg_here;
 
-      // Neighbours: a router's input from direction d is the neighbour's output toward us.
-      if (y > 0) begin : gen_n
-        assign in_valid[T][PortN]   = out_valid[T - MeshX][PortS];
-        assign in_wavelet[T][PortN] = out_wavelet[T - MeshX][PortS];
-        assign out_credit[T][PortN] = in_credit[T - MeshX][PortS];
-      end else begin : gen_n_edge
-        localparam int unsigned Slot = 0 + x;
-        assign in_valid[T][PortN]       = edge_valid_q[Slot];
-        assign in_wavelet[T][PortN]     = edge_wavelet_q[Slot];
-        assign edge_in_credit_o[Slot] = in_credit[T][PortN];
-        assign edge_out_valid_o[Slot]   = out_valid[T][PortN];
-        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortN];
-        assign out_credit[T][PortN]     = edge_out_credit_i[Slot];
-      end
-      if (y < MeshY - 1) begin : gen_s
-        assign in_valid[T][PortS]   = out_valid[T + MeshX][PortN];
-        assign in_wavelet[T][PortS] = out_wavelet[T + MeshX][PortN];
-        assign out_credit[T][PortS] = in_credit[T + MeshX][PortN];
-      end else begin : gen_s_edge
-        localparam int unsigned Slot = MeshX + MeshY + x;
-        assign in_valid[T][PortS]       = edge_valid_q[Slot];
-        assign in_wavelet[T][PortS]     = edge_wavelet_q[Slot];
-        assign edge_in_credit_o[Slot] = in_credit[T][PortS];
-        assign edge_out_valid_o[Slot]   = out_valid[T][PortS];
-        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortS];
-        assign out_credit[T][PortS]     = edge_out_credit_i[Slot];
-      end
-      if (x > 0) begin : gen_w
-        assign in_valid[T][PortW]   = out_valid[T - 1][PortE];
-        assign in_wavelet[T][PortW] = out_wavelet[T - 1][PortE];
-        assign out_credit[T][PortW] = in_credit[T - 1][PortE];
-      end else begin : gen_w_edge
-        localparam int unsigned Slot = 2 * MeshX + MeshY + y;
-        assign in_valid[T][PortW]       = edge_valid_q[Slot];
-        assign in_wavelet[T][PortW]     = edge_wavelet_q[Slot];
-        assign edge_in_credit_o[Slot] = in_credit[T][PortW];
-        assign edge_out_valid_o[Slot]   = out_valid[T][PortW];
-        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortW];
-        assign out_credit[T][PortW]     = edge_out_credit_i[Slot];
-      end
-      if (x < MeshX - 1) begin : gen_e
-        assign in_valid[T][PortE]   = out_valid[T + 1][PortW];
-        assign in_wavelet[T][PortE] = out_wavelet[T + 1][PortW];
-        assign out_credit[T][PortE] = in_credit[T + 1][PortW];
-      end else begin : gen_e_edge
-        localparam int unsigned Slot = MeshX + y;
-        assign in_valid[T][PortE]       = edge_valid_q[Slot];
-        assign in_wavelet[T][PortE]     = edge_wavelet_q[Slot];
-        assign edge_in_credit_o[Slot] = in_credit[T][PortE];
-        assign edge_out_valid_o[Slot]   = out_valid[T][PortE];
-        assign edge_out_wavelet_o[Slot] = out_wavelet[T][PortE];
-        assign out_credit[T][PortE]     = edge_out_credit_i[Slot];
+      // Mesh directions: a link to the neighbour's facing port, or an edge port at the boundary.
+      for (genvar d = 0; d < 4; d++) begin : gen_dir
+        if (has_neighbour(d, x, y)) begin : gen_link
+          localparam int unsigned Nb = neighbour(d, x, y);
+          assign in_valid[T][d]   = out_valid[Nb][facing(d)];
+          assign in_wavelet[T][d] = out_wavelet[Nb][facing(d)];
+          assign out_credit[T][d] = in_credit[Nb][facing(d)];
+        end else begin : gen_edge
+          localparam int unsigned Slot = edge_slot(d, x, y);
+          assign in_valid[T][d]           = edge_valid_q[Slot];
+          assign in_wavelet[T][d]         = edge_wavelet_q[Slot];
+          assign edge_in_credit_o[Slot]   = in_credit[T][d];
+          assign edge_out_valid_o[Slot]   = out_valid[T][d];
+          assign edge_out_wavelet_o[Slot] = out_wavelet[T][d];
+          assign out_credit[T][d]         = edge_out_credit_i[Slot];
+        end
       end
 
       // Ramps.
