@@ -3,10 +3,11 @@
 #   WB_ARRAY_SIZES   list of "RxC" to verilate: all sizes of the config, or the subset named by
 #                    -DWB_ONLY_SIZES="4x4;8x8" (each must be in the config)
 #   wb_array_params(<out-var> <rows> <cols>)  the Verilator -G parameters of one configuration
-#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds)
+#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
+#   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics)
 # and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++, plus one
 # header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
-# fabric_models.hpp).
+# fabric_models.hpp, wafer_models.hpp).
 set(WB_HW_CONFIG "${PROJECT_SOURCE_DIR}/config/hardware.json")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WB_HW_CONFIG}")
 file(READ "${WB_HW_CONFIG}" _wb_json)
@@ -58,6 +59,10 @@ string(JSON WB_ROUTER_DEPTH GET "${_wb_json}" fabric router_depth)
 wb_json_list(WB_ROUTER_COLORS fabric router_colors)
 string(JSON WB_NOC_COLORS GET "${_wb_json}" fabric noc_colors)
 wb_json_list(WB_NOC_MESHES fabric noc_meshes)
+wb_json_list(WB_WAFER_MESHES fabric wafer_meshes)
+string(JSON WB_WAFER_COLORS GET "${_wb_json}" fabric wafer_colors)
+string(JSON WB_PE_SRAM_BYTES GET "${_wb_json}" fabric pe_sram_bytes)
+string(JSON WB_PE_ACCUMULATORS GET "${_wb_json}" fabric pe_accumulators)
 
 set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
 
@@ -94,6 +99,14 @@ foreach(_k IN LISTS WB_NOC_MESHES)
   string(APPEND _includes "#include \"Vsa_fabric_k${_k}_c${WB_NOC_COLORS}.h\"\n")
 endforeach()
 wb_write_model_header(fabric_models.hpp "one Verilated class per router-only mesh." "${_includes}")
+
+set(WB_WAFER_LIST_MACRO "")
+set(_includes "")
+foreach(_k IN LISTS WB_WAFER_MESHES)
+  string(APPEND WB_WAFER_LIST_MACRO " X(${_k})")
+  string(APPEND _includes "#include \"Vsa_wafer_k${_k}.h\"\n")
+endforeach()
+wb_write_model_header(wafer_models.hpp "one Verilated class per compute fabric (tiles with PEs)." "${_includes}")
 
 configure_file("${PROJECT_SOURCE_DIR}/cmake/hw_config.hpp.in" "${WB_GENERATED_DIR}/wb/hw_config.hpp" @ONLY)
 

@@ -1,4 +1,6 @@
-// MeshX x MeshY mesh of wafer-fabric routers (tile index t = y * MeshX + x; x grows east, y south).
+// MeshX x MeshY mesh of wafer-fabric tiles (tile index t = y * MeshX + x; x grows east, y south):
+// with HasPe each tile is a router plus its data-triggered PE (the compute fabric); without, the
+// routers' ramps are exposed as inj_* / ej_* (the NoC benchmark).
 //
 // Handshake: every link, including the ramps exposed here, is credit-based per color (see
 // sa_router). A ramp sender starts with Depth credits per color and gets them back on
@@ -9,14 +11,18 @@
 // holds wavelets routed off the mesh at the edge. Wavelets entering through a ramp or an edge
 // are registered once before the router, so no router logic depends combinationally on the
 // fabric's inputs.
-// Route tables are written one router and one color per cycle through cfg_*.
+// Route tables are written one router and one color per cycle through cfg_*; every PE has its
+// own configuration port (pe_cfg_*[t]), so all PEs load their SRAM in parallel.
 module sa_fabric
   import sa_wavelet_pkg::*;
 #(
   parameter int unsigned MeshX     = 4,
   parameter int unsigned MeshY     = 4,
   parameter int unsigned NumColors = 4,
-  parameter int unsigned Depth     = 4
+  parameter int unsigned Depth     = 4,
+  parameter int unsigned HasPe     = 0,
+  parameter int unsigned SramBytes = 49152,
+  parameter int unsigned NumAcc    = 256
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -28,6 +34,11 @@ module sa_fabric
   input  logic                  cfg_addressed_i,
   input  logic [NumPorts-1:0]   cfg_rx_i,
   input  logic [NumPorts-1:0]   cfg_tx_i,
+  // PE configuration ports (HasPe)
+  input  logic                  pe_cfg_valid_i [MeshX*MeshY],
+  input  logic                  pe_cfg_sram_i  [MeshX*MeshY],
+  input  logic [15:0]           pe_cfg_addr_i  [MeshX*MeshY],
+  input  logic [31:0]           pe_cfg_data_i  [MeshX*MeshY],
   // injection ramps (into the routers)
   input  logic                  inj_valid_i   [MeshX*MeshY],
   input  sa_wavelet_t           inj_wavelet_i [MeshX*MeshY],
@@ -43,7 +54,12 @@ module sa_fabric
   output logic                  ej_valid_o    [MeshX*MeshY],
   output sa_wavelet_t           ej_wavelet_o  [MeshX*MeshY],
   input  logic [NumColors-1:0]  ej_credit_i   [MeshX*MeshY],
-  output logic                  route_error_o
+  // status
+  output logic [31:0]           link_flits_o [MeshX*MeshY],  // per tile, sent on its mesh outputs
+  output logic [31:0]           pe_macs_o    [MeshX*MeshY],
+  output logic [MeshX*MeshY-1:0] pe_idle_o,
+  output logic                  route_error_o,
+  output logic                  pe_error_o
 );
   localparam int unsigned NumTiles = MeshX * MeshY;
   localparam int unsigned NumEdges = 2 * (MeshX + MeshY);
@@ -88,20 +104,17 @@ module sa_fabric
     always_ff @(posedge clk_i) edge_wavelet_q[e] <= edge_in_wavelet_i[e];
   end
 
-  logic                 in_valid   [NumTiles][NumPorts];
-  sa_wavelet_t          in_wavelet [NumTiles][NumPorts];
-  logic [NumColors-1:0] in_credit  [NumTiles][NumPorts];
-  logic                 out_valid  [NumTiles][NumPorts];
-  sa_wavelet_t          out_wavelet [NumTiles][NumPorts];
-  logic [NumColors-1:0] out_credit [NumTiles][NumPorts];
-  logic [NumTiles-1:0]  route_error;
+  logic                 in_valid   [NumTiles][4];
+  sa_wavelet_t          in_wavelet [NumTiles][4];
+  logic [NumColors-1:0] in_credit  [NumTiles][4];
+  logic                 out_valid  [NumTiles][4];
+  sa_wavelet_t          out_wavelet [NumTiles][4];
+  logic [NumColors-1:0] out_credit [NumTiles][4];
+  logic [NumTiles-1:0]  route_error, pe_error;
 
   for (genvar y = 0; y < MeshY; y++) begin : gen_y
     for (genvar x = 0; x < MeshX; x++) begin : gen_x
       localparam int unsigned T = y * MeshX + x;
-      logic        inj_valid_q;
-      sa_wavelet_t inj_wavelet_q;
-      logic        cfg_here;
 
       // Mesh directions: a link to the neighbour's facing port, or an edge port at the boundary.
       for (genvar d = 0; d < 4; d++) begin : gen_dir
@@ -121,40 +134,42 @@ module sa_fabric
         end
       end
 
-      // Ramps.
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) inj_valid_q <= 1'b0;
-        else         inj_valid_q <= inj_valid_i[T];
-      end
-      always_ff @(posedge clk_i) inj_wavelet_q <= inj_wavelet_i[T];
-      assign in_valid[T][PortRamp]   = inj_valid_q;
-      assign in_wavelet[T][PortRamp] = inj_wavelet_q;
-      assign inj_credit_o[T]         = in_credit[T][PortRamp];
-      assign ej_valid_o[T]           = out_valid[T][PortRamp];
-      assign ej_wavelet_o[T]         = out_wavelet[T][PortRamp];
-      assign out_credit[T][PortRamp] = ej_credit_i[T];
-
-      assign cfg_here = cfg_valid_i && (32'(cfg_x_i) == x) && (32'(cfg_y_i) == y);
-
-      sa_router #(.NumColors(NumColors), .Depth(Depth)) u_router (
+      sa_tile #(
+        .NumColors(NumColors), .Depth(Depth), .HasPe(HasPe), .SramBytes(SramBytes), .NumAcc(NumAcc)
+      ) u_tile (
         .clk_i, .rst_ni,
         .x_i            (CoordWidth'(x)),
         .y_i            (CoordWidth'(y)),
-        .cfg_valid_i    (cfg_here),
+        .cfg_valid_i    (cfg_valid_i && (32'(cfg_x_i) == x) && (32'(cfg_y_i) == y)),
         .cfg_color_i,
         .cfg_addressed_i,
         .cfg_rx_i,
         .cfg_tx_i,
+        .pe_cfg_valid_i (pe_cfg_valid_i[T]),
+        .pe_cfg_sram_i  (pe_cfg_sram_i[T]),
+        .pe_cfg_addr_i  (pe_cfg_addr_i[T]),
+        .pe_cfg_data_i  (pe_cfg_data_i[T]),
         .in_valid_i     (in_valid[T]),
         .in_wavelet_i   (in_wavelet[T]),
         .in_credit_o    (in_credit[T]),
         .out_valid_o    (out_valid[T]),
         .out_wavelet_o  (out_wavelet[T]),
         .out_credit_i   (out_credit[T]),
-        .route_error_o  (route_error[T])
+        .inj_valid_i    (inj_valid_i[T]),
+        .inj_wavelet_i  (inj_wavelet_i[T]),
+        .inj_credit_o   (inj_credit_o[T]),
+        .ej_valid_o     (ej_valid_o[T]),
+        .ej_wavelet_o   (ej_wavelet_o[T]),
+        .ej_credit_i    (ej_credit_i[T]),
+        .link_flits_o   (link_flits_o[T]),
+        .pe_macs_o      (pe_macs_o[T]),
+        .pe_idle_o      (pe_idle_o[T]),
+        .route_error_o  (route_error[T]),
+        .pe_error_o     (pe_error[T])
       );
     end
   end
 
   assign route_error_o = (route_error != '0);
+  assign pe_error_o    = (pe_error != '0);
 endmodule

@@ -34,6 +34,37 @@ nlohmann::json to_json(const GemmStats& s) {
   return j;
 }
 
+nlohmann::json to_json(const FabricStats& s) {
+  nlohmann::json j;
+  if (!s.name.empty()) j["name"] = s.name;
+  j["target"] = "fabric";
+  j["mesh"] = std::to_string(s.mesh) + "x" + std::to_string(s.mesh);
+  j["layout"] = s.layout;
+  j["m"] = s.m;
+  j["k"] = s.k;
+  j["n"] = s.n;
+  j["density"] = s.density;
+  j["nnz"] = s.nnz;
+  j["act_nnz"] = s.act_nnz;
+  j["passes"] = s.passes;
+  j["cycles"] = s.cycles;
+  j["load_cycles"] = s.load_cycles;
+  j["ideal_cycles"] = s.ideal_cycles();
+  j["ideal_dense_cycles"] = s.ideal_dense_cycles();
+  j["utilization"] = s.utilization();
+  j["macs"] = s.macs;
+  j["dense_macs"] = s.dense_macs();
+  j["wavelets"] = s.wavelets;
+  j["wavelets_out"] = s.wavelets_out;
+  j["link_flits"] = s.link_flits;
+  j["link_utilization"] = s.link_utilization;
+  j["golden"] = s.golden_pass ? "pass" : "fail";
+  j["sim_seconds"] = s.sim_seconds;
+  j["sim_cycles"] = s.sim_cycles;
+  j["sim_cycles_per_second"] = s.sim_seconds > 0 ? static_cast<double>(s.sim_cycles) / s.sim_seconds : 0.0;
+  return j;
+}
+
 std::string format_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {

@@ -29,6 +29,37 @@ struct GemmStats {
 
 nlohmann::json to_json(const GemmStats& s);
 
+// One sparse GEMM C = A (M x K) * B (K x N) on a mesh x mesh compute fabric; B is the weight.
+struct FabricStats {
+  std::string name;
+  int mesh = 0;
+  std::string layout;
+  int m = 0, k = 0, n = 0;
+  double density = 1.0;            // requested weight density (measured when B was given)
+  std::uint64_t nnz = 0;           // nonzero weights
+  std::uint64_t act_nnz = 0;       // nonzero activations
+  int passes = 0;                  // programs run (weight streaming splits big batches)
+  std::uint64_t cycles = 0;        // first wavelet in .. last result out
+  std::uint64_t load_cycles = 0;   // route tables and PE SRAM, before the job
+  std::uint64_t macs = 0;          // done by the PEs (zeros skipped)
+  std::uint64_t wavelets = 0;      // injected at the edges
+  std::uint64_t wavelets_out = 0;  // results leaving the edges
+  std::uint64_t link_flits = 0;    // router-to-router and edge hops
+  double link_utilization = 0.0;   // link_flits / (4 mesh^2 cycles)
+  bool golden_pass = false;
+  double sim_seconds = 0.0;
+  std::uint64_t sim_cycles = 0;
+
+  std::uint64_t dense_macs() const { return static_cast<std::uint64_t>(m) * k * n; }
+  // The work spread evenly over every PE, one MAC per PE per cycle.
+  std::uint64_t ideal_cycles() const { return (macs + pes() - 1) / pes(); }
+  std::uint64_t ideal_dense_cycles() const { return (dense_macs() + pes() - 1) / pes(); }
+  double utilization() const { return cycles ? static_cast<double>(macs) / (static_cast<double>(pes()) * cycles) : 0.0; }
+  std::uint64_t pes() const { return mesh > 0 ? static_cast<std::uint64_t>(mesh) * mesh : 1; }
+};
+
+nlohmann::json to_json(const FabricStats& s);
+
 // Columns padded to their widest cell; the first row is the header, underlined.
 std::string format_table(const std::vector<std::vector<std::string>>& rows);
 

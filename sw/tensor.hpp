@@ -41,6 +41,12 @@ using MatrixI32 = Matrix<std::int32_t>;
 // Uniform random int8 in [-128, 127], reproducible from the seed on every platform.
 MatrixI8 random_int8(int rows, int cols, std::uint64_t seed);
 
+// Unstructured sparsity: each element is nonzero with probability `density` (in [0, 1]), and a
+// nonzero is uniform over the 255 nonzero int8 values. Reproducible from the seed.
+MatrixI8 random_sparse_int8(int rows, int cols, double density, std::uint64_t seed);
+
+std::size_t count_nonzeros(const MatrixI8& m);
+
 // Where two matrices first differ, for golden-check diagnostics.
 struct Mismatch {
   int row = -1;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "sw/error.hpp"
+#include "sw/fabric_mapper.hpp"
 #include "sw/gemm_plan.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
@@ -188,4 +189,52 @@ TEST_CASE("report table aligns columns", "[unit]") {
   const auto j = to_json(s);
   CHECK(j["utilization"].get<double>() == Approx(0.5));
   CHECK(j["golden"] == "pass");
+}
+
+TEST_CASE("random sparse matrices have the requested density and no zero among the nonzeros", "[sparse]") {
+  const auto m = random_sparse_int8(200, 200, 0.1, 3);
+  const double density = static_cast<double>(count_nonzeros(m)) / static_cast<double>(m.size());
+  CHECK(density == Approx(0.1).margin(0.01));
+  CHECK(count_nonzeros(random_sparse_int8(50, 50, 1.0, 4)) == 2500u);
+  CHECK(random_sparse_int8(30, 30, 0.5, 5) == random_sparse_int8(30, 30, 0.5, 5));
+}
+
+TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work", "[fabric_mapper]") {
+  const FabricLimits limits;
+  auto a = random_int8(3, 10, 1);
+  a.at(0, 0) = 0;
+  const auto b = random_sparse_int8(10, 7, 0.5, 2);
+  std::uint64_t macs = 0;
+  for (int r = 0; r < 3; ++r) {
+    for (int k = 0; k < 10; ++k) {
+      if (a.at(r, k) == 0) continue;
+      for (int n = 0; n < 7; ++n) macs += b.at(k, n) != 0;
+    }
+  }
+  const auto resident = map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits);
+  CHECK(resident.used_x == 4);   // K = 10 in blocks of 3
+  CHECK(resident.used_y == 4);   // N = 7 in blocks of 2
+  CHECK(resident.pes.size() == 16u);
+  CHECK(resident.expected_macs == macs);
+  CHECK(resident.output_wavelets() == 3u * 7u);
+  const auto streaming = map_sparse_gemm(a, b, 4, FabricLayout::kWeightStreaming, limits);
+  CHECK(streaming.expected_macs == count_nonzeros(b) * 3u);
+  // every nonzero weight once, plus an end-of-layer wavelet per PE
+  CHECK(streaming.input_wavelets() == count_nonzeros(b) + 16u);
+}
+
+TEST_CASE("the fabric mapper refuses what does not fit, with the reason", "[fabric_mapper]") {
+  FabricLimits small;
+  small.accumulators = 8;
+  small.sram_words = 64;
+  const auto a = random_int8(4, 32, 1);
+  const auto b = random_int8(32, 40, 2);
+  CHECK_THROWS_WITH(map_sparse_gemm(a, b, 2, FabricLayout::kWeightsResident, small),
+                    Catch::Contains("accumulators"));
+  CHECK_THROWS_WITH(map_sparse_gemm(a, random_int8(32, 16, 3), 2, FabricLayout::kWeightsResident, small),
+                    Catch::Contains("SRAM words"));
+  CHECK_THROWS_AS(map_sparse_gemm(a, random_int8(31, 8, 4), 2, FabricLayout::kWeightsResident, small), InputError);
+  CHECK_THROWS_AS(map_sparse_gemm(a, b, 17, FabricLayout::kWeightsResident, FabricLimits{}), InputError);
+  CHECK_THROWS_AS(parse_fabric_layout("diagonal"), InputError);
+  CHECK(max_rows_per_program(32, 16, 2, FabricLayout::kWeightStreaming, small) == 1);  // 8 accumulators / 8 rows
 }

@@ -1,4 +1,5 @@
-// waferbench gemm: one GEMM on the systolic array, golden-checked against the CPU reference.
+// waferbench gemm: one GEMM on the systolic array or the compute fabric, golden-checked against
+// the CPU reference.
 #include <iostream>
 
 #include "sw/error.hpp"
@@ -6,18 +7,45 @@
 #include "sw/npy.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
+#include "tb/cli/fabric_gemm.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
 
 namespace wb::cli {
 
+namespace {
+
+int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                const std::string& out_path) {
+  sw::MatrixI32 c;
+  const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
+  std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric, "
+            << s.layout << ", weight density " << sw::fixed(static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n), 3)
+            << " (" << s.nnz << " nonzeros): " << s.cycles << " cycles (ideal " << s.ideal_cycles() << ", dense ideal "
+            << s.ideal_dense_cycles() << ", PE utilization " << sw::fixed(100.0 * s.utilization(), 1) << " %), "
+            << s.wavelets << " wavelets in, link utilization " << sw::fixed(100.0 * s.link_utilization, 1)
+            << " %, golden " << (s.golden_pass ? "pass" : "FAIL") << "\n"
+            << "loaded in " << s.load_cycles << " cycles; simulated " << s.sim_cycles << " cycles in "
+            << sw::fixed(s.sim_seconds, 3) << " s (" << sw::fixed(s.sim_seconds > 0 ? s.sim_cycles / s.sim_seconds / 1e3 : 0.0, 1)
+            << " k cycles/s)\n";
+  if (!s.golden_pass) std::cerr << "waferbench: golden check failed on the fabric\n";
+  if (!sys.json.empty()) sw::write_json_file(sys.json, sw::to_json(s));
+  if (!out_path.empty() && s.golden_pass) sw::write_npy(out_path, c);
+  if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
+  return s.golden_pass ? 0 : 1;
+}
+
+}  // namespace
+
 int gemm_command(int argc, char** argv) {
   SystemArgs sys;
+  FabricArgs fabric;
   int m = 0, k = 0, n = 0;
-  std::string a_path, b_path, out_path;
+  std::string a_path, b_path, out_path, target = "systolic";
   po::options_description desc("waferbench gemm options");
   desc.add_options()("help", "show this help")
+      ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
       ("m", po::value(&m), "rows of A and C")
       ("k", po::value(&k), "columns of A, rows of B")
       ("n", po::value(&n), "columns of B and C")
@@ -25,11 +53,30 @@ int gemm_command(int argc, char** argv) {
       ("b", po::value(&b_path), "B as an int8 .npy (K x N); random from --seed when absent")
       ("out", po::value(&out_path), "write C (int32 .npy) when the golden check passes");
   add_system_options(desc, sys);
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]")) return 0;
+  add_fabric_options(desc, fabric);
+  po::variables_map given;
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &given)) return 0;
 
-  tb::SystemOptions options = to_system_options(sys);
-  const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
+  if (target != "systolic" && target != "fabric") {
+    throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
+  }
+  const bool on_fabric = target == "fabric";
+  if (on_fabric) {
+    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+  } else {
+    reject_given(given, {"mesh", "layout"}, "--target systolic");
+  }
   if (a_path.empty() != b_path.empty()) throw sw::InputError("give both --a and --b, or neither");
+  if (!a_path.empty()) reject_given(given, {"density"}, "weights read from --b");
+  if (!(fabric.density > 0.0 && fabric.density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
+  FabricJob job;
+  tb::SystemOptions options;
+  if (on_fabric) {
+    check_run_outputs(sys);
+    job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace);
+  } else {
+    options = to_system_options(sys);
+  }
   if (!out_path.empty()) check_writable(out_path, "--out");
   sw::MatrixI8 a, b;
   if (!a_path.empty()) {
@@ -50,9 +97,15 @@ int gemm_command(int argc, char** argv) {
                            " N=" + std::to_string(n) + ")");
     }
     a = sw::random_int8(m, k, sys.seed);
-    b = sw::random_int8(k, n, sys.seed ^ 0x5bd1e995u);
+    b = fabric.density < 1.0 ? sw::random_sparse_int8(k, n, fabric.density, sys.seed ^ 0x5bd1e995u)
+                             : sw::random_int8(k, n, sys.seed ^ 0x5bd1e995u);
   }
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  if (on_fabric) {
+    job.density = a_path.empty() ? fabric.density : static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
+    return fabric_gemm(job, sys, a, b, out_path);
+  }
+  const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
 
   tb::GemmRun run;

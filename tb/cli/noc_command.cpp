@@ -66,12 +66,7 @@ int noc_command(int argc, char** argv) {
       ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
   if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
 
-  int k = 0, k2 = 0;
-  char x = 0;
-  std::istringstream is(mesh);
-  if (!(is >> k >> x >> k2) || x != 'x' || !is.eof() || k != k2 || k <= 0) {
-    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + mesh + "'");
-  }
+  const int k = parse_mesh(mesh);
   tb::NocOptions o;
   o.traffic = sw::parse_traffic(traffic);
   if (!(rate > 0.0 && rate <= 1.0)) throw sw::InputError("--rate must be in (0, 1]");

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <sys/stat.h>
 
 #include "sw/error.hpp"
@@ -26,14 +27,7 @@ void add_system_options(po::options_description& desc, SystemArgs& args) {
       ("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
 }
 
-tb::SystemOptions to_system_options(const SystemArgs& args) {
-  tb::SystemOptions o;
-  if (args.rows <= 0 || args.cols <= 0) {
-    throw sw::InputError("array size must be positive, got " + std::to_string(args.rows) + "x" + std::to_string(args.cols));
-  }
-  sw::parse_dataflow(args.dataflow);  // validates
-  if (!(args.mem_bw > 0.0) || args.mem_bw > 1e9) throw sw::InputError("--mem-bw must be in (0, 1e9] bytes per cycle");
-  if (args.mem_latency < 0 || args.mem_latency > 1000000) throw sw::InputError("--mem-latency must be in [0, 1000000] cycles");
+void check_run_outputs(const SystemArgs& args) {
   if (!(args.backpressure >= 0.0 && args.backpressure <= 0.95)) throw sw::InputError("--backpressure must be in [0, 0.95]");
   if (!args.trace.empty()) {
     const std::string ext = ".fst";
@@ -43,6 +37,23 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
     check_writable(args.trace, "--trace");
   }
   if (!args.json.empty()) check_writable(args.json, "--json");
+}
+
+void reject_given(const po::variables_map& vm, const std::vector<std::string>& names, const std::string& why) {
+  for (const auto& name : names) {
+    if (vm.count(name) && !vm[name].defaulted()) throw sw::InputError("--" + name + " does not apply to " + why);
+  }
+}
+
+tb::SystemOptions to_system_options(const SystemArgs& args) {
+  tb::SystemOptions o;
+  if (args.rows <= 0 || args.cols <= 0) {
+    throw sw::InputError("array size must be positive, got " + std::to_string(args.rows) + "x" + std::to_string(args.cols));
+  }
+  sw::parse_dataflow(args.dataflow);  // validates
+  if (!(args.mem_bw > 0.0) || args.mem_bw > 1e9) throw sw::InputError("--mem-bw must be in (0, 1e9] bytes per cycle");
+  if (args.mem_latency < 0 || args.mem_latency > 1000000) throw sw::InputError("--mem-latency must be in [0, 1000000] cycles");
+  check_run_outputs(args);
   bool built = false;
   for (const auto& s : tb::built_array_sizes()) built |= (s.rows == args.rows && s.cols == args.cols);
   if (!built) {
@@ -58,8 +69,10 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   return o;
 }
 
-bool parse_command_line(int argc, char** argv, const po::options_description& desc, const char* usage) {
-  po::variables_map vm;
+bool parse_command_line(int argc, char** argv, const po::options_description& desc, const char* usage,
+                        po::variables_map* given) {
+  po::variables_map local;
+  po::variables_map& vm = given ? *given : local;
   po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << usage << "\n" << desc << "\n";
@@ -67,6 +80,16 @@ bool parse_command_line(int argc, char** argv, const po::options_description& de
   }
   po::notify(vm);
   return true;
+}
+
+int parse_mesh(const std::string& text) {
+  int k = 0, k2 = 0;
+  char x = 0;
+  std::istringstream is(text);
+  if (!(is >> k >> x >> k2) || x != 'x' || !is.eof() || k != k2 || k <= 0) {
+    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + text + "'");
+  }
+  return k;
 }
 
 void check_writable(const std::string& path, const char* what) {

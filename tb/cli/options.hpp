@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 
 #include <string>
+#include <vector>
 
 #include "sw/report.hpp"
 #include "tb/array_system.hpp"
@@ -26,9 +27,20 @@ void add_system_options(boost::program_options::options_description& desc, Syste
 // Validates the values (one-line sw::InputError) and builds the system options.
 tb::SystemOptions to_system_options(const SystemArgs& args);
 
-// Parses argv with `desc`; returns false after printing help for --help.
+// Validates the options every target shares (--backpressure, --trace, --json).
+void check_run_outputs(const SystemArgs& args);
+
+// Parses argv with `desc`; returns false after printing help for --help. The parsed values go
+// to `given` when the caller needs to know which options were given.
 bool parse_command_line(int argc, char** argv, const boost::program_options::options_description& desc,
-                        const char* usage);
+                        const char* usage, boost::program_options::variables_map* given = nullptr);
+
+// InputError "--<name> does not apply to <why>" for the first of `names` given on the command line.
+void reject_given(const boost::program_options::variables_map& vm, const std::vector<std::string>& names,
+                  const std::string& why);
+
+// "KxK" -> K (a square mesh); throws InputError otherwise.
+int parse_mesh(const std::string& text);
 
 // Fails early (InputError) when an output file cannot be created, so no simulation runs for
 // nothing; removes the probe again.

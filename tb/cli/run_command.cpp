@@ -1,6 +1,7 @@
-// waferbench run: the built-in default workload, an int8 MLP, layer by layer on the array.
-// Each layer's output (checked against the CPU reference) is requantised on the host and fed
-// to the next layer, as driver software would.
+// waferbench run: the built-in default workload, an int8 MLP, layer by layer on the array or
+// on the compute fabric. Each layer's output (checked against the CPU reference) is requantised
+// on the host and fed to the next layer, as driver software would; on the fabric the ReLU's
+// zeros are then never sent, and --density makes the weights sparse.
 #include <iostream>
 
 #include "sw/error.hpp"
@@ -8,27 +9,113 @@
 #include "sw/mlp.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
+#include "tb/cli/fabric_gemm.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
 
 namespace wb::cli {
+namespace {
+
+int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
+  std::vector<sw::FabricStats> layers;
+  sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
+  for (int l = 0; l < spec.layers(); ++l) {
+    const std::uint64_t seed = sys.seed * 1000003u + l + 1;
+    const sw::MatrixI8 w = job.density < 1.0 ? sw::random_sparse_int8(spec.widths[l], spec.widths[l + 1], job.density, seed)
+                                             : sw::random_int8(spec.widths[l], spec.widths[l + 1], seed);
+    FabricJob layer_job = job;
+    if (l > 0) layer_job.trace.clear();  // the first layer's waveform
+    sw::MatrixI32 c;
+    sw::FabricStats s = run_fabric_gemm(layer_job, x, w, c);
+    s.name = "fc" + std::to_string(l + 1);
+    layers.push_back(s);
+    int shift = 0;
+    x = sw::relu_requantize(c, shift);
+  }
+
+  std::vector<std::vector<std::string>> table{
+      {"layer", "M x K x N", "weights nnz", "acts nnz", "cycles", "ideal", "util %", "wavelets", "link util %", "golden"}};
+  std::uint64_t cycles = 0, ideal = 0, macs = 0, wavelets = 0;
+  double seconds = 0.0;
+  std::uint64_t simulated = 0;
+  bool all_pass = true;
+  for (const auto& s : layers) {
+    table.push_back({s.name, std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n),
+                     std::to_string(s.nnz), std::to_string(s.act_nnz), std::to_string(s.cycles),
+                     std::to_string(s.ideal_cycles()), sw::fixed(100.0 * s.utilization(), 1), std::to_string(s.wavelets),
+                     sw::fixed(100.0 * s.link_utilization, 1), s.golden_pass ? "pass" : "FAIL"});
+    cycles += s.cycles;
+    ideal += s.ideal_cycles();
+    macs += s.macs;
+    wavelets += s.wavelets;
+    seconds += s.sim_seconds;
+    simulated += s.sim_cycles;
+    all_pass &= s.golden_pass;
+  }
+  const double util = cycles ? static_cast<double>(macs) / (static_cast<double>(job.mesh) * job.mesh * cycles) : 0.0;
+  table.push_back({"total", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
+                   std::to_string(wavelets), "", all_pass ? "pass" : "FAIL"});
+  std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
+            << " fabric, " << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3)
+            << "\n\n"
+            << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
+            << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
+  if (!all_pass) std::cerr << "waferbench: golden check failed\n";
+  if (!sys.json.empty()) {
+    nlohmann::json j;
+    j["target"] = "fabric";
+    j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
+    j["layout"] = sw::fabric_layout_name(job.layout);
+    j["density"] = job.density;
+    j["model"] = spec.text();
+    j["batch"] = batch;
+    j["layers"] = nlohmann::json::array();
+    for (const auto& s : layers) j["layers"].push_back(sw::to_json(s));
+    j["cycles"] = cycles;
+    j["ideal_cycles"] = ideal;
+    j["utilization"] = util;
+    j["macs"] = macs;
+    j["wavelets"] = wavelets;
+    j["golden"] = all_pass ? "pass" : "fail";
+    j["sim_seconds"] = seconds;
+    j["sim_cycles"] = simulated;
+    j["sim_cycles_per_second"] = seconds > 0 ? simulated / seconds : 0.0;
+    sw::write_json_file(sys.json, j);
+  }
+  return all_pass ? 0 : 1;
+}
+
+}  // namespace
 
 int run_command(int argc, char** argv) {
   SystemArgs sys;
-  std::string model = "mlp:256x256x128x10";
+  FabricArgs fabric;
+  std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
   po::options_description desc("waferbench run options");
   desc.add_options()("help", "show this help")
+      ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
       ("model", po::value(&model)->default_value(model), "network: mlp:IN x H1 x ... x OUT")
       ("batch", po::value(&batch)->default_value(batch), "batch size (rows of each layer's A)");
   add_system_options(desc, sys);
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]")) return 0;
+  add_fabric_options(desc, fabric);
+  po::variables_map given;
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &given)) return 0;
 
-  const tb::SystemOptions options = to_system_options(sys);
-  const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
+  if (target != "systolic" && target != "fabric") {
+    throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
+  }
   const sw::MlpSpec spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
+  if (target == "fabric") {
+    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+    check_run_outputs(sys);
+    return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace), sys, spec, batch);
+  }
+  reject_given(given, {"mesh", "layout", "density"}, "--target systolic");
+  const tb::SystemOptions options = to_system_options(sys);
+  const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
 
   std::vector<sw::GemmStats> layers;
   std::uint64_t simulated = 0;

@@ -1,0 +1,46 @@
+#pragma once
+// Lays a sparse layer C = A (M x K) * B (K x N) out on a k x k compute fabric. B is the layer's
+// weight matrix (sparse, any density), A holds M activation vectors (one per row; M = 1 is a
+// GEMV). The PE grid is used_y x used_x: PE (x, y) owns input block x (rows k of B) and output
+// block y (columns n of B); partial sums of a row of PEs are added west to east on their way
+// to the east edge (alternating two colors so each router's table stays a single rx -> tx).
+//
+//  weights resident (sa_wafer_pe mode 0): each PE holds its block of B in SRAM, compressed by
+//    input column (only nonzeros); the nonzero activations of each vector enter the north edge
+//    of their column and are multicast down it, followed by an end-of-vector wavelet. Work per
+//    activation = nonzero weights it meets, so zero weights and zero activations cost nothing.
+//  weight streaming (mode 1): each PE holds its input block of A (all M vectors) and the
+//    nonzero weights stream in from the north edge as addressed wavelets, interleaved over the
+//    PEs of the column; each weight does M multiply-accumulates.
+// Colors: 0 carries the MAC stream, 1 and 2 the partial sums.
+#include <cstdint>
+#include <string>
+
+#include "sw/fabric_program.hpp"
+#include "sw/tensor.hpp"
+
+namespace wb::sw {
+
+enum class FabricLayout { kWeightsResident, kWeightStreaming };
+
+// "weights-resident" / "weight-streaming"; throws InputError otherwise.
+FabricLayout parse_fabric_layout(const std::string& name);
+const char* fabric_layout_name(FabricLayout layout);
+
+struct FabricLimits {
+  int sram_words = 12288;
+  int accumulators = 256;
+  int colors = 4;  // the mapper needs 3
+};
+
+// The most activation vectors (rows of A) one program can take for a K x N layer: unlimited
+// (INT_MAX) with weights resident; with weight streaming, what the accumulators and SRAM of a
+// PE hold (0 when not even one fits). Callers split bigger batches into passes.
+int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits);
+
+// Throws InputError when the shapes disagree or the layer does not fit (naming the resource:
+// SRAM words or accumulators per PE, index fields).
+FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,
+                              const FabricLimits& limits);
+
+}  // namespace wb::sw

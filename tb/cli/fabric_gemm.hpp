@@ -1,0 +1,38 @@
+#pragma once
+// The compute-fabric target of `gemm` and `run`: its options, and one golden-checked sparse
+// GEMM mapped onto the fabric RTL.
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "sw/fabric_mapper.hpp"
+#include "sw/report.hpp"
+#include "sw/tensor.hpp"
+
+namespace wb::cli {
+
+struct FabricArgs {
+  std::string mesh = "8x8";
+  double density = 1.0;
+  std::string layout = "weights-resident";
+};
+
+void add_fabric_options(boost::program_options::options_description& desc, FabricArgs& args);
+
+struct FabricJob {
+  int mesh = 0;
+  sw::FabricLayout layout = sw::FabricLayout::kWeightsResident;
+  double density = 1.0;
+  double backpressure = 0.0;
+  std::uint64_t seed = 1;
+  std::string trace;
+};
+
+// Validates the values (one-line sw::InputError: mesh not built, density out of (0, 1], ...).
+FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace);
+
+// Maps C = A * B, runs it on the RTL, checks C against the CPU reference; C through `c`.
+sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c);
+
+}  // namespace wb::cli

@@ -1,0 +1,55 @@
+#pragma once
+// Runs a FabricProgram (sw/fabric_program.hpp) on a Verilated k x k compute fabric at pin
+// level: loads route tables and PE SRAMs, streams the edge inputs under credit flow control,
+// collects the edge outputs into the result, and reads the fabric's counters. The per-cycle
+// loop lives in the template (verilated_wafer_dut.hpp).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sw/fabric_program.hpp"
+#include "sw/tensor.hpp"
+
+namespace wb::tb {
+
+struct WaferRunOptions {
+  double backpressure = 0.0;  // probability per cycle an edge sink withholds its credits
+  // The run fails (std::runtime_error naming stuck edges, busy PEs and missing outputs) when no
+  // wavelet enters or leaves the fabric for this many cycles before the job is done.
+  std::uint64_t watchdog_cycles = 20000;
+  std::uint64_t seed = 1;
+};
+
+struct WaferRunResult {
+  sw::MatrixI32 result;
+  std::uint64_t cycles = 0;        // first wavelet injected .. last result taken, inclusive
+  std::uint64_t load_cycles = 0;   // route tables and PE configuration, before the job
+  std::uint64_t macs = 0;          // multiply-accumulates counted by the PEs
+  std::uint64_t link_flits = 0;    // wavelets sent on router mesh outputs (hops)
+  std::uint64_t wavelets_in = 0, wavelets_out = 0;  // through the edges
+  std::uint64_t extra_outputs = 0; // wavelets out beyond what the program expects
+  bool route_error = false, pe_error = false;
+  std::uint64_t sim_cycles = 0;    // cycles clocked, loading included
+  double sim_seconds = 0.0;
+
+  // Busy share of the mesh links: 4 outputs per router.
+  double link_utilization(int mesh) const {
+    return cycles ? static_cast<double>(link_flits) / (4.0 * mesh * mesh * static_cast<double>(cycles)) : 0.0;
+  }
+};
+
+class WaferDut {
+ public:
+  virtual ~WaferDut() = default;
+  virtual int mesh() const = 0;
+  // One job from reset; call once per object. Throws sw::InputError when the program was
+  // mapped for another mesh, std::runtime_error from the watchdog.
+  virtual WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& options) = 0;
+};
+
+std::string built_wafer_meshes_text();  // "4x4, 8x8, ..."
+// Throws sw::InputError when no k x k compute fabric was built. With a trace path, run()
+// writes an FST waveform there.
+std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path = "");
+
+}  // namespace wb::tb
