@@ -1,0 +1,403 @@
+// [unit] Weight streaming models (issue 5): the integer SGD, the weight store and the
+// broadcast/reduce tree, with timing checked against hand-computed cycle counts.
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "models/reduce_tree.hpp"
+#include "models/weight_store.hpp"
+#include "sw/error.hpp"
+#include "sw/sgd.hpp"
+
+using namespace wb;
+
+namespace {
+
+const models::Clock kClock(1000.0);  // 1 ns cycles
+
+double cycle_of(const sc_core::sc_time& local) { return (sc_core::sc_time_stamp() + local) / kClock.period(); }
+sc_core::sc_time at_cycle(double c) { return kClock.period() * c; }
+
+void setup(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, std::uint64_t addr, void* data, std::size_t len) {
+  gp.set_command(cmd);
+  gp.set_address(addr);
+  gp.set_data_ptr(static_cast<unsigned char*>(data));
+  gp.set_data_length(static_cast<unsigned int>(len));
+  gp.set_streaming_width(static_cast<unsigned int>(len));
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+// Runs `body` in one SC_THREAD.
+struct Driver : sc_core::sc_module {
+  SC_HAS_PROCESS(Driver);
+  std::function<void()> body;
+  Driver(sc_core::sc_module_name name, std::function<void()> b) : sc_core::sc_module(name), body(std::move(b)) {
+    SC_THREAD(run);
+  }
+  void run() { body(); }
+};
+
+// An initiator on the store's two sockets; every call returns the completion cycle, or -1.
+struct StoreClient : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<StoreClient> wt{"wt"};
+  tlm_utils::simple_initiator_socket<StoreClient> grad{"grad"};
+  explicit StoreClient(sc_core::sc_module_name name) : sc_core::sc_module(name) {}
+
+  double read(std::uint64_t addr, std::size_t len, double at, std::vector<std::int8_t>& out) {
+    out.resize(len);
+    tlm::tlm_generic_payload gp;
+    setup(gp, tlm::TLM_READ_COMMAND, addr, out.data(), len);
+    sc_core::sc_time delay = at_cycle(at);
+    wt->b_transport(gp, delay);
+    return gp.is_response_error() ? -1 : cycle_of(delay);
+  }
+  double write_grads(std::uint64_t addr, std::vector<std::int32_t> g, double at) {
+    tlm::tlm_generic_payload gp;
+    setup(gp, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4);
+    sc_core::sc_time delay = at_cycle(at);
+    grad->b_transport(gp, delay);
+    return gp.is_response_error() ? -1 : cycle_of(delay);
+  }
+};
+
+// One system below the tree: takes broadcast weights (at most one every `take_cycles`, the
+// slow-consumer knob) and sends gradients up.
+struct System : sc_core::sc_module {
+  struct Delivery {
+    std::uint64_t addr;
+    std::vector<std::int8_t> data;
+    double arrival;  // cycle the whole message is at the system
+    double taken;
+  };
+  tlm_utils::simple_target_socket<System> tree2sys_wt{"tree2sys_wt"};
+  tlm_utils::simple_initiator_socket<System> sys2tree_grad{"sys2tree_grad"};
+  double take_cycles = 0;
+  std::vector<Delivery> got;
+
+  explicit System(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+    tree2sys_wt.register_b_transport(this, &System::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+    const double arrival = cycle_of(delay);
+    const double taken = got.empty() ? arrival : std::max(arrival, got.back().taken + take_cycles);
+    const auto* d = reinterpret_cast<const std::int8_t*>(gp.get_data_ptr());
+    got.push_back({gp.get_address(), std::vector<std::int8_t>(d, d + gp.get_data_length()), arrival, taken});
+    delay = at_cycle(taken) - sc_core::sc_time_stamp();
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  // Returns the cycle the system's link has sent the gradients, or -1 on an error response.
+  double send_grads(std::uint64_t addr, std::vector<std::int32_t> g, double at) {
+    tlm::tlm_generic_payload gp;
+    setup(gp, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4);
+    sc_core::sc_time delay = at_cycle(at);
+    sys2tree_grad->b_transport(gp, delay);
+    return gp.is_response_error() ? -1 : cycle_of(delay);
+  }
+};
+
+// Stands in for the store: serves reads with zeros, records writes (int32 data) and takes one
+// write every `take_cycles` (a slow store).
+struct Recorder : sc_core::sc_module {
+  struct Write {
+    std::uint64_t addr;
+    std::vector<std::int32_t> data;
+    double arrival;
+  };
+  tlm_utils::simple_target_socket<Recorder> socket{"socket"};
+  double take_cycles = 0;
+  double last_taken = 0;
+  std::vector<Write> writes;
+
+  explicit Recorder(sc_core::sc_module_name name) : sc_core::sc_module(name) {
+    socket.register_b_transport(this, &Recorder::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+    if (gp.is_read()) {
+      std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+    } else {
+      std::vector<std::int32_t> d(gp.get_data_length() / 4);
+      std::memcpy(d.data(), gp.get_data_ptr(), gp.get_data_length());
+      const double arrival = cycle_of(delay);
+      writes.push_back({gp.get_address(), d, arrival});
+      last_taken = std::max(arrival, last_taken + take_cycles);
+      delay = at_cycle(last_taken) - sc_core::sc_time_stamp();
+    }
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+// A tree with N systems over either a weight store or two recorders.
+struct TreeBench {
+  std::unique_ptr<models::ReduceTree> tree;
+  std::vector<std::unique_ptr<System>> systems;
+  std::unique_ptr<Recorder> wt_recorder;
+  std::unique_ptr<Recorder> grad_recorder;
+
+  TreeBench(const std::string& name, const models::TreeConfig& config, models::WeightStore* store) {
+    tree = std::make_unique<models::ReduceTree>((name + "_tree").c_str(), config, kClock);
+    for (int i = 0; i < config.systems; ++i) {
+      systems.push_back(std::make_unique<System>((name + "_sys" + std::to_string(i)).c_str()));
+      tree->tree2sys_wt.bind(systems.back()->tree2sys_wt);
+      systems.back()->sys2tree_grad.bind(tree->sys2tree_grad);
+    }
+    if (store != nullptr) {
+      tree->tree2mx_wt.bind(store->tree2mx_wt);
+      tree->tree2mx_grad.bind(store->tree2mx_grad);
+    } else {
+      wt_recorder = std::make_unique<Recorder>((name + "_wt_rec").c_str());
+      grad_recorder = std::make_unique<Recorder>((name + "_grad_rec").c_str());
+      tree->tree2mx_wt.bind(wt_recorder->socket);
+      tree->tree2mx_grad.bind(grad_recorder->socket);
+    }
+  }
+  System& sys(int i) { return *systems[static_cast<std::size_t>(i)]; }
+};
+
+sw::MatrixI8 filled(int rows, int cols, int first) {
+  sw::MatrixI8 m(rows, cols);
+  for (std::size_t i = 0; i < m.size(); ++i) m.data()[i] = static_cast<std::int8_t>(first + static_cast<int>(i));
+  return m;
+}
+
+// int, not int8, so that Catch prints numbers.
+std::vector<int> ints(const std::int8_t* p, std::size_t n) { return std::vector<int>(p, p + n); }
+std::vector<int> ints(const std::vector<std::int8_t>& v) { return ints(v.data(), v.size()); }
+std::vector<int> ints(const sw::MatrixI8& m) { return ints(m.data(), m.size()); }
+
+}  // namespace
+
+TEST_CASE("sgd: integer steps with and without momentum match hand-computed values", "[unit]") {
+  CHECK(sw::round_shift(6, 2) == 2);    // 1.5 -> 2 (ties up)
+  CHECK(sw::round_shift(-6, 2) == -1);  // -1.5 -> -1
+  CHECK(sw::round_shift(-7, 2) == -2);  // -1.75 -> -2
+  CHECK(sw::round_shift(5, 0) == 5);
+
+  sw::SgdOptions plain;
+  plain.lr_num = 1;
+  plain.lr_shift = 2;  // lr = 1/4
+  std::vector<std::int8_t> w{10, -5, 127, -128, 0, 3};
+  std::vector<std::int64_t> v;
+  sw::sgd_step(w, {8, -6, -20, 20, 2, 0}, v, plain);
+  // updates round(g/4) = 2, -1 (-1.5 ties up), -5, 5, 1 (0.5 ties up), 0; saturated to int8
+  CHECK(ints(w) == std::vector<int>{8, -4, 127, -128, -1, 3});
+  CHECK(v.empty());
+
+  sw::SgdOptions rational = plain;
+  rational.lr_num = 3;
+  rational.lr_shift = 3;  // lr = 3/8: 10 * 3/8 = 3.75 -> 4; -7 * 3/8 = -2.625 -> -3
+  w = {0, 0};
+  sw::sgd_step(w, {10, -7}, v, rational);
+  CHECK(ints(w) == std::vector<int>{-4, 3});
+
+  sw::SgdOptions momentum = plain;
+  momentum.momentum = true;
+  momentum.momentum_num = 1;
+  momentum.momentum_shift = 1;  // mu = 1/2
+  w = {0};
+  v.clear();
+  sw::sgd_step(w, {8}, v, momentum);  // v = 8, w -= 2
+  CHECK(int(w[0]) == -2);
+  CHECK(v == std::vector<std::int64_t>{8});
+  sw::sgd_step(w, {8}, v, momentum);  // v = 4 + 8 = 12, w -= 3
+  CHECK(int(w[0]) == -5);
+  sw::sgd_step(w, {0}, v, momentum);  // v = 6, w -= round(1.5) = 2
+  CHECK(int(w[0]) == -7);
+  CHECK(v == std::vector<std::int64_t>{6});
+
+  sw::SgdOptions bad = momentum;
+  bad.momentum_num = 2;  // mu = 1
+  CHECK_THROWS_AS(sw::validate(bad), sw::InputError);
+  bad = plain;
+  bad.lr_shift = 40;
+  CHECK_THROWS_AS(sw::validate(bad), sw::InputError);
+}
+
+TEST_CASE("weight store: layers fill DRAM then flash, and a layer that fits nowhere is a one-line InputError", "[unit]") {
+  models::WeightStoreConfig cfg;
+  cfg.dram = {100, 16.0, 5};
+  cfg.flash = {300, 4.0, 50};
+  models::WeightStore store("store", cfg, kClock);
+  CHECK(store.capacity() == 400);
+  const int a = store.add_layer("a", filled(8, 8, 0));   // 64 B
+  const int b = store.add_layer("b", filled(4, 8, 1));   // 32 B: DRAM has 36 left
+  const int c = store.add_layer("c", filled(16, 16, 2));  // 256 B: only flash has room
+  const int d = store.add_layer("d", filled(1, 4, 3));   // 4 B: back in DRAM
+  const int e = store.add_layer("e", filled(2, 2, 4), models::Placement::kFlash);
+  CHECK(store.layer(a).tier == models::Tier::kDram);
+  CHECK(store.layer(a).addr == 0);
+  CHECK(store.layer(b).addr == 64);
+  CHECK(store.layer(c).tier == models::Tier::kFlash);
+  CHECK(store.layer(c).addr == 100);
+  CHECK(store.layer(d).tier == models::Tier::kDram);
+  CHECK(store.layer(d).addr == 96);
+  CHECK(store.layer(e).tier == models::Tier::kFlash);
+  CHECK(store.layer(e).addr == 356);
+  CHECK(store.layer(c).rows == 16);
+  CHECK(store.find_layer("c") == c);
+  CHECK(store.find_layer("zz") == -1);
+  CHECK(store.free_bytes(models::Tier::kDram) == 0);
+  CHECK(store.free_bytes(models::Tier::kFlash) == 40);
+  CHECK(store.weights(c) == filled(16, 16, 2));
+
+  CHECK_THROWS_WITH(store.add_layer("big", filled(7, 7, 0)),
+                    "weight store: layer 'big' (49 B) does not fit: DRAM 0 B free of 100, flash 40 B free of 300");
+  CHECK_THROWS_WITH(store.add_layer("big", filled(1, 5, 0), models::Placement::kDram),
+                    "weight store: layer 'big' (5 B) does not fit in DRAM: 0 B free of 100");
+  CHECK_THROWS_AS(store.add_layer("a", filled(1, 1, 0)), sw::InputError);
+  CHECK_THROWS_AS(store.add_layer("", filled(1, 1, 0)), sw::InputError);
+  CHECK(store.layer_count() == 5);  // failed adds change nothing
+  CHECK(store.free_bytes(models::Tier::kFlash) == 40);
+
+  models::WeightStoreConfig bad = cfg;
+  bad.flash.bytes_per_cycle = 0;
+  CHECK_THROWS_AS(models::WeightStore("bad", bad, kClock), sw::InputError);
+}
+
+// DRAM 16 B/cycle + 5 cycles, flash 4 B/cycle + 50 cycles; layers a (64 B) and b (32 B) in
+// DRAM, c (256 B) in flash.
+struct StoreBench {
+  models::WeightStore store;
+  StoreClient client{"client"};
+  Driver driver;
+  StoreBench(const models::WeightStoreConfig& cfg, std::function<void()> body)
+      : store("store", cfg, kClock), driver("driver", std::move(body)) {
+    client.wt.bind(store.tree2mx_wt);
+    client.grad.bind(store.tree2mx_grad);
+  }
+  static models::WeightStoreConfig config() {
+    models::WeightStoreConfig cfg;
+    cfg.dram = {100, 16.0, 5};
+    cfg.flash = {300, 4.0, 50};
+    cfg.sgd.lr_num = 1;
+    cfg.sgd.lr_shift = 2;
+    return cfg;
+  }
+};
+
+TEST_CASE("weight store: a read costs bytes over its tier's bandwidth plus latency, and reads queue per tier", "[unit]") {
+  std::vector<double> done;
+  std::vector<std::vector<std::int8_t>> data(7);
+  StoreBench* bp = nullptr;
+  StoreBench bench(StoreBench::config(), [&] {
+    StoreClient& c = bp->client;
+    done.push_back(c.read(0, 64, 0, data[0]));      // a: 64/16 = 4 on the DRAM port, +5
+    done.push_back(c.read(64, 32, 0, data[1]));     // b: behind a on the port: 4 + 2, +5
+    done.push_back(c.read(100, 256, 0, data[2]));   // c: flash port idle: 256/4 = 64, +50
+    done.push_back(c.read(0, 64, 100, data[3]));    // a again, idle DRAM port: 100 + 4 + 5
+    done.push_back(c.read(228, 128, 0, data[4]));   // second half of c: behind c, 64 + 32 + 50
+    done.push_back(c.read(60, 8, 200, data[5]));    // straddles a and b
+    done.push_back(c.read(96, 4, 200, data[6]));    // free DRAM, no layer
+  });
+  bp = &bench;
+  bench.store.add_layer("a", filled(8, 8, 0));
+  bench.store.add_layer("b", filled(4, 8, 100));
+  bench.store.add_layer("c", filled(16, 16, -128));
+  sc_core::sc_start();
+  REQUIRE(done.size() == 7);
+  CHECK(done[0] == Approx(9));
+  CHECK(done[1] == Approx(11));
+  CHECK(done[2] == Approx(114));
+  CHECK(done[3] == Approx(109));
+  CHECK(done[4] == Approx(146));
+  CHECK(done[5] == -1);
+  CHECK(done[6] == -1);
+  CHECK(ints(data[0]) == ints(filled(8, 8, 0)));
+  CHECK(ints(data[1]) == ints(filled(4, 8, 100)));
+  CHECK(ints(data[2]) == ints(filled(16, 16, -128)));
+  CHECK(ints(data[4]) == ints(data[2].data() + 128, 128));
+  CHECK(bench.store.counters(models::Tier::kDram).weight_bytes_read == 160);
+  CHECK(bench.store.counters(models::Tier::kFlash).weight_bytes_read == 384);
+}
+
+TEST_CASE("weight store: gradients accumulate until the layer is complete, then one SGD step and its write-back", "[unit]") {
+  std::vector<double> done;
+  std::vector<std::int8_t> before_step, after_step;
+  std::vector<std::uint64_t> steps;
+  StoreBench* bp = nullptr;
+  StoreBench bench(StoreBench::config(), [&] {
+    StoreClient& c = bp->client;
+    const auto& layer = bp->store.layer(0);  // 2x4 = 8 weights at address 0, lr = 1/4
+    // Two halves of one gradient: 16 B each on the DRAM port (1 cycle), +5.
+    done.push_back(c.write_grads(0, {8, -6, 3, 1}, 0));
+    steps.push_back(layer.steps);
+    c.read(0, 8, 0, before_step);
+    done.push_back(c.write_grads(4, {-20, 20, 2, 400}, 0));
+    steps.push_back(layer.steps);
+    // The read queues behind the second half (which ended at 2.5, behind the read above) and
+    // the 8-byte write-back (0.5): 3 + 0.5 + 5.
+    done.push_back(c.read(0, 8, 0, after_step));
+    done.push_back(c.write_grads(2, {1, 1, 1, 1, 1, 1, 1}, 0));  // runs past the layer's end
+    done.push_back(c.write_grads(0, {1, 2}, 0));                   // partial: no step yet
+    std::vector<std::int8_t> bad(3);
+    tlm::tlm_generic_payload gp;
+    setup(gp, tlm::TLM_WRITE_COMMAND, 0, bad.data(), 3);
+    sc_core::sc_time delay;
+    c.grad->b_transport(gp, delay);
+    done.push_back(gp.is_response_error() ? -1 : 0);  // not whole int32s
+  });
+  bp = &bench;
+  sw::MatrixI8 w(2, 4);
+  const std::vector<std::int8_t> init{10, -5, 0, 7, 127, -128, 0, 100};
+  std::memcpy(w.data(), init.data(), 8);
+  bench.store.add_layer("fc", w);
+  sc_core::sc_start();
+  REQUIRE(done.size() == 6);
+  CHECK(done[0] == Approx(6));
+  CHECK(done[1] == Approx(1 + 0.5 + 1 + 5));  // behind the first half and the 8-byte read
+  CHECK(steps == std::vector<std::uint64_t>{0, 1});
+  CHECK(ints(before_step) == ints(init));
+  // round(g / 4) = 2, -1, 1, 0, -5, 5, 1, 100
+  CHECK(ints(after_step) == std::vector<int>{8, -4, -1, 7, 127, -128, -1, 0});
+  CHECK(done[2] == Approx(3 + 0.5 + 5));
+  CHECK(done[3] == -1);
+  CHECK(done[4] > 0);
+  CHECK(done[5] == -1);
+  CHECK(bench.store.optimizer_steps() == 1);
+  CHECK(ints(bench.store.weights(0)) == ints(after_step));
+  const models::TierCounters& dram = bench.store.counters(models::Tier::kDram);
+  CHECK(dram.gradient_bytes_written == 40);
+  CHECK(dram.weight_bytes_written == 8);
+  CHECK(dram.weight_bytes_read == 16);
+}
+
+TEST_CASE("weight store: momentum SGD over three steps matches the hand-computed trajectory", "[unit]") {
+  models::WeightStoreConfig cfg = StoreBench::config();
+  cfg.sgd.momentum = true;
+  cfg.sgd.momentum_num = 1;
+  cfg.sgd.momentum_shift = 1;  // mu = 1/2, lr = 1/4
+  cfg.gradients_per_step = 2;   // two direct writers per step
+  std::vector<std::vector<int>> seen;
+  StoreBench* bp = nullptr;
+  StoreBench bench(cfg, [&] {
+    StoreClient& c = bp->client;
+    // Per step the two contributions sum to 8, 8, 0 (and -40, 0, 0 for the second weight).
+    const std::vector<std::vector<std::int32_t>> halves{{5, -10}, {3, -30}, {4, 0}, {4, 0}, {-1, 0}, {1, 0}};
+    for (std::size_t i = 0; i < halves.size(); ++i) {
+      c.write_grads(bp->store.layer(0).addr, halves[i], 0);
+      if (i % 2 == 1) seen.push_back(ints(bp->store.weights(0)));
+    }
+  });
+  bp = &bench;
+  sw::MatrixI8 w(1, 2);
+  w.at(0, 1) = 50;
+  bench.store.add_layer("fc", w, models::Placement::kFlash);
+  sc_core::sc_start();
+  // weight 0: v = 8, 12, 6 -> w = -2, -5, -7; weight 1: v = -40, -20, -10 -> w = 60, 65, 67 (-2.5 -> -2)
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0] == std::vector<int>{-2, 60});
+  CHECK(seen[1] == std::vector<int>{-5, 65});
+  CHECK(seen[2] == std::vector<int>{-7, 67});
+  CHECK(bench.store.layer(0).steps == 3);
+  CHECK(bench.store.counters(models::Tier::kFlash).weight_bytes_written == 6);
+}
