@@ -401,3 +401,144 @@ TEST_CASE("weight store: momentum SGD over three steps matches the hand-computed
   CHECK(bench.store.layer(0).steps == 3);
   CHECK(bench.store.counters(models::Tier::kFlash).weight_bytes_written == 6);
 }
+
+TEST_CASE("reduce tree: depth is ceil(log_f N), at least 1, and level l has ceil(N / f^(d-l)) links", "[unit]") {
+  CHECK(models::tree_depth(1, 2) == 1);
+  CHECK(models::tree_depth(2, 2) == 1);
+  CHECK(models::tree_depth(3, 2) == 2);
+  CHECK(models::tree_depth(4, 2) == 2);
+  CHECK(models::tree_depth(5, 2) == 3);
+  CHECK(models::tree_depth(4, 4) == 1);
+  CHECK(models::tree_depth(16, 4) == 2);
+  CHECK(models::tree_depth(17, 4) == 3);
+  models::ReduceTree tree("tree", models::TreeConfig{5, 2, 8.0, 3}, kClock);
+  CHECK(tree.depth() == 3);
+  CHECK(tree.level(1).links == 2);
+  CHECK(tree.level(2).links == 3);
+  CHECK(tree.level(3).links == 5);
+  CHECK_THROWS_AS(models::ReduceTree("t0", models::TreeConfig{0, 2, 8.0, 3}, kClock), sw::InputError);
+  CHECK_THROWS_AS(models::ReduceTree("t1", models::TreeConfig{4, 1, 8.0, 3}, kClock), sw::InputError);
+  CHECK_THROWS_AS(models::ReduceTree("t2", models::TreeConfig{4, 2, 0.0, 3}, kClock), sw::InputError);
+}
+
+namespace {
+
+models::WeightStoreConfig dram_store() {
+  models::WeightStoreConfig cfg;
+  cfg.dram = {4096, 16.0, 5};
+  cfg.flash = {4096, 1.0, 100};
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("reduce tree: a broadcast reaches every system after the store read plus depth*L + B/bw, and pipelines", "[unit]") {
+  // Links 8 B/cycle, 3 cycles per hop; the store reads 16 B/cycle with 5 cycles of latency.
+  models::WeightStore store4("store4", dram_store(), kClock);
+  models::WeightStore store1("store1", dram_store(), kClock);
+  models::WeightStore store5("store5", dram_store(), kClock);
+  TreeBench n4("n4", models::TreeConfig{4, 2, 8.0, 3}, &store4);
+  TreeBench n1("n1", models::TreeConfig{1, 2, 8.0, 3}, &store1);
+  TreeBench n5("n5", models::TreeConfig{5, 2, 8.0, 3}, &store5);
+  for (models::WeightStore* s : {&store4, &store1, &store5}) {
+    s->add_layer("a", filled(8, 8, 0));
+    s->add_layer("b", filled(8, 8, 64));
+  }
+  std::vector<double> done4, done1, done5;
+  auto broadcast = [](models::ReduceTree& tree, std::uint64_t addr) {
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    tree.broadcast(addr, 64, delay);
+    return cycle_of(delay);
+  };
+  Driver driver("driver", [&] {
+    // Back to back, all issued at cycle 0. Read 4 + 5 = 9, levels start at 9 and 12, all
+    // there at 12 + 3 + 8 = 23. The next one is read at 13, but level 1 is busy until 17:
+    // 17, 20 -> 31; then 25, 28 -> 39: one message per B/bw = 8 cycles.
+    for (std::uint64_t addr : {0, 64, 0}) done4.push_back(broadcast(*n4.tree, addr));
+    done1.push_back(broadcast(*n1.tree, 0));  // depth 1: 9 + 3 + 8
+    done5.push_back(broadcast(*n5.tree, 0));  // depth 3: 9 + 9 + 8
+  });
+  sc_core::sc_start();
+  CHECK(done4 == std::vector<double>{23, 31, 39});
+  CHECK(done1 == std::vector<double>{20});
+  CHECK(done5 == std::vector<double>{26});
+  for (int i = 0; i < 4; ++i) {
+    const auto& got = n4.sys(i).got;
+    REQUIRE(got.size() == 3);
+    CHECK(got[0].addr == 0);
+    CHECK(got[1].addr == 64);
+    CHECK(got[2].addr == 0);
+    CHECK(ints(got[1].data) == ints(filled(8, 8, 64)));
+    CHECK(ints(got[2].data) == ints(filled(8, 8, 0)));
+    CHECK(got[2].arrival == Approx(39));
+  }
+  for (int i = 0; i < 5; ++i) CHECK(n5.sys(i).got.size() == 1);
+  const models::LevelCounters l1 = n4.tree->level(1);
+  const models::LevelCounters l2 = n4.tree->level(2);
+  CHECK(l1.links == 2);
+  CHECK(l1.bytes_down == 2 * 64 * 3);
+  CHECK(l2.bytes_down == 4 * 64 * 3);
+  CHECK(l2.bytes_up == 0);
+  CHECK(l1.busy_cycles_down == Approx(2 * 8 * 3));
+  CHECK(l2.busy_cycles_down == Approx(4 * 8 * 3));
+  // Over the 24 cycles from the first start on level 1 (9) to the last end (33), level 1 is busy all the time.
+  CHECK(l1.utilization_down(24) == Approx(1.0));
+  CHECK(n4.tree->broadcasts() == 3);
+  CHECK(store4.counters(models::Tier::kDram).weight_bytes_read == 3 * 64);
+}
+
+TEST_CASE("reduce tree: gradients are summed exactly and reach the store after the slowest leaf plus depth*L + B/bw", "[unit]") {
+  TreeBench bench("n4", models::TreeConfig{4, 2, 8.0, 3}, nullptr);
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<std::int32_t> dist(-1000000, 1000000);
+  std::vector<std::vector<std::int32_t>> grads(8, std::vector<std::int32_t>(16));
+  for (auto& g : grads) {
+    for (auto& x : g) x = dist(rng);
+  }
+  std::vector<double> sent;
+  std::vector<double> errors;
+  std::string overflow;
+  Driver driver("driver", [&] {
+    // Round 1 (16 int32 = 64 B, 8 cycles a link), systems issue at 0, 2, 5, 1: their links
+    // send until 8, 10, 13, 9; switch 0 starts at max(0, 2) + 3 = 5, switch 1 at
+    // max(5, 1) + 3 = 8; the store has it at 8 + 3 + 8 = 19.
+    const double issue[4] = {0, 2, 5, 1};
+    for (int i = 0; i < 4; ++i) sent.push_back(bench.sys(i).send_grads(0, grads[static_cast<std::size_t>(i)], issue[i]));
+    // Round 2, everyone at 0, in reverse order: the leaf links of systems 3, 2, 1, 0 are free
+    // at 9, 13, 10, 8 ...
+    for (int i = 3; i >= 0; --i) sent.push_back(bench.sys(i).send_grads(64, grads[static_cast<std::size_t>(4 + i)], 0));
+    // A second message for a range still being reduced is refused.
+    errors.push_back(bench.sys(0).send_grads(128, {1}, 0));
+    errors.push_back(bench.sys(0).send_grads(128, {1}, 0));
+    // A sum that does not fit int32 is a simulation error, not a silent wrap.
+    for (int i = 0; i < 3; ++i) bench.sys(i).send_grads(256, {1 << 30}, 0);
+    try {
+      bench.sys(3).send_grads(256, {1 << 30}, 0);
+    } catch (const std::runtime_error& e) {
+      overflow = e.what();
+    }
+  });
+  sc_core::sc_start();
+  // ... so they send until 16, 18, 21, 17 (in call order 3, 2, 1, 0); switch 0 starts at
+  // max(8 + 3, 10 + 3, free 13) = 13, switch 1 at max(16, free 16) = 16: store at 16 + 3 + 8 = 27.
+  CHECK(sent == std::vector<double>{8, 10, 13, 9, 17, 21, 18, 16});
+  const auto& writes = bench.grad_recorder->writes;
+  REQUIRE(writes.size() == 2);
+  CHECK(writes[0].addr == 0);
+  CHECK(writes[0].arrival == Approx(19));
+  CHECK(writes[1].addr == 64);
+  CHECK(writes[1].arrival == Approx(27));
+  for (std::size_t r = 0; r < 2; ++r) {
+    std::vector<std::int32_t> sum(16, 0);
+    for (std::size_t i = 0; i < 4; ++i) {
+      for (std::size_t e = 0; e < 16; ++e) sum[e] += grads[4 * r + i][e];
+    }
+    CHECK(writes[r].data == sum);
+  }
+  CHECK(errors == std::vector<double>{16.5, -1});  // 4 B behind round 2 on its link
+  CHECK(overflow == "reduce tree: gradient sum at address 256 + 0 overflows int32 (4294967296)");
+  CHECK(bench.tree->reductions() == 2);
+  CHECK(bench.tree->level(2).bytes_up == 4 * 64 * 2 + 4 * 4 + 4);
+  CHECK(bench.tree->level(1).bytes_up == 2 * 64 * 2);
+  CHECK(bench.tree->level(1).busy_cycles_up == Approx(2 * 8 * 2));
+}
