@@ -130,7 +130,7 @@ struct Recorder : sc_core::sc_module {
       std::memcpy(d.data(), gp.get_data_ptr(), gp.get_data_length());
       const double arrival = cycle_of(delay);
       writes.push_back({gp.get_address(), d, arrival});
-      last_taken = std::max(arrival, last_taken + take_cycles);
+      last_taken = writes.size() == 1 ? arrival : std::max(arrival, last_taken + take_cycles);
       delay = at_cycle(last_taken) - sc_core::sc_time_stamp();
     }
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -541,4 +541,173 @@ TEST_CASE("reduce tree: gradients are summed exactly and reach the store after t
   CHECK(bench.tree->level(2).bytes_up == 4 * 64 * 2 + 4 * 4 + 4);
   CHECK(bench.tree->level(1).bytes_up == 2 * 64 * 2);
   CHECK(bench.tree->level(1).busy_cycles_up == Approx(2 * 8 * 2));
+}
+
+TEST_CASE("reduce tree: a slow system or a slow store never loses or reorders data", "[unit]") {
+  // Weights: 3 systems (fan-out 2, depth 2), system 1 takes one message every 20 cycles.
+  models::WeightStore store("store", dram_store(), kClock);
+  TreeBench down("down", models::TreeConfig{3, 2, 8.0, 3}, &store);
+  down.sys(1).take_cycles = 20;
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> byte(-128, 127);
+  constexpr int kMessages = 8;
+  for (int m = 0; m < kMessages; ++m) {
+    sw::MatrixI8 w(4, 4);
+    for (std::size_t i = 0; i < w.size(); ++i) w.data()[i] = static_cast<std::int8_t>(byte(rng));
+    store.add_layer("l" + std::to_string(m), w);
+  }
+  // Gradients: a store that takes one write every 50 cycles, behind 3 systems sending 6
+  // rounds back to back.
+  TreeBench up("up", models::TreeConfig{3, 2, 8.0, 3}, nullptr);
+  up.grad_recorder->take_cycles = 50;
+  constexpr int kRounds = 6;
+  std::uniform_int_distribution<std::int32_t> grad(-100000, 100000);
+  std::vector<std::vector<std::vector<std::int32_t>>> grads(kRounds);
+  for (auto& round : grads) {
+    for (int i = 0; i < 3; ++i) {
+      round.emplace_back(8);
+      for (auto& g : round.back()) g = grad(rng);
+    }
+  }
+  std::vector<double> done;
+  Driver driver("driver", [&] {
+    for (int m = 0; m < kMessages; ++m) {
+      sc_core::sc_time delay = sc_core::SC_ZERO_TIME;  // all issued at 0: the tree queues them
+      down.tree->broadcast(store.layer(m).addr, 16, delay);
+      done.push_back(cycle_of(delay));
+    }
+    for (int r = 0; r < kRounds; ++r) {
+      for (int i = 0; i < 3; ++i) up.sys(i).send_grads(32 * static_cast<std::uint64_t>(r), grads[r][static_cast<std::size_t>(i)], 0);
+    }
+  });
+  sc_core::sc_start();
+  // The fast systems see the tree's pace (read k done at k + 6, level 1 every 2 cycles, +3 +3 +2);
+  // system 1 takes message k at 14 + 20k, and each broadcast is complete when it has.
+  for (int i = 0; i < 3; ++i) {
+    const auto& got = down.sys(i).got;
+    REQUIRE(got.size() == kMessages);
+    for (int m = 0; m < kMessages; ++m) {
+      const auto& d = got[static_cast<std::size_t>(m)];
+      CHECK(d.addr == store.layer(m).addr);
+      CHECK(ints(d.data) == ints(store.weights(m)));
+      if (i != 1) CHECK(d.arrival == Approx(14 + 2 * m));
+      if (i == 1) CHECK(d.taken == Approx(14 + 20 * m));
+      // The head of message m arrives (2 cycles before its tail) only after m - 1 was taken.
+      if (m > 0) CHECK(d.arrival - 2 >= got[static_cast<std::size_t>(m - 1)].taken - 1e-9);
+    }
+  }
+  for (int m = 0; m < kMessages; ++m) CHECK(done[static_cast<std::size_t>(m)] == Approx(14 + 20 * m));
+  const auto& writes = up.grad_recorder->writes;
+  REQUIRE(writes.size() == kRounds);
+  for (int r = 0; r < kRounds; ++r) {
+    const auto& w = writes[static_cast<std::size_t>(r)];
+    CHECK(w.addr == 32 * static_cast<std::uint64_t>(r));
+    for (std::size_t e = 0; e < 8; ++e) CHECK(w.data[e] == grads[r][0][e] + grads[r][1][e] + grads[r][2][e]);
+    if (r > 0) CHECK(w.arrival >= writes[static_cast<std::size_t>(r - 1)].arrival);
+  }
+  CHECK(up.grad_recorder->last_taken == Approx(writes[0].arrival + 50 * (kRounds - 1)));
+}
+
+namespace {
+
+// Model-level training: per step and layer, the tree broadcasts the layer's weights, every
+// system computes the gradient of its slice of the batch from the weights it received
+// (per-sample g = w * x - t with small integers x, t), and the tree sums the slices into the
+// store, which steps. The same gradients summed over the whole batch drive sw::sgd_step.
+constexpr int kBatch = 12;
+constexpr int kSteps = 4;
+
+std::int32_t sample_grad(std::int8_t w, int step, int layer, int sample, std::size_t e) {
+  std::mt19937 rng(static_cast<std::uint32_t>(((step * 7 + layer) * 131 + sample) * 1009 + static_cast<int>(e)));
+  const int x = std::uniform_int_distribution<int>(-4, 4)(rng);
+  const int t = std::uniform_int_distribution<int>(-300, 300)(rng);
+  return w * x - t;
+}
+
+std::vector<std::int32_t> slice_grad(const std::vector<std::int8_t>& w, int step, int layer, int first, int count) {
+  std::vector<std::int32_t> g(w.size(), 0);
+  for (int s = first; s < first + count; ++s) {
+    for (std::size_t e = 0; e < w.size(); ++e) g[e] += sample_grad(w[e], step, layer, s, e);
+  }
+  return g;
+}
+
+models::WeightStoreConfig training_store() {
+  models::WeightStoreConfig cfg = dram_store();
+  cfg.sgd.lr_num = 3;
+  cfg.sgd.lr_shift = 10;
+  cfg.sgd.momentum = true;
+  cfg.sgd.momentum_num = 3;
+  cfg.sgd.momentum_shift = 2;  // mu = 3/4
+  return cfg;
+}
+
+const std::vector<sw::MatrixI8> kInitial{sw::random_int8(4, 8, 1), sw::random_int8(8, 2, 2)};
+
+}  // namespace
+
+TEST_CASE("data parallel: N = 1, 2, 3, 4 systems reducing their batch slices give the weights of one system with the whole batch", "[unit]") {
+  const std::vector<int> sizes{1, 2, 3, 4};
+  std::vector<std::unique_ptr<models::WeightStore>> stores;
+  std::vector<std::unique_ptr<TreeBench>> benches;
+  for (int n : sizes) {
+    stores.push_back(std::make_unique<models::WeightStore>(("store" + std::to_string(n)).c_str(), training_store(), kClock));
+    for (std::size_t l = 0; l < kInitial.size(); ++l) stores.back()->add_layer("fc" + std::to_string(l), kInitial[l]);
+    benches.push_back(std::make_unique<TreeBench>("n" + std::to_string(n), models::TreeConfig{n, 2, 8.0, 3}, stores.back().get()));
+  }
+  // Four systems writing straight to a store that sums four gradients per step.
+  models::WeightStoreConfig direct_cfg = training_store();
+  direct_cfg.gradients_per_step = 4;
+  models::WeightStore direct("direct", direct_cfg, kClock);
+  for (std::size_t l = 0; l < kInitial.size(); ++l) direct.add_layer("fc" + std::to_string(l), kInitial[l]);
+  StoreClient direct_client("direct_client");
+  direct_client.wt.bind(direct.tree2mx_wt);
+  direct_client.grad.bind(direct.tree2mx_grad);
+
+  // The reference: one system, the whole batch, sw::sgd_step.
+  std::vector<std::vector<std::int8_t>> ref;
+  std::vector<std::vector<std::int64_t>> velocity(kInitial.size());
+  for (const auto& w : kInitial) ref.emplace_back(w.data(), w.data() + w.size());
+  for (int step = 0; step < kSteps; ++step) {
+    for (std::size_t l = 0; l < ref.size(); ++l) {
+      const std::vector<std::int32_t> g = slice_grad(ref[l], step, static_cast<int>(l), 0, kBatch);
+      sw::sgd_step(ref[l], std::vector<std::int64_t>(g.begin(), g.end()), velocity[l], training_store().sgd);
+    }
+  }
+
+  Driver driver("driver", [&] {
+    for (int step = 0; step < kSteps; ++step) {
+      for (std::size_t b = 0; b < benches.size(); ++b) {
+        TreeBench& bench = *benches[b];
+        const int n = sizes[b];
+        for (int l = 0; l < static_cast<int>(kInitial.size()); ++l) {
+          const models::LayerInfo& layer = stores[b]->layer(l);
+          sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+          bench.tree->broadcast(layer.addr, layer.bytes, delay);
+          for (int i = 0; i < n; ++i) {
+            const std::vector<std::int8_t>& w = bench.sys(i).got.back().data;
+            const int per = kBatch / n;
+            bench.sys(i).send_grads(layer.addr, slice_grad(w, step, l, i * per, per), delay / kClock.period());
+          }
+        }
+      }
+      for (int l = 0; l < static_cast<int>(kInitial.size()); ++l) {
+        std::vector<std::int8_t> w;
+        const models::LayerInfo& layer = direct.layer(l);
+        direct_client.read(layer.addr, layer.bytes, 0, w);
+        for (int i = 0; i < 4; ++i) direct_client.write_grads(layer.addr, slice_grad(w, step, l, i * 3, 3), 0);
+      }
+    }
+  });
+  sc_core::sc_start();
+  for (std::size_t l = 0; l < kInitial.size(); ++l) {
+    INFO("layer " << l);
+    CHECK(ints(ref[l]) != ints(kInitial[l]));  // training moved the weights
+    for (std::size_t b = 0; b < stores.size(); ++b) {
+      INFO("N = " << sizes[b]);
+      CHECK(ints(stores[b]->weights(static_cast<int>(l))) == ints(ref[l]));
+      CHECK(stores[b]->layer(static_cast<int>(l)).steps == kSteps);
+    }
+    CHECK(ints(direct.weights(static_cast<int>(l))) == ints(ref[l]));
+  }
 }
