@@ -28,7 +28,11 @@ const models::Clock kClock(1000.0);  // 1 ns cycles
 double cycle_of(const sc_core::sc_time& local) { return (sc_core::sc_time_stamp() + local) / kClock.period(); }
 sc_core::sc_time at_cycle(double c) { return kClock.period() * c; }
 
-void setup(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, std::uint64_t addr, void* data, std::size_t len) {
+// One b_transport issued at local cycle `at`; returns the cycle it completes, or -1 on an error
+// response.
+template <typename Socket>
+double transport(Socket& socket, tlm::tlm_command cmd, std::uint64_t addr, void* data, std::size_t len, double at) {
+  tlm::tlm_generic_payload gp;
   gp.set_command(cmd);
   gp.set_address(addr);
   gp.set_data_ptr(static_cast<unsigned char*>(data));
@@ -36,6 +40,9 @@ void setup(tlm::tlm_generic_payload& gp, tlm::tlm_command cmd, std::uint64_t add
   gp.set_streaming_width(static_cast<unsigned int>(len));
   gp.set_byte_enable_ptr(nullptr);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = at_cycle(at);
+  socket->b_transport(gp, delay);
+  return gp.is_response_error() ? -1 : cycle_of(delay);
 }
 
 // Runs `body` in one SC_THREAD.
@@ -56,23 +63,24 @@ struct StoreClient : sc_core::sc_module {
 
   double read(std::uint64_t addr, std::size_t len, double at, std::vector<std::int8_t>& out) {
     out.resize(len);
-    tlm::tlm_generic_payload gp;
-    setup(gp, tlm::TLM_READ_COMMAND, addr, out.data(), len);
-    sc_core::sc_time delay = at_cycle(at);
-    wt->b_transport(gp, delay);
-    return gp.is_response_error() ? -1 : cycle_of(delay);
+    return transport(wt, tlm::TLM_READ_COMMAND, addr, out.data(), len, at);
   }
   double write_grads(std::uint64_t addr, std::vector<std::int32_t> g, double at) {
-    tlm::tlm_generic_payload gp;
-    setup(gp, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4);
-    sc_core::sc_time delay = at_cycle(at);
-    grad->b_transport(gp, delay);
-    return gp.is_response_error() ? -1 : cycle_of(delay);
+    return transport(grad, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4, at);
   }
 };
 
-// One system below the tree: takes broadcast weights (at most one every `take_cycles`, the
-// slow-consumer knob) and sends gradients up.
+// A receiver that takes at most one message every `cycles` (the slow-consumer knob).
+struct Taker {
+  double cycles = 0;
+  double last = -1;  // cycle the previous message was taken
+  double take(double arrival) {
+    last = last < 0 ? arrival : std::max(arrival, last + cycles);
+    return last;
+  }
+};
+
+// One system below the tree: takes broadcast weights (at `taker`'s pace) and sends gradients up.
 struct System : sc_core::sc_module {
   struct Delivery {
     std::uint64_t addr;
@@ -82,7 +90,7 @@ struct System : sc_core::sc_module {
   };
   tlm_utils::simple_target_socket<System> tree2sys_wt{"tree2sys_wt"};
   tlm_utils::simple_initiator_socket<System> sys2tree_grad{"sys2tree_grad"};
-  double take_cycles = 0;
+  Taker taker;
   std::vector<Delivery> got;
 
   explicit System(sc_core::sc_module_name name) : sc_core::sc_module(name) {
@@ -90,24 +98,20 @@ struct System : sc_core::sc_module {
   }
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
     const double arrival = cycle_of(delay);
-    const double taken = got.empty() ? arrival : std::max(arrival, got.back().taken + take_cycles);
+    const double taken = taker.take(arrival);
     const auto* d = reinterpret_cast<const std::int8_t*>(gp.get_data_ptr());
     got.push_back({gp.get_address(), std::vector<std::int8_t>(d, d + gp.get_data_length()), arrival, taken});
     delay = at_cycle(taken) - sc_core::sc_time_stamp();
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
-  // Returns the cycle the system's link has sent the gradients, or -1 on an error response.
+  // Returns the cycle the system's link has sent the gradients, or -1.
   double send_grads(std::uint64_t addr, std::vector<std::int32_t> g, double at) {
-    tlm::tlm_generic_payload gp;
-    setup(gp, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4);
-    sc_core::sc_time delay = at_cycle(at);
-    sys2tree_grad->b_transport(gp, delay);
-    return gp.is_response_error() ? -1 : cycle_of(delay);
+    return transport(sys2tree_grad, tlm::TLM_WRITE_COMMAND, addr, g.data(), g.size() * 4, at);
   }
 };
 
-// Stands in for the store: serves reads with zeros, records writes (int32 data) and takes one
-// write every `take_cycles` (a slow store).
+// Stands in for the store: serves reads with zeros, records writes (int32 data) and takes
+// them at `taker`'s pace (a slow store).
 struct Recorder : sc_core::sc_module {
   struct Write {
     std::uint64_t addr;
@@ -115,8 +119,7 @@ struct Recorder : sc_core::sc_module {
     double arrival;
   };
   tlm_utils::simple_target_socket<Recorder> socket{"socket"};
-  double take_cycles = 0;
-  double last_taken = 0;
+  Taker taker;
   std::vector<Write> writes;
 
   explicit Recorder(sc_core::sc_module_name name) : sc_core::sc_module(name) {
@@ -130,8 +133,7 @@ struct Recorder : sc_core::sc_module {
       std::memcpy(d.data(), gp.get_data_ptr(), gp.get_data_length());
       const double arrival = cycle_of(delay);
       writes.push_back({gp.get_address(), d, arrival});
-      last_taken = writes.size() == 1 ? arrival : std::max(arrival, last_taken + take_cycles);
-      delay = at_cycle(last_taken) - sc_core::sc_time_stamp();
+      delay = at_cycle(taker.take(arrival)) - sc_core::sc_time_stamp();
     }
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
   }
@@ -340,11 +342,7 @@ TEST_CASE("weight store: gradients accumulate until the layer is complete, then 
     done.push_back(c.write_grads(2, {1, 1, 1, 1, 1, 1, 1}, 0));  // runs past the layer's end
     done.push_back(c.write_grads(0, {1, 2}, 0));                   // partial: no step yet
     std::vector<std::int8_t> bad(3);
-    tlm::tlm_generic_payload gp;
-    setup(gp, tlm::TLM_WRITE_COMMAND, 0, bad.data(), 3);
-    sc_core::sc_time delay;
-    c.grad->b_transport(gp, delay);
-    done.push_back(gp.is_response_error() ? -1 : 0);  // not whole int32s
+    done.push_back(transport(c.grad, tlm::TLM_WRITE_COMMAND, 0, bad.data(), 3, 0));  // not whole int32s
   });
   bp = &bench;
   sw::MatrixI8 w(2, 4);
@@ -547,7 +545,7 @@ TEST_CASE("reduce tree: a slow system or a slow store never loses or reorders da
   // Weights: 3 systems (fan-out 2, depth 2), system 1 takes one message every 20 cycles.
   models::WeightStore store("store", dram_store(), kClock);
   TreeBench down("down", models::TreeConfig{3, 2, 8.0, 3}, &store);
-  down.sys(1).take_cycles = 20;
+  down.sys(1).taker.cycles = 20;
   std::mt19937 rng(11);
   std::uniform_int_distribution<int> byte(-128, 127);
   constexpr int kMessages = 8;
@@ -559,7 +557,7 @@ TEST_CASE("reduce tree: a slow system or a slow store never loses or reorders da
   // Gradients: a store that takes one write every 50 cycles, behind 3 systems sending 6
   // rounds back to back.
   TreeBench up("up", models::TreeConfig{3, 2, 8.0, 3}, nullptr);
-  up.grad_recorder->take_cycles = 50;
+  up.grad_recorder->taker.cycles = 50;
   constexpr int kRounds = 6;
   std::uniform_int_distribution<std::int32_t> grad(-100000, 100000);
   std::vector<std::vector<std::vector<std::int32_t>>> grads(kRounds);
@@ -605,7 +603,7 @@ TEST_CASE("reduce tree: a slow system or a slow store never loses or reorders da
     for (std::size_t e = 0; e < 8; ++e) CHECK(w.data[e] == grads[r][0][e] + grads[r][1][e] + grads[r][2][e]);
     if (r > 0) CHECK(w.arrival >= writes[static_cast<std::size_t>(r - 1)].arrival);
   }
-  CHECK(up.grad_recorder->last_taken == Approx(writes[0].arrival + 50 * (kRounds - 1)));
+  CHECK(up.grad_recorder->taker.last == Approx(writes[0].arrival + 50 * (kRounds - 1)));
 }
 
 namespace {
