@@ -5,9 +5,9 @@
 //
 // Address map: DRAM is [0, dram.capacity), flash follows it. add_layer places a layer in DRAM
 // if it fits there, else in flash (or in the tier asked for), packed one after the other; a
-// layer that fits nowhere is an InputError. Gradients use the weights' addresses: the gradient
-// of the weight at address a is the int32 at element a of a write on tree2mx_grad, so a write
-// of 4n bytes at address a carries the gradients of the n weights [a, a + n).
+// layer that fits nowhere is an InputError. Gradients use the weights' addresses: a write of
+// 4n bytes at address a on tree2mx_grad carries the int32 gradients of the n weights
+// [a, a + n). A read or a gradient write stays inside one layer.
 //
 // Timing (cycles; one port per tier, shared by everything that moves that tier's bytes):
 //   a read of n weight bytes or a gradient write of n int32 issued at t starts at
@@ -84,6 +84,7 @@ class WeightStore : public sc_core::sc_module {
   int add_layer(const std::string& name, const sw::MatrixI8& weights, Placement placement = Placement::kAuto);
 
   std::size_t layer_count() const { return m_layers.size(); }
+  // Valid until the next add_layer.
   const LayerInfo& layer(int id) const { return m_layers.at(static_cast<std::size_t>(id)).info; }
   int find_layer(const std::string& name) const;  // -1 if there is none
   sw::MatrixI8 weights(int id) const;
