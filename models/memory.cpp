@@ -8,7 +8,8 @@ namespace wb::models {
 
 Memory::Memory(sc_core::sc_module_name name, std::size_t capacity_bytes, const MemoryTiming& timing,
                const Clock& clock)
-    : sc_core::sc_module(name), streamer2mem("streamer2mem"), m_bytes(capacity_bytes), m_timing(timing), m_clock(clock) {
+    : sc_core::sc_module(name), streamer2mem("streamer2mem"), m_bytes(capacity_bytes), m_timing(timing), m_clock(clock),
+      m_port(timing.bytes_per_cycle, clock) {
   if (!(timing.bytes_per_cycle > 0.0)) throw sw::InputError("memory bandwidth must be positive");
   streamer2mem.register_b_transport(this, &Memory::b_transport);
   streamer2mem.register_transport_dbg(this, &Memory::transport_dbg);
@@ -34,11 +35,8 @@ void Memory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) 
   if (!access(gp)) return;
   const std::size_t len = gp.get_data_length();
   (gp.is_read() ? m_bytes_read : m_bytes_written) += len;
-  const sc_core::sc_time issue = sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time start = issue > m_port_free ? issue : m_port_free;
-  const sc_core::sc_time transfer = m_clock.period() * (static_cast<double>(len) / m_timing.bytes_per_cycle);
-  m_port_free = start + transfer;
-  delay = m_port_free + m_clock.time(m_timing.latency_cycles) - sc_core::sc_time_stamp();
+  m_port.reserve(sc_core::sc_time_stamp() + delay, len);
+  delay = m_port.free_at() + m_clock.time(m_timing.latency_cycles) - sc_core::sc_time_stamp();
 }
 
 unsigned int Memory::transport_dbg(tlm::tlm_generic_payload& gp) {

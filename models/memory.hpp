@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/clock.hpp"
+#include "models/port.hpp"
 
 namespace wb::models {
 
@@ -38,7 +39,7 @@ class Memory : public sc_core::sc_module {
   std::vector<unsigned char> m_bytes;
   MemoryTiming m_timing;
   Clock m_clock;
-  sc_core::sc_time m_port_free;  // when the port finishes the transfers queued so far
+  Port m_port;
   std::uint64_t m_bytes_read = 0;
   std::uint64_t m_bytes_written = 0;
 };
