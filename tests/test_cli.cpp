@@ -154,3 +154,62 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("noc --colors 9 --mesh 4x4", "colors");
   expect_input_error("frobnicate", "unknown command");
 }
+
+TEST_CASE("cli: sparse gemm on the fabric reports mesh, density, nnz, wavelets and link utilization", "[system]") {
+  const auto a = sw::random_int8(3, 40, 6), b = sw::random_int8(40, 24, 7);
+  sw::write_npy(tmp("fa.npy"), a);
+  sw::write_npy(tmp("fb.npy"), b);
+  std::remove(tmp("fc.npy").c_str());
+  const Outcome o = waferbench("gemm --target fabric --mesh 4x4 --layout weight-streaming --a " + tmp("fa.npy") +
+                               " --b " + tmp("fb.npy") + " --out " + tmp("fc.npy") + " --json " + tmp("f.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(sw::read_npy_int32(tmp("fc.npy")) == sw::gemm_ref(a, b));
+  const auto j = nlohmann::json::parse(slurp(tmp("f.json")));
+  for (const char* key : {"mesh", "layout", "density", "nnz", "wavelets", "link_utilization", "cycles", "macs",
+                          "utilization", "ideal_cycles", "ideal_dense_cycles", "load_cycles"}) {
+    CHECK(j.contains(key));
+  }
+  CHECK(j["target"] == "fabric");
+  CHECK(j["mesh"] == "4x4");
+  CHECK(j["layout"] == "weight-streaming");
+  CHECK(j["golden"] == "pass");
+  CHECK(j["nnz"].get<long>() > 900);  // dense int8: about 1/256 zeros
+
+  const Outcome sparse = waferbench("gemm --target fabric --mesh 4x4 --m 2 --k 64 --n 64 --density 0.1 --json " + tmp("s.json"));
+  INFO(sparse.err);
+  REQUIRE(sparse.code == 0);
+  const auto js = nlohmann::json::parse(slurp(tmp("s.json")));
+  CHECK(js["density"] == 0.1);
+  CHECK(js["nnz"].get<double>() == Approx(0.1 * 64 * 64).epsilon(0.25));
+  CHECK(js["link_utilization"].get<double>() > 0.0);
+  CHECK(js["link_utilization"].get<double>() < 1.0);
+}
+
+TEST_CASE("cli: run on the fabric, weight streaming splits the batch into passes", "[system]") {
+  const Outcome o = waferbench("run --target fabric --mesh 4x4 --model mlp:32x48x10 --batch 40 --density 0.5 "
+                               "--layout weight-streaming --json " + tmp("frun.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("fc2") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("frun.json")));
+  CHECK(j["layers"].size() == 2);
+  CHECK(j["golden"] == "pass");
+  CHECK(j["layers"][0]["passes"].get<int>() > 1);  // 12 outputs per PE x 40 > 256 accumulators
+}
+
+TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output file", "[system]") {
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 5x5", "not built");
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 4x2", "square");
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --density 0", "density");
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --density 1.5", "density");
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --layout diagonal", "layout");
+  expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --dataflow os", "does not apply");
+  expect_input_error("gemm --target tpu --m 4 --k 4 --n 4", "target");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mesh 4x4", "does not apply");
+  expect_input_error("gemm --target fabric --a " + tmp("a8.npy") + " --b " + tmp("a8.npy") + " --density 0.5",
+                     "does not apply");
+  expect_input_error("gemm --target fabric --mesh 4x4 --m 1 --k 64 --n 5000", "accumulators");
+  expect_input_error("gemm --target fabric --mesh 4x4 --m 1 --k 8000 --n 1000", "SRAM");
+  expect_input_error("run --target fabric --mesh 4x4 --rows 8", "does not apply");
+}
