@@ -198,6 +198,17 @@ TEST_CASE("cli: run on the fabric, weight streaming splits the batch into passes
   CHECK(j["layers"][0]["passes"].get<int>() > 1);  // 12 outputs per PE x 40 > 256 accumulators
 }
 
+TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and 1/d", "[system]") {
+  const Outcome o = waferbench("sparsity --mesh 4x4 --m 2 --k 64 --n 64 --densities 1,0.25 --json " + tmp("sp.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("sp.json")));
+  REQUIRE(j["runs"].size() == 2);
+  CHECK(j["runs"][1]["ideal_speedup"] == 4.0);
+  CHECK(j["runs"][1]["speedup_vs_first"].get<double>() > 1.5);
+  CHECK(j["runs"][1]["golden"] == "pass");
+}
+
 TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output file", "[system]") {
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 5x5", "not built");
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 4x2", "square");
@@ -212,4 +223,6 @@ TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output fi
   expect_input_error("gemm --target fabric --mesh 4x4 --m 1 --k 64 --n 5000", "accumulators");
   expect_input_error("gemm --target fabric --mesh 4x4 --m 1 --k 8000 --n 1000", "SRAM");
   expect_input_error("run --target fabric --mesh 4x4 --rows 8", "does not apply");
+  expect_input_error("sparsity --densities 1,0", "densities");
+  expect_input_error("sparsity --densities 1,x", "densities");
 }

@@ -8,5 +8,6 @@ int run_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
 int bench_worker_command(int argc, char** argv);
 int noc_command(int argc, char** argv);
+int sparsity_command(int argc, char** argv);
 
 }  // namespace wb::cli
