@@ -4,7 +4,10 @@
 #                    -DWB_ONLY_SIZES="4x4;8x8" (each must be in the config)
 #   wb_array_params(<out-var> <rows> <cols>)  the Verilator -G parameters of one configuration
 #   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
-#   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics)
+#   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
+#   WB_WAFER_VARIANTS  "<k>_<threads>" for every compute fabric to verilate: each mesh of the
+#                      config single-threaded; with -DWB_BENCH_BUILDS=ON also the 16x16 mesh and
+#                      a Verilator --threads 2 variant of each (for waferbench fabric-bench)
 # and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++, plus one
 # header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
 # fabric_models.hpp, wafer_models.hpp).
@@ -63,6 +66,21 @@ wb_json_list(WB_WAFER_MESHES fabric wafer_meshes)
 string(JSON WB_WAFER_COLORS GET "${_wb_json}" fabric wafer_colors)
 string(JSON WB_PE_SRAM_BYTES GET "${_wb_json}" fabric pe_sram_bytes)
 string(JSON WB_PE_ACCUMULATORS GET "${_wb_json}" fabric pe_accumulators)
+option(WB_BENCH_BUILDS "Also verilate the 16x16 compute fabric and --threads 2 variants (slow builds)" OFF)
+set(_wb_bench_meshes ${WB_WAFER_MESHES})
+set(WB_WAFER_VARIANTS "")
+foreach(_k IN LISTS WB_WAFER_MESHES)
+  list(APPEND WB_WAFER_VARIANTS "${_k}_1")
+endforeach()
+if(WB_BENCH_BUILDS)
+  if(NOT 16 IN_LIST _wb_bench_meshes)
+    list(APPEND _wb_bench_meshes 16)
+    list(APPEND WB_WAFER_VARIANTS "16_1")
+  endif()
+  foreach(_k IN LISTS _wb_bench_meshes)
+    list(APPEND WB_WAFER_VARIANTS "${_k}_2")
+  endforeach()
+endif()
 
 set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
 
@@ -102,9 +120,12 @@ wb_write_model_header(fabric_models.hpp "one Verilated class per router-only mes
 
 set(WB_WAFER_LIST_MACRO "")
 set(_includes "")
-foreach(_k IN LISTS WB_WAFER_MESHES)
-  string(APPEND WB_WAFER_LIST_MACRO " X(${_k})")
-  string(APPEND _includes "#include \"Vsa_wafer_k${_k}.h\"\n")
+foreach(_variant IN LISTS WB_WAFER_VARIANTS)
+  string(REPLACE "_" ";" _kt "${_variant}")
+  list(GET _kt 0 _k)
+  list(GET _kt 1 _t)
+  string(APPEND WB_WAFER_LIST_MACRO " X(${_k}, ${_t})")
+  string(APPEND _includes "#include \"Vsa_wafer_k${_k}_t${_t}.h\"\n")
 endforeach()
 wb_write_model_header(wafer_models.hpp "one Verilated class per compute fabric (tiles with PEs)." "${_includes}")
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sw/noc_traffic.hpp"
 
@@ -56,6 +57,7 @@ class NocDut {
 };
 
 std::string built_noc_meshes_text();  // "4x4, 8x8, ..."
+std::vector<int> built_noc_meshes();
 // Throws sw::InputError when no router-only k x k mesh was built. With a trace path, run()
 // writes an FST waveform of the whole mesh there.
 std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path = "");

@@ -15,6 +15,14 @@ std::string built_noc_meshes_text() {
   return text;
 }
 
+std::vector<int> built_noc_meshes() {
+  std::vector<int> v;
+#define WB_NOC_MESH(K, C) v.push_back(K);
+  WB_FOR_EACH_NOC_MESH(WB_NOC_MESH)
+#undef WB_NOC_MESH
+  return v;
+}
+
 std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path) {
 #define WB_MAKE_NOC(K, C) \
   if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path);

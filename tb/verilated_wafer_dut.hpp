@@ -23,7 +23,8 @@ namespace wb::tb {
 template <class V>
 class VerilatedWaferDut final : public WaferDut {
  public:
-  VerilatedWaferDut(int k, const std::string& trace_path) : m_k(k) {
+  VerilatedWaferDut(int k, int threads, const std::string& trace_path) : m_k(k) {
+    m_ctx.threads(static_cast<unsigned>(threads));
     m_ctx.traceEverOn(!trace_path.empty());
     m_top = std::make_unique<V>(&m_ctx, "top");
     if (!trace_path.empty()) {

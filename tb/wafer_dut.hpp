@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
@@ -47,9 +48,16 @@ class WaferDut {
   virtual WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& options) = 0;
 };
 
-std::string built_wafer_meshes_text();  // "4x4, 8x8, ..."
-// Throws sw::InputError when no k x k compute fabric was built. With a trace path, run()
-// writes an FST waveform there.
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path = "");
+std::string built_wafer_meshes_text();  // "4x4, 8x8, ..." (single-threaded builds)
+
+struct WaferVariant {
+  int mesh = 0;
+  int threads = 1;  // Verilator --threads of the build
+};
+std::vector<WaferVariant> built_wafer_variants();
+
+// Throws sw::InputError when no k x k compute fabric with that many Verilator threads was
+// built. With a trace path, run() writes an FST waveform there.
+std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path = "", int threads = 1);
 
 }  // namespace wb::tb

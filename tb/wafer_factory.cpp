@@ -9,17 +9,30 @@ namespace wb::tb {
 
 std::string built_wafer_meshes_text() {
   std::string text;
-#define WB_WAFER_TEXT(K) text += (text.empty() ? "" : ", ") + std::to_string(K) + "x" + std::to_string(K);
+#define WB_WAFER_TEXT(K, T) \
+  if (T == 1) text += (text.empty() ? "" : ", ") + std::to_string(K) + "x" + std::to_string(K);
   WB_FOR_EACH_WAFER(WB_WAFER_TEXT)
 #undef WB_WAFER_TEXT
   return text;
 }
 
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path) {
-#define WB_MAKE_WAFER(K) \
-  if (k == K) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K>>(K, trace_path);
+std::vector<WaferVariant> built_wafer_variants() {
+  std::vector<WaferVariant> v;
+#define WB_WAFER_VARIANT(K, T) v.push_back({K, T});
+  WB_FOR_EACH_WAFER(WB_WAFER_VARIANT)
+#undef WB_WAFER_VARIANT
+  return v;
+}
+
+std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads) {
+#define WB_MAKE_WAFER(K, T) \
+  if (k == K && threads == T) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K##_t##T>>(K, T, trace_path);
   WB_FOR_EACH_WAFER(WB_MAKE_WAFER)
 #undef WB_MAKE_WAFER
+  if (threads != 1) {
+    throw sw::InputError("fabric " + std::to_string(k) + "x" + std::to_string(k) + " with " + std::to_string(threads) +
+                         " threads is not built (configure with -DWB_BENCH_BUILDS=ON)");
+  }
   throw sw::InputError("fabric " + std::to_string(k) + "x" + std::to_string(k) + " is not built (built: " +
                        built_wafer_meshes_text() + ")");
 }

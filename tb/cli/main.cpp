@@ -24,7 +24,8 @@ const char* kUsage =
     "  gemm     one GEMM C = A * B on the systolic array or the compute fabric, golden-checked\n"
     "  sparsity one layer on the compute fabric at several weight densities: speedup vs dense and 1/d\n"
     "  bench    simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
-    "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n";
+    "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n"
+    "  fabric-bench  simulation speed of the fabric RTL: cycles/s and router-cycles/s per mesh\n";
 
 }  // namespace
 
@@ -40,6 +41,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "bench") return wb::cli::bench_command(argc - 1, argv + 1);
     if (command == "noc") return wb::cli::noc_command(argc - 1, argv + 1);
     if (command == "sparsity") return wb::cli::sparsity_command(argc - 1, argv + 1);
+    if (command == "fabric-bench") return wb::cli::fabric_bench_command(argc - 1, argv + 1);
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
     return 2;
