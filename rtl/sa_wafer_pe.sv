@@ -54,6 +54,9 @@ module sa_wafer_pe
   output logic                 idle_o,   // nothing buffered, no task running
   output logic                 error_o   // sticky: unbound color or buffer overflow
 );
+  // One class for all instances: a fabric shares the PE's code instead of inlining a copy per
+  // tile (smaller model, faster build, better i-cache use).
+  /* verilator no_inline_module */
   localparam int unsigned SramWords = SramBytes / 4;
   localparam int unsigned SAddrW    = $clog2(SramWords);
   localparam int unsigned AccIdxW   = (NumAcc > 1) ? $clog2(NumAcc) : 1;
