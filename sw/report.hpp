@@ -65,6 +65,9 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows);
 
 std::string fixed(double value, int decimals);
 
+// The median of a non-empty sample (the mean of the middle two for an even count).
+double median(std::vector<double> values);
+
 // JSON pretty-printed and written atomically.
 void write_json_file(const std::string& path, const nlohmann::json& j);
 

@@ -1,8 +1,12 @@
 #pragma once
 // Life-cycle helpers shared by every driver of a Verilated model (clk_i / rst_ni ports).
 #include <verilated.h>
+#include <verilated_fst_c.h>
 
 #include <memory>
+#include <string>
+
+#include "sw/error.hpp"
 
 namespace wb::tb {
 
@@ -23,6 +27,19 @@ void reset_model(V& top) {
   }
   top.rst_ni = 1;
   top.eval();
+}
+
+// An FST dump of the whole model at `path`, or none for an empty path. The model's context
+// must have had traceEverOn(true) before the model was built. Throws sw::InputError when the
+// file cannot be written.
+template <class V>
+std::unique_ptr<VerilatedFstC> open_fst_trace(V& top, const std::string& path) {
+  if (path.empty()) return nullptr;
+  auto trace = std::make_unique<VerilatedFstC>();
+  top.trace(trace.get(), 99);
+  trace->open(path.c_str());
+  if (!trace->isOpen()) throw sw::InputError("cannot write trace file " + path);
+  return trace;
 }
 
 // Verilator 5.006 unregisters a model's scopes from the thread's *current* context, which is

@@ -23,12 +23,7 @@ class VerilatedNocDut final : public NocDut {
   VerilatedNocDut(int k, int colors, const std::string& trace_path) : m_k(k), m_colors(colors) {
     m_ctx.traceEverOn(!trace_path.empty());
     m_top = std::make_unique<V>(&m_ctx, "top");
-    if (!trace_path.empty()) {
-      m_trace = std::make_unique<VerilatedFstC>();
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(trace_path.c_str());
-      if (!m_trace->isOpen()) throw sw::InputError("cannot write trace file " + trace_path);
-    }
+    m_trace = open_fst_trace(*m_top, trace_path);
   }
   ~VerilatedNocDut() override {
     if (m_trace) m_trace->close();

@@ -27,12 +27,7 @@ class VerilatedWaferDut final : public WaferDut {
     m_ctx.threads(static_cast<unsigned>(threads));
     m_ctx.traceEverOn(!trace_path.empty());
     m_top = std::make_unique<V>(&m_ctx, "top");
-    if (!trace_path.empty()) {
-      m_trace = std::make_unique<VerilatedFstC>();
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(trace_path.c_str());
-      if (!m_trace->isOpen()) throw sw::InputError("cannot write trace file " + trace_path);
-    }
+    m_trace = open_fst_trace(*m_top, trace_path);
   }
   ~VerilatedWaferDut() override {
     if (m_trace) m_trace->close();

@@ -60,12 +60,6 @@ std::int64_t checksum(const sw::MatrixI32& c) {
   return sum;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 std::string self_exe() {
   std::array<char, 4096> buf{};
   const ssize_t len = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
@@ -168,7 +162,7 @@ int bench_command(int argc, char** argv) {
       tlm_rate.push_back(static_cast<double>(tlm_cycles) / t["seconds"].get<double>());
       ok &= t["golden"] == "pass" && t["checksum"].get<std::int64_t>() == expected_sum;
     }
-    const double ra = median(raw_rate), rb = median(tlm_rate);
+    const double ra = sw::median(raw_rate), rb = sw::median(tlm_rate);
     const std::string name = std::to_string(array.rows) + "x" + std::to_string(array.cols);
     table.push_back({name, std::to_string(tlm_cycles), sw::fixed(ra / 1e6, 3), sw::fixed(rb / 1e6, 3),
                      sw::fixed(rb / ra, 3), ok ? "pass" : "FAIL"});

@@ -21,12 +21,6 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 struct Row {
   std::string fabric, workload;
   int threads = 1;
@@ -55,7 +49,7 @@ Row bench_compute(const tb::WaferVariant& v, std::uint64_t cycles, int repeat) {
     row.cycles = r.sim_cycles;
     rates.push_back(static_cast<double>(r.sim_cycles) / r.sim_seconds);
   }
-  row.cycles_per_second = median(rates);
+  row.cycles_per_second = sw::median(rates);
   return row;
 }
 
@@ -73,7 +67,7 @@ Row bench_noc(int k, std::uint64_t cycles, int repeat) {
     row.cycles = r.sim_cycles;
     rates.push_back(static_cast<double>(r.sim_cycles) / r.sim_seconds);
   }
-  row.cycles_per_second = median(rates);
+  row.cycles_per_second = sw::median(rates);
   return row;
 }
 
