@@ -19,7 +19,14 @@ class OutputSink {
   virtual void on_output(const std::int32_t* beat, std::uint64_t cycle) = 0;
 };
 
+// What stands behind an ArrayDut: the Verilated RTL (truth; only the built sizes) or the C++
+// reference model (tb/model_array_dut.hpp; any size, same edges, cycles and results).
+enum class Engine { kRtl, kModel };
+const char* engine_name(Engine engine);  // "rtl" / "model"
+Engine parse_engine(const std::string& text);  // throws sw::InputError
+
 struct DutOptions {
+  Engine engine = Engine::kRtl;
   // Probability, per cycle, that the testbench withholds a_valid / b_valid / c_ready even
   // though it could assert it (random back-pressure and bubbles).
   double a_stall = 0.0;
@@ -28,7 +35,7 @@ struct DutOptions {
   std::uint64_t seed = 1;
   // A run fails when no beat moves on any port for this many cycles while work is pending.
   std::uint64_t watchdog_cycles = 20000;
-  std::string trace_path;  // FST dump when not empty
+  std::string trace_path;  // FST dump when not empty (RTL only)
 };
 
 struct DutCounters {
@@ -82,7 +89,9 @@ class ArrayDut {
 // The array sizes this build contains (from config/hardware.json).
 std::vector<sw::ArrayShape> built_array_sizes();
 std::string built_array_sizes_text();  // "4x4, 8x8, ..."
-// Throws sw::InputError when rows x cols was not built.
+bool is_built_array_size(int rows, int cols);
+// The model for Engine::kModel (any positive size), else the RTL. Throws sw::InputError when
+// rows x cols was not built (RTL), or for a trace with the model.
 std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options);
 
 }  // namespace wb::tb
