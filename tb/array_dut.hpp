@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sw/gemm_plan.hpp"
+#include "sw/rng.hpp"
 #include "tb/beat_queue.hpp"
 
 namespace wb::tb {
@@ -77,6 +79,42 @@ class ArrayDut {
   virtual void idle_cycles(std::uint64_t cycles) = 0;
 
  protected:
+  // The stimulus loop every engine shares, so that on the same traces and seed the RTL and the
+  // model see the same valids, readies and random stalls: each cycle it presents the queue heads
+  // that are available, withholds a_valid / b_valid / c_ready at random (DutOptions), clocks one
+  // cycle with `step(a_valid, b_valid, c_ready)` (returns whether a beat moved) and runs the
+  // watchdog, until `until` holds (`is_idle()`: no result in flight).
+  template <class Step, class IsIdle, class Message>
+  void drive(const RunUntil& until, const DutOptions& options, sw::SplitMix64& rng, Step&& step, IsIdle&& is_idle,
+             Message&& watchdog_message) {
+    const auto done = [&] {
+      return m_a.size() <= until.a_queued_at_most && m_b.size() <= until.b_queued_at_most &&
+             m_counters.c_beats >= until.c_beats_at_least && (!until.idle || is_idle());
+    };
+    std::uint64_t last_move = m_cycle;
+    const bool stalls = options.a_stall > 0 || options.b_stall > 0 || options.c_stall > 0;
+    while (!done()) {
+      // Waiting for data that is not available yet is not a hang.
+      const bool a_ready_data = !m_a.empty() && m_a.front_avail() <= m_cycle;
+      const bool b_ready_data = !m_b.empty() && m_b.front_avail() <= m_cycle;
+      bool a_valid = a_ready_data;
+      bool b_valid = b_ready_data;
+      bool c_ready = true;
+      if (stalls) {
+        if (a_valid && rng.chance(options.a_stall)) a_valid = false;
+        if (b_valid && rng.chance(options.b_stall)) b_valid = false;
+        c_ready = !rng.chance(options.c_stall);
+      }
+      const bool results_due = m_a.empty() && m_b.empty() && m_counters.c_beats < until.c_beats_at_least;
+      const bool moved = step(a_valid, b_valid, c_ready);
+      if (moved || !(a_ready_data || b_ready_data || results_due)) {
+        last_move = m_cycle;
+      } else if (m_cycle - last_move > options.watchdog_cycles) {
+        throw std::runtime_error(watchdog_message());
+      }
+    }
+  }
+
   int m_rows;
   int m_cols;
   BeatQueue m_a;

@@ -53,35 +53,10 @@ void ModelArrayDut::idle_cycles(std::uint64_t cycles) {
   }
 }
 
-bool ModelArrayDut::done(const RunUntil& until) const {
-  return m_a.size() <= until.a_queued_at_most && m_b.size() <= until.b_queued_at_most &&
-         m_counters.c_beats >= until.c_beats_at_least && (!until.idle || idle());
-}
-
-// Same loop as VerilatedArrayDut::run: same valid/ready decisions, same random draws, same
-// watchdog.
 void ModelArrayDut::run(const RunUntil& until) {
-  std::uint64_t last_move = m_cycle;
-  const bool stalls = m_options.a_stall > 0 || m_options.b_stall > 0 || m_options.c_stall > 0;
-  while (!done(until)) {
-    bool a_valid = !m_a.empty() && m_a.front_avail() <= m_cycle;
-    bool b_valid = !m_b.empty() && m_b.front_avail() <= m_cycle;
-    bool c_ready = true;
-    if (stalls) {
-      if (a_valid && m_rng.chance(m_options.a_stall)) a_valid = false;
-      if (b_valid && m_rng.chance(m_options.b_stall)) b_valid = false;
-      c_ready = !m_rng.chance(m_options.c_stall);
-    }
-    const bool a_ready_data = !m_a.empty() && m_a.front_avail() <= m_cycle;
-    const bool b_ready_data = !m_b.empty() && m_b.front_avail() <= m_cycle;
-    const bool results_due = m_a.empty() && m_b.empty() && m_counters.c_beats < until.c_beats_at_least;
-    const bool moved = step(a_valid, b_valid, c_ready);
-    if (moved || !(a_ready_data || b_ready_data || results_due)) {
-      last_move = m_cycle;
-    } else if (m_cycle - last_move > m_options.watchdog_cycles) {
-      throw std::runtime_error(watchdog_message(until));
-    }
-  }
+  drive(
+      until, m_options, m_rng, [this](bool a_valid, bool b_valid, bool c_ready) { return step(a_valid, b_valid, c_ready); },
+      [this] { return idle(); }, [&] { return watchdog_message(until); });
 }
 
 bool ModelArrayDut::step(bool a_valid, bool b_valid, bool c_ready) {

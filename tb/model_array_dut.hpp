@@ -6,7 +6,7 @@
 // into the output FIFO after the grid's fixed latency:
 //   WS: an A beat fired in cycle t enters the FIFO in cycle t + R + C (result takeable t + R + C + 1);
 //   OS: a last beat pair fired in cycle t puts row R-1-j into the FIFO in cycle t + R + C + j.
-// The run loop draws random stalls from DutOptions in the same order as VerilatedArrayDut, so
+// The run loop is ArrayDut::drive, shared with VerilatedArrayDut (same random stalls), so
 // on the same traces and seed the model's cycles and outputs equal the RTL's. Any rows x cols.
 #include <cstdint>
 #include <deque>
@@ -34,7 +34,6 @@ class ModelArrayDut final : public ArrayDut {
     std::size_t slot;     // row of m_results
   };
 
-  bool done(const RunUntil& until) const;
   // One clock cycle with the given input valids and output ready; returns whether a beat moved.
   bool step(bool a_valid, bool b_valid, bool c_ready);
   void fire_ws_a(const std::int8_t* a);
