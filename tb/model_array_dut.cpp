@@ -17,15 +17,24 @@ Engine parse_engine(const std::string& text) {
   throw sw::InputError("unknown engine '" + text + "' (rtl or model)");
 }
 
+namespace {
+
+// Validates before the base class sizes its queues from the size.
+int checked_rows(int rows, int cols) {
+  if (rows <= 0 || cols <= 0) {
+    throw sw::InputError("array size must be positive, got " + std::to_string(rows) + "x" + std::to_string(cols));
+  }
+  return rows;
+}
+
+}  // namespace
+
 ModelArrayDut::ModelArrayDut(int rows, int cols, const DutOptions& options)
-    : ArrayDut(rows, cols),
+    : ArrayDut(checked_rows(rows, cols), cols),
       m_options(options),
       m_rng(options.seed),
       m_fifo_depth(hw::out_fifo_depth(rows, cols)),
       m_credit(m_fifo_depth) {
-  if (rows <= 0 || cols <= 0) {
-    throw sw::InputError("array size must be positive, got " + std::to_string(rows) + "x" + std::to_string(cols));
-  }
   if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
   const std::size_t cells = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   m_shadow.assign(cells, 0);

@@ -167,6 +167,27 @@ TEST_CASE("model alone: sizes that were not verilated match the CPU reference", 
           static_cast<std::uint64_t>(9 + 2 * r + c));
   }
   CHECK_THROWS_AS(tb::make_array_dut(0, 4, tb::DutOptions{tb::Engine::kModel}), sw::InputError);
+  CHECK_THROWS_AS(tb::make_array_dut(4, -2, tb::DutOptions{tb::Engine::kModel}), sw::InputError);
+  tb::DutOptions traced{tb::Engine::kModel};
+  traced.trace_path = "model.fst";
+  CHECK_THROWS_AS(tb::make_array_dut(4, 4, traced), sw::InputError);
+}
+
+TEST_CASE("model vs RTL: a C stream that never drains trips the same watchdog", "[cosim]") {
+  for (tb::Engine engine : {tb::Engine::kRtl, tb::Engine::kModel}) {
+    tb::DutOptions options;
+    options.engine = engine;
+    options.c_stall = 1.0;  // c_ready never
+    options.watchdog_cycles = 300;
+    auto dut = tb::make_array_dut(8, 8, options);
+    const sw::GemmPlan plan({100, 8, 8}, {8, 8}, kWs);
+    INFO(tb::engine_name(engine));
+    CHECK_THROWS_WITH(tb::run_gemm_on_pins(*dut, plan, sw::random_int8(100, 8, 1), sw::random_int8(8, 8, 2)),
+                      Catch::Contains("watchdog"));
+    // Credits stop A after the FIFO's depth of results: both engines stall at the same point.
+    CHECK(dut->counters().a_beats == static_cast<std::uint64_t>(8 + 8 + 4));
+    CHECK(!dut->idle());
+  }
 }
 
 namespace {
