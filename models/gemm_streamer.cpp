@@ -61,9 +61,15 @@ void GemmStreamer::write_beats(tlm_utils::simple_initiator_socket<GemmStreamer>&
   gp.set_byte_enable_ptr(nullptr);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   gp.set_extension(&ext);
+  // The payload must not outlive its hold on the stack extension, even when the target throws
+  // (the payload's destructor would free it).
+  struct DetachExtension {
+    tlm::tlm_generic_payload& gp;
+    BeatStreamExt& ext;
+    ~DetachExtension() { gp.clear_extension(&ext); }
+  } detach{gp, ext};
   sc_core::sc_time delay = m_qk.get_local_time();
   socket->b_transport(gp, delay);
-  gp.clear_extension(&ext);
   if (gp.is_response_error()) throw std::runtime_error("streamer: the array rejected a beat write");
   // The array took the beats at `delay`: the next reads are issued from then on.
   if (delay > m_qk.get_local_time()) m_qk.set(delay);

@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "sw/gemm_plan.hpp"
+#include "sw/rng.hpp"
 #include "tb/beat_queue.hpp"
 
 namespace wb::tb {
@@ -19,7 +21,14 @@ class OutputSink {
   virtual void on_output(const std::int32_t* beat, std::uint64_t cycle) = 0;
 };
 
+// What stands behind an ArrayDut: the Verilated RTL (truth; only the built sizes) or the C++
+// reference model (tb/model_array_dut.hpp; any size, same edges, cycles and results).
+enum class Engine { kRtl, kModel };
+const char* engine_name(Engine engine);  // "rtl" / "model"
+Engine parse_engine(const std::string& text);  // throws sw::InputError
+
 struct DutOptions {
+  Engine engine = Engine::kRtl;
   // Probability, per cycle, that the testbench withholds a_valid / b_valid / c_ready even
   // though it could assert it (random back-pressure and bubbles).
   double a_stall = 0.0;
@@ -28,7 +37,7 @@ struct DutOptions {
   std::uint64_t seed = 1;
   // A run fails when no beat moves on any port for this many cycles while work is pending.
   std::uint64_t watchdog_cycles = 20000;
-  std::string trace_path;  // FST dump when not empty
+  std::string trace_path;  // FST dump when not empty (RTL only)
 };
 
 struct DutCounters {
@@ -70,6 +79,42 @@ class ArrayDut {
   virtual void idle_cycles(std::uint64_t cycles) = 0;
 
  protected:
+  // The stimulus loop every engine shares, so that on the same traces and seed the RTL and the
+  // model see the same valids, readies and random stalls: each cycle it presents the queue heads
+  // that are available, withholds a_valid / b_valid / c_ready at random (DutOptions), clocks one
+  // cycle with `step(a_valid, b_valid, c_ready)` (returns whether a beat moved) and runs the
+  // watchdog, until `until` holds (`is_idle()`: no result in flight).
+  template <class Step, class IsIdle, class Message>
+  void drive(const RunUntil& until, const DutOptions& options, sw::SplitMix64& rng, Step&& step, IsIdle&& is_idle,
+             Message&& watchdog_message) {
+    const auto done = [&] {
+      return m_a.size() <= until.a_queued_at_most && m_b.size() <= until.b_queued_at_most &&
+             m_counters.c_beats >= until.c_beats_at_least && (!until.idle || is_idle());
+    };
+    std::uint64_t last_move = m_cycle;
+    const bool stalls = options.a_stall > 0 || options.b_stall > 0 || options.c_stall > 0;
+    while (!done()) {
+      // Waiting for data that is not available yet is not a hang.
+      const bool a_ready_data = !m_a.empty() && m_a.front_avail() <= m_cycle;
+      const bool b_ready_data = !m_b.empty() && m_b.front_avail() <= m_cycle;
+      bool a_valid = a_ready_data;
+      bool b_valid = b_ready_data;
+      bool c_ready = true;
+      if (stalls) {
+        if (a_valid && rng.chance(options.a_stall)) a_valid = false;
+        if (b_valid && rng.chance(options.b_stall)) b_valid = false;
+        c_ready = !rng.chance(options.c_stall);
+      }
+      const bool results_due = m_a.empty() && m_b.empty() && m_counters.c_beats < until.c_beats_at_least;
+      const bool moved = step(a_valid, b_valid, c_ready);
+      if (moved || !(a_ready_data || b_ready_data || results_due)) {
+        last_move = m_cycle;
+      } else if (m_cycle - last_move > options.watchdog_cycles) {
+        throw std::runtime_error(watchdog_message());
+      }
+    }
+  }
+
   int m_rows;
   int m_cols;
   BeatQueue m_a;
@@ -82,7 +127,9 @@ class ArrayDut {
 // The array sizes this build contains (from config/hardware.json).
 std::vector<sw::ArrayShape> built_array_sizes();
 std::string built_array_sizes_text();  // "4x4, 8x8, ..."
-// Throws sw::InputError when rows x cols was not built.
+bool is_built_array_size(int rows, int cols);
+// The model for Engine::kModel (any positive size), else the RTL. Throws sw::InputError when
+// rows x cols was not built (RTL), or for a trace with the model.
 std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options);
 
 }  // namespace wb::tb

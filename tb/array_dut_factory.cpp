@@ -3,6 +3,7 @@
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
+#include "tb/model_array_dut.hpp"
 #include "tb/verilated_array_dut.hpp"
 
 namespace wb::tb {
@@ -24,7 +25,15 @@ std::string built_array_sizes_text() {
   return text;
 }
 
+bool is_built_array_size(int rows, int cols) {
+  for (const auto& s : built_array_sizes()) {
+    if (s.rows == rows && s.cols == cols) return true;
+  }
+  return false;
+}
+
 std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options) {
+  if (options.engine == Engine::kModel) return std::make_unique<ModelArrayDut>(rows, cols, options);
 #define WB_MAKE_DUT(R, C) \
   if (rows == R && cols == C) return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C>>(R, C, options);
   WB_FOR_EACH_ARRAY(WB_MAKE_DUT)

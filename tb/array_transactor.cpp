@@ -19,6 +19,9 @@ ArrayTransactor::ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<A
   streamer2sa_a.register_b_transport(this, &ArrayTransactor::b_transport_a);
   streamer2sa_b.register_b_transport(this, &ArrayTransactor::b_transport_b);
   m_dut->set_sink(&m_collector);
+  // WS streams the next fold's R weight beats before this fold's A beats, while the array holds
+  // this fold's weights: a B buffer below R beats would deadlock (arrays over 128 rows).
+  m_buffer_beats = std::max(m_buffer_beats, static_cast<std::size_t>(m_dut->rows()));
 }
 
 std::uint64_t ArrayTransactor::begin_job(const sw::GemmPlan& plan, std::uint64_t now_cycle) {

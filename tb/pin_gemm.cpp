@@ -1,5 +1,6 @@
 #include "tb/pin_gemm.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "tb/gemm_collector.hpp"
@@ -15,7 +16,10 @@ PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw
   dut.set_sink(&collector);
   const std::uint64_t start = dut.cycle();
   std::vector<std::int8_t> beat(static_cast<std::size_t>(std::max(dut.rows(), dut.cols())));
-  const std::size_t limit = window > 0 ? static_cast<std::size_t>(window) : SIZE_MAX;
+  // At least one fold's weights (R beats) ahead, or the WS prefetch of the next fold's B would
+  // deadlock behind this fold's.
+  const std::size_t limit =
+      window > 0 ? std::max(static_cast<std::size_t>(window), static_cast<std::size_t>(dut.rows())) : SIZE_MAX;
   for (const sw::StreamOp& op : sw::stream_schedule(plan, 32)) {
     const sw::Fold& fold = plan.folds()[static_cast<std::size_t>(op.fold)];
     const bool is_a = op.operand == Operand::kA;

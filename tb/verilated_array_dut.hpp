@@ -61,42 +61,20 @@ class VerilatedArrayDut final : public ArrayDut {
   }
 
   void run(const RunUntil& until) override {
-    std::uint64_t last_move = m_cycle;
-    const bool stalls = m_options.a_stall > 0 || m_options.b_stall > 0 || m_options.c_stall > 0;
-    while (!done(until)) {
-      // Present the queue heads that are available this cycle.
-      bool a_valid = !m_a.empty() && m_a.front_avail() <= m_cycle;
-      bool b_valid = !m_b.empty() && m_b.front_avail() <= m_cycle;
-      bool c_ready = true;
-      if (stalls) {
-        if (a_valid && m_rng.chance(m_options.a_stall)) a_valid = false;
-        if (b_valid && m_rng.chance(m_options.b_stall)) b_valid = false;
-        c_ready = !m_rng.chance(m_options.c_stall);
-      }
-      if (a_valid && m_a_stale) load_a();
-      if (b_valid && m_b_stale) load_b();
-      m_top->a_valid_i = a_valid;
-      m_top->b_valid_i = b_valid;
-      m_top->c_ready_i = c_ready;
-      // Waiting for data that is not available yet is not a hang.
-      const bool a_ready_data = !m_a.empty() && m_a.front_avail() <= m_cycle;
-      const bool b_ready_data = !m_b.empty() && m_b.front_avail() <= m_cycle;
-      const bool results_due = m_a.empty() && m_b.empty() && m_counters.c_beats < until.c_beats_at_least;
-      const bool moved = step(a_valid, b_valid);
-      if (moved || !(a_ready_data || b_ready_data || results_due)) {
-        last_move = m_cycle;
-      } else if (m_cycle - last_move > m_options.watchdog_cycles) {
-        throw std::runtime_error(watchdog_message(until));
-      }
-    }
+    drive(
+        until, m_options, m_rng,
+        [this](bool a_valid, bool b_valid, bool c_ready) {
+          if (a_valid && m_a_stale) load_a();
+          if (b_valid && m_b_stale) load_b();
+          m_top->a_valid_i = a_valid;
+          m_top->b_valid_i = b_valid;
+          m_top->c_ready_i = c_ready;
+          return step(a_valid, b_valid);
+        },
+        [this] { return m_top->idle_o != 0; }, [&] { return watchdog_message(until); });
   }
 
  private:
-  bool done(const RunUntil& until) const {
-    return m_a.size() <= until.a_queued_at_most && m_b.size() <= until.b_queued_at_most &&
-           m_counters.c_beats >= until.c_beats_at_least && (!until.idle || m_top->idle_o);
-  }
-
   void load_a() {
     const std::int8_t* d = m_a.front_data();
     for (int r = 0; r < m_rows; ++r) m_top->a_data_i[r] = static_cast<CData>(d[r]);

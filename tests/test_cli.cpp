@@ -100,6 +100,27 @@ TEST_CASE("cli: random gemm from a seed, M = 1", "[system]") {
   CHECK(j["cycles"].get<long>() >= j["ideal_cycles"].get<long>());
 }
 
+TEST_CASE("cli: --engine model runs a size that was not built and matches the RTL's cycles", "[system]") {
+  const Outcome o = waferbench("gemm --m 50 --k 70 --n 90 --rows 64 --cols 64 --engine model --json " + tmp("model.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("model.json")));
+  CHECK(j["golden"] == "pass");
+  CHECK(j["engine"] == "model");
+  CHECK(j["rows"] == 64);
+  // Same job on the RTL and on the model (8x8, OS, random stalls): same cycle count.
+  const std::string job = "gemm --m 30 --k 40 --n 20 --rows 8 --cols 8 --dataflow os --backpressure 0.2";
+  REQUIRE(waferbench(job + " --engine rtl --json " + tmp("rtl8.json")).code == 0);
+  REQUIRE(waferbench(job + " --engine model --json " + tmp("model8.json")).code == 0);
+  const auto r = nlohmann::json::parse(slurp(tmp("rtl8.json"))), m = nlohmann::json::parse(slurp(tmp("model8.json")));
+  CHECK(r["engine"] == "rtl");
+  CHECK(m["cycles"] == r["cycles"]);
+  const Outcome run = waferbench("run --rows 128 --cols 128 --engine model");
+  INFO(run.err);
+  CHECK(run.code == 0);
+  CHECK(run.out.find("(model)") != std::string::npos);
+}
+
 TEST_CASE("cli: run prints the per-layer table of the default workload", "[system]") {
   const Outcome o = waferbench("run --rows 8 --cols 8 --json " + tmp("run.json"));
   INFO(o.err);
@@ -141,6 +162,9 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("gemm --m 4 --k 4 --n 4 --dataflow xs", "unknown dataflow");
   expect_input_error("gemm --m 4 --k 4 --n 4 --rows 5 --cols 5", "not built");
   expect_input_error("gemm --m 4 --k 4 --n 4 --backpressure 1.5", "backpressure");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --engine verilog", "unknown engine");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --trace " + tmp("wave.fst"), "--engine rtl");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric", "--engine");
   expect_input_error("gemm --m 4 --k 4 --n 4 --mem-bw 0", "mem-bw");
   expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.vcd"), ".fst");
   expect_input_error("gemm --m four --k 4 --n 4", "m");

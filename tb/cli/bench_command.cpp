@@ -1,11 +1,13 @@
 // waferbench bench: simulated cycles per wall-second of (a) the Verilated array driven by a bare
 // C++ loop and (b) the full SystemC/TLM path (memory -> streamer -> transactor -> RTL ->
-// monitor), on the same GEMM, with the ratio b/a. Each (b) run is a child process because
+// monitor), on the same GEMM, with the ratio b/a; and (m) the C++ reference model of the array
+// (tb/model_array_dut.hpp) on the same beats, with m/a. Each (b) run is a child process because
 // SystemC elaborates once per process; medians over --repeat runs.
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -15,6 +17,7 @@
 #include "sw/gemm_ref.hpp"
 #include "sw/report.hpp"
 #include "tb/array_system.hpp"
+#include "tb/pin_gemm.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
 
@@ -132,14 +135,12 @@ int bench_command(int argc, char** argv) {
     char x = 0;
     std::istringstream is(item);
     if (!(is >> r >> x >> c) || x != 'x' || !is.eof()) throw sw::InputError("bad size '" + item + "' (expected RxC)");
-    bool built = false;
-    for (const auto& s : tb::built_array_sizes()) built |= (s.rows == r && s.cols == c);
-    if (!built) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
+    if (!tb::is_built_array_size(r, c)) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
     sizes.push_back({r, c});
   }
 
   std::vector<std::vector<std::string>> table{
-      {"array", "cycles", "a: bare loop Mcyc/s", "b: SystemC/TLM Mcyc/s", "b/a", "golden"}};
+      {"array", "cycles", "a: bare loop Mcyc/s", "b: SystemC/TLM Mcyc/s", "b/a", "m: C++ model Mcyc/s", "m/a", "golden"}};
   nlohmann::json out = nlohmann::json::array();
   bool all_ok = true;
   for (const sw::ArrayShape array : sizes) {
@@ -148,8 +149,8 @@ int bench_command(int argc, char** argv) {
     const sw::GemmPlan plan(shape, array, sw::Dataflow::kWeightStationary);
     const bench::RawWorkload w = raw_workload(plan, a, b);
     const std::int64_t expected_sum = checksum(sw::gemm_ref(a, b));
-    std::vector<double> raw_rate, tlm_rate;
-    std::uint64_t raw_cycles = 0, tlm_cycles = 0;
+    std::vector<double> raw_rate, tlm_rate, model_rate;
+    std::uint64_t raw_cycles = 0, tlm_cycles = 0, model_cycles = 0;
     bool ok = true;
     // Interleave the two so that machine noise hits both alike.
     for (int i = 0; i < repeat; ++i) {
@@ -161,14 +162,25 @@ int bench_command(int argc, char** argv) {
       tlm_cycles = t["cycles"].get<std::uint64_t>();
       tlm_rate.push_back(static_cast<double>(tlm_cycles) / t["seconds"].get<double>());
       ok &= t["golden"] == "pass" && t["checksum"].get<std::int64_t>() == expected_sum;
+      // The reference model on the same beats (pin-level driver, no SystemC).
+      tb::DutOptions model_options;
+      model_options.engine = tb::Engine::kModel;
+      auto model = tb::make_array_dut(array.rows, array.cols, model_options);
+      const auto t0 = std::chrono::steady_clock::now();
+      const tb::PinGemmResult mr = tb::run_gemm_on_pins(*model, plan, a, b);
+      const double ms = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      model_cycles = model->cycle();
+      model_rate.push_back(static_cast<double>(model_cycles) / ms);
+      ok &= checksum(mr.c) == expected_sum;
     }
-    const double ra = sw::median(raw_rate), rb = sw::median(tlm_rate);
+    const double ra = sw::median(raw_rate), rb = sw::median(tlm_rate), rm = sw::median(model_rate);
     const std::string name = std::to_string(array.rows) + "x" + std::to_string(array.cols);
     table.push_back({name, std::to_string(tlm_cycles), sw::fixed(ra / 1e6, 3), sw::fixed(rb / 1e6, 3),
-                     sw::fixed(rb / ra, 3), ok ? "pass" : "FAIL"});
+                     sw::fixed(rb / ra, 3), sw::fixed(rm / 1e6, 3), sw::fixed(rm / ra, 2), ok ? "pass" : "FAIL"});
     out.push_back({{"array", name}, {"m", shape.m}, {"k", shape.k}, {"n", shape.n}, {"raw_cycles", raw_cycles},
                    {"tlm_cycles", tlm_cycles}, {"raw_cycles_per_second", ra}, {"tlm_cycles_per_second", rb},
-                   {"ratio", rb / ra}, {"repeat", repeat}, {"golden", ok ? "pass" : "fail"}});
+                   {"ratio", rb / ra}, {"model_cycles", model_cycles}, {"model_cycles_per_second", rm},
+                   {"model_ratio", rm / ra}, {"repeat", repeat}, {"golden", ok ? "pass" : "fail"}});
     all_ok &= ok;
   }
   std::cout << "waferbench bench: WS GEMM M x 2R x 2C (4 folds), median of " << repeat << " runs\n\n"

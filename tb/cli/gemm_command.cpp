@@ -62,7 +62,7 @@ int gemm_command(int argc, char** argv) {
   }
   const bool on_fabric = target == "fabric";
   if (on_fabric) {
-    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+    reject_given(given, {"rows", "cols", "dataflow", "engine", "mem-bw", "mem-latency"}, "--target fabric");
   } else {
     reject_given(given, {"mesh", "layout"}, "--target systolic");
   }
@@ -122,7 +122,7 @@ int gemm_command(int argc, char** argv) {
   stats.sim_cycles = simulated;
 
   std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
-            << " " << stats.dataflow << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
+            << " " << stats.dataflow << (options.dut.engine == tb::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
             << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
             << (stats.golden_pass ? "pass" : "FAIL") << "\n"
             << "simulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
@@ -131,7 +131,11 @@ int gemm_command(int argc, char** argv) {
     std::cerr << "waferbench: golden check failed: " << mm.count << " mismatches, first at C[" << mm.row << "][" << mm.col
               << "]: expected " << mm.expected << ", got " << mm.actual << "\n";
   }
-  if (!sys.json.empty()) sw::write_json_file(sys.json, sw::to_json(stats));
+  if (!sys.json.empty()) {
+    nlohmann::json j = sw::to_json(stats);
+    j["engine"] = tb::engine_name(options.dut.engine);
+    sw::write_json_file(sys.json, j);
+  }
   if (!out_path.empty() && stats.golden_pass) sw::write_npy(out_path, run.c);
   if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
   return stats.golden_pass ? 0 : 1;

@@ -15,8 +15,10 @@ namespace wb::cli {
 
 void add_system_options(po::options_description& desc, SystemArgs& args) {
   desc.add_options()
-      ("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size)")
-      ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size)")
+      ("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size for --engine rtl)")
+      ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size for --engine rtl)")
+      ("engine", po::value(&args.engine)->default_value(args.engine),
+       "rtl (the Verilated array) or model (the C++ reference model, any size)")
       ("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)")
       ("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
       ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")
@@ -54,9 +56,14 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   if (!(args.mem_bw > 0.0) || args.mem_bw > 1e9) throw sw::InputError("--mem-bw must be in (0, 1e9] bytes per cycle");
   if (args.mem_latency < 0 || args.mem_latency > 1000000) throw sw::InputError("--mem-latency must be in [0, 1000000] cycles");
   check_run_outputs(args);
-  bool built = false;
-  for (const auto& s : tb::built_array_sizes()) built |= (s.rows == args.rows && s.cols == args.cols);
-  if (!built) {
+  const tb::Engine engine = tb::parse_engine(args.engine);
+  if (engine == tb::Engine::kModel && !args.trace.empty()) {
+    throw sw::InputError("--trace needs --engine rtl (the model has no waveform)");
+  }
+  if (engine == tb::Engine::kModel && (args.rows > 1024 || args.cols > 1024)) {
+    throw sw::InputError("--engine model supports arrays up to 1024x1024");
+  }
+  if (engine == tb::Engine::kRtl && !tb::is_built_array_size(args.rows, args.cols)) {
     throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }
@@ -66,6 +73,7 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   o.dut.a_stall = o.dut.b_stall = o.dut.c_stall = args.backpressure;
   o.dut.seed = args.seed;
   o.dut.trace_path = args.trace;
+  o.dut.engine = engine;
   return o;
 }
 

@@ -14,6 +14,7 @@ struct SystemArgs {
   int rows = 16;
   int cols = 16;
   std::string dataflow = "ws";
+  std::string engine = "rtl";
   double mem_bw = 64.0;
   long long mem_latency = 10;
   double backpressure = 0.0;

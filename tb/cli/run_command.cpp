@@ -109,7 +109,7 @@ int run_command(int argc, char** argv) {
   const sw::MlpSpec spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   if (target == "fabric") {
-    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+    reject_given(given, {"rows", "cols", "dataflow", "engine", "mem-bw", "mem-latency"}, "--target fabric");
     check_run_outputs(sys);
     return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace), sys, spec, batch);
   }
@@ -154,7 +154,8 @@ int run_command(int argc, char** argv) {
                    sw::fixed(100.0 * total.utilization(), 1), sw::fixed(total.mem_bytes_read / 1e6, 3),
                    all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << options.array.rows << "x"
-            << options.array.cols << " systolic array, " << sw::dataflow_name(dataflow) << ", memory "
+            << options.array.cols << " systolic array" << (options.dut.engine == tb::Engine::kModel ? " (model)" : "")
+            << ", " << sw::dataflow_name(dataflow) << ", memory "
             << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3)
             << " s (" << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
@@ -163,6 +164,7 @@ int run_command(int argc, char** argv) {
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["target"] = "systolic";
+    j["engine"] = tb::engine_name(options.dut.engine);
     j["rows"] = options.array.rows;
     j["cols"] = options.array.cols;
     j["dataflow"] = sw::dataflow_name(dataflow);
