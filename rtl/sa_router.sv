@@ -123,11 +123,15 @@ module sa_router
   end
 
   // ---------------------------------------------------------------- between inputs and outputs
+  // Only registers are traced: Verilator keeps a traced signal in memory, while an untraced
+  // combinational one can live in a C++ local (a machine register).
+  /* verilator tracing_off */
   typedef logic [NumPorts-1:0][NumColors-1:0] planes_t;  // [output]: a color vector per output
   entry_t               mem_q  [NumPorts][Slots];  // [input]: NumColors rings of Depth slots
   ptrs_t                rd     [NumPorts];         // [input]: read pointer per color
   cvec_t                bypass [NumPorts];         // [input]: arrival into an empty buffer (a head now)
   planes_t              want   [NumPorts];         // [input]: heads that need an output holding their credit
+  pvec_t                wanting;                   // [input]: want is not empty
   planes_t              has_credit;                // [output]: colors it holds a credit for
   logic [NumPorts-1:0][NumPorts-1:0] grant_port;   // [output]: the input it serves, one-hot
   planes_t              grant_color;               // [output]: the color it serves, one-hot
@@ -144,74 +148,100 @@ module sa_router
 
   // ---------------------------------------------------------------- inputs
   for (genvar p = 0; p < NumPorts; p++) begin : gen_in
-    ptrs_t   rd_q, rd_d, wr_q, wr_d;
-    cvec_t   stored_q, stored_d;   // colors whose buffer is not empty
-    planes_t need_q, need_d;       // [output]: stored heads that still need it
+    /* verilator tracing_on */
+    ptrs_t   rd_q, wr_q;           // per color: head and tail pointers
+    cvec_t   stored_q;             // colors whose buffer is not empty
+    planes_t need_q;               // [output]: stored heads that still need it
     cvec_t   pulse_q;              // the in_credit_o pulse: colors that left
-
+    /* verilator tracing_off */
+    ptrs_t   rd_d, wr_d;
+    cvec_t   stored_d;
+    planes_t need_d;
     planes_t              need;    // need_q and the bypassing head
     logic [CIdxWidth-1:0] a;       // arriving color
     cvec_t                arrive, pop;
     pvec_t                route_in;
     logic                 overflow;
 
-    // Arrival and requests.
+    // Arrival and requests. (The `if`s skip idle inputs: Verilator keeps them as branches.)
     always_comb begin
-      a      = CIdxWidth'(in_wavelet_i[p].color);
-      arrive = in_valid_i[p] ? cvec_t'(1) << in_wavelet_i[p].color : '0;  // zero if not built
-      // Dimension-ordered (X, then Y) for addressed colors, else the table.
-      route_in = '0;
-      if (!addressed_q[a])                  route_in = rx_q[a][p] ? tx_q[a] : '0;
-      else if (in_wavelet_i[p].dst_x > x_i) route_in[PortE] = 1'b1;
-      else if (in_wavelet_i[p].dst_x < x_i) route_in[PortW] = 1'b1;
-      else if (in_wavelet_i[p].dst_y > y_i) route_in[PortS] = 1'b1;
-      else if (in_wavelet_i[p].dst_y < y_i) route_in[PortN] = 1'b1;
-      else                                  route_in[PortRamp] = 1'b1;
-      route_error[p] = in_valid_i[p] && ((arrive == '0) || (route_in == '0));
+      a              = '0;
+      arrive         = '0;
+      route_in       = '0;
+      route_error[p] = 1'b0;
+      if (in_valid_i[p]) begin
+        a      = CIdxWidth'(in_wavelet_i[p].color);
+        arrive = cvec_t'(1) << in_wavelet_i[p].color;  // zero for a color not built
+        // Dimension-ordered (X, then Y) for addressed colors, else the table.
+        if (!addressed_q[a])                  route_in = rx_q[a][p] ? tx_q[a] : '0;
+        else if (in_wavelet_i[p].dst_x > x_i) route_in[PortE] = 1'b1;
+        else if (in_wavelet_i[p].dst_x < x_i) route_in[PortW] = 1'b1;
+        else if (in_wavelet_i[p].dst_y > y_i) route_in[PortS] = 1'b1;
+        else if (in_wavelet_i[p].dst_y < y_i) route_in[PortN] = 1'b1;
+        else                                  route_in[PortRamp] = 1'b1;
+        route_error[p] = (arrive == '0) || (route_in == '0);
+      end
       bypass[p] = arrive & ~stored_q;
-      for (int unsigned o = 0; o < NumPorts; o++) need[o] = need_q[o] | (route_in[o] ? bypass[p] : '0);
-      want[p] = need & has_credit;
-      rd[p]   = rd_q;
+      need      = need_q;
+      if (bypass[p] != '0) begin
+        for (int unsigned o = 0; o < NumPorts; o++) begin
+          if (route_in[o]) need[o] = need[o] | bypass[p];
+        end
+      end
+      want[p]     = need & has_credit;
+      wanting[p]  = want[p] != '0;
+      rd[p]       = rd_q;
     end
 
     // What the outputs took, what leaves, what is stored, what the heads still need next.
     always_comb begin
-      cvec_t left_any, push, stored_pop;
-      planes_t left;
+      cvec_t               left_any, push, stored_pop;
+      planes_t             took, left;
       logic [PtrWidth-1:0] next;
-      pvec_t route;
-      next     = '0;
-      route    = '0;
-      left_any = '0;
-      for (int unsigned o = 0; o < NumPorts; o++) begin
-        left[o]   = need[o] & ~(grant_port[o][p] ? grant_color[o] : '0);
-        left_any |= left[o];
-      end
-      pop        = (stored_q | bypass[p]) & ~left_any;   // (a head without a route leaves at once)
-      stored_pop = pop & stored_q;
-      push       = arrive & ~(pop & bypass[p]);
-      push_any[p]   = push != '0;
+      pvec_t               route;
+      next          = '0;
+      route         = '0;
+      took          = '0;
+      left          = '0;
+      left_any      = '0;
+      stored_pop    = '0;
+      push          = '0;
+      pop           = '0;
+      overflow      = 1'b0;
+      rd_d          = rd_q;
+      wr_d          = wr_q;
+      stored_d      = stored_q;
+      need_d        = need_q;
+      push_any[p]   = 1'b0;
       push_slot[p]  = `SA_ROUTER_SLOT(a, wr_q[a]);
       push_entry[p] = '{route: route_in, wavelet: in_wavelet_i[p]};
-      overflow = push_any[p] && stored_q[a] && (wr_q[a] == rd_q[a]) && !stored_pop[a];
-
-      wr_d = wr_q;
-      if (push_any[p]) wr_d[a] = `SA_ROUTER_NEXT(wr_q[a]);
-      rd_d     = rd_q;
-      stored_d = stored_q | push;
-      need_d   = left;
-      if (stored_pop != '0) begin
-        for (int unsigned c = 0; c < NumColors; c++) begin
-          if (stored_pop[c]) begin
-            next    = `SA_ROUTER_NEXT(rd_q[c]);
-            rd_d[c] = next;
-            if (next != wr_q[c])  route = mem_q[p][`SA_ROUTER_SLOT(c, next)].route;
-            else if (push[c])     route = route_in;
-            else begin
-              route       = '0;
-              stored_d[c] = 1'b0;
+      if ((stored_q | arrive) != '0) begin
+        for (int unsigned o = 0; o < NumPorts; o++) begin
+          if (grant_port[o][p]) took[o] = grant_color[o];
+        end
+        left     = need & ~took;
+        for (int unsigned o = 0; o < NumPorts; o++) left_any |= left[o];
+        pop        = (stored_q | bypass[p]) & ~left_any;   // (a head without a route leaves at once)
+        stored_pop = pop & stored_q;
+        push       = arrive & ~(pop & bypass[p]);
+        push_any[p] = push != '0;
+        overflow    = push_any[p] && stored_q[a] && (wr_q[a] == rd_q[a]) && !stored_pop[a];
+        if (push_any[p]) wr_d[a] = `SA_ROUTER_NEXT(wr_q[a]);
+        stored_d = stored_q | push;
+        need_d   = left;
+        if (stored_pop != '0) begin
+          for (int unsigned c = 0; c < NumColors; c++) begin
+            if (stored_pop[c]) begin
+              next    = `SA_ROUTER_NEXT(rd_q[c]);
+              rd_d[c] = next;
+              if (next != wr_q[c])  route = mem_q[p][`SA_ROUTER_SLOT(c, next)].route;
+              else if (push[c])     route = route_in;
+              else begin
+                route       = '0;
+                stored_d[c] = 1'b0;
+              end
+              for (int unsigned o = 0; o < NumPorts; o++) need_d[o][c] = route[o];
             end
-            for (int unsigned o = 0; o < NumPorts; o++) need_d[o][c] = route[o];
           end
         end
       end
@@ -245,28 +275,41 @@ module sa_router
   // Each output picks an input round-robin among those with a head that needs it and holds its
   // credit, then a color of that input round-robin.
   for (genvar o = 0; o < NumPorts; o++) begin : gen_out
+    /* verilator tracing_on */
     logic [Depth-1:0][NumColors-1:0] credit_q;  // plane k: colors with more than k credits
     pvec_t                           port_rr_q;  // inputs at or after the round-robin pointer
     cvec_t                           color_rr_q; // colors at or after the round-robin pointer
     logic                            valid_q;
-    sa_wavelet_t                     wavelet_q, wavelet_d;
+    sa_wavelet_t                     wavelet_q;
+    /* verilator tracing_off */
+    sa_wavelet_t                     wavelet_d;
     pvec_t                           req;
     logic [PortWidth-1:0]            port;
     logic [CIdxWidth-1:0]            color;
 
     always_comb begin
-      for (int unsigned p = 0; p < NumPorts; p++) req[p] = want[p][o] != '0;
-      grant_port[o]  = `SA_ROUTER_PICK(pvec_t, req, port_rr_q);
-      port           = {grant_port[o][4], grant_port[o][2] | grant_port[o][3],
-                        grant_port[o][1] | grant_port[o][3]};
-      grant_color[o] = `SA_ROUTER_PICK(cvec_t, want[port][o], color_rr_q);
-      for (int unsigned b = 0; b < CIdxWidth; b++) color[b] = (grant_color[o] & ColorIndexMasks[b]) != '0;
-      wavelet_d = ((bypass[port] & grant_color[o]) != '0) ? in_wavelet_i[port]
-                : mem_q[port][`SA_ROUTER_SLOT(color, rd[port][color])].wavelet;
+      req            = '0;
+      grant_port[o]  = '0;
+      grant_color[o] = '0;
+      port           = '0;
+      color          = '0;
+      wavelet_d      = wavelet_q;
+      if (wanting != '0) begin
+        for (int unsigned p = 0; p < NumPorts; p++) req[p] = wanting[p] && (want[p][o] != '0);
+      end
+      if (req != '0) begin
+        grant_port[o]  = `SA_ROUTER_PICK(pvec_t, req, port_rr_q);
+        port           = {grant_port[o][4], grant_port[o][2] | grant_port[o][3],
+                          grant_port[o][1] | grant_port[o][3]};
+        grant_color[o] = `SA_ROUTER_PICK(cvec_t, want[port][o], color_rr_q);
+        for (int unsigned b = 0; b < CIdxWidth; b++) color[b] = (grant_color[o] & ColorIndexMasks[b]) != '0;
+        wavelet_d = ((bypass[port] & grant_color[o]) != '0) ? in_wavelet_i[port]
+                  : mem_q[port][`SA_ROUTER_SLOT(color, rd[port][color])].wavelet;
+      end
     end
     assign has_credit[o] = credit_q[0];
 
-    // Credits: returned by downstream (shift a plane up), spent by a grant (shift down). The
+    // Credits: a return moves a color up one plane, a grant spends one (moves it down). The
     // returns are used here only, so no logic depends combinationally on out_credit_i.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -275,11 +318,13 @@ module sa_router
         color_rr_q <= '1;
         valid_q    <= 1'b0;
       end else begin
-        for (int unsigned k = 0; k < Depth; k++) begin
-          credit_q[k] <= (credit_q[k] & ~(out_credit_i[o] ^ grant_color[o]))
-                       | (out_credit_i[o] & ~grant_color[o] & ((k == 0) ? '1 : credit_q[(k == 0) ? 0 : k - 1]))
-                       | (grant_color[o] & ~out_credit_i[o]
-                          & ((k == Depth - 1) ? '0 : credit_q[(k == Depth - 1) ? k : k + 1]));
+        if ((out_credit_i[o] ^ grant_color[o]) != '0) begin
+          for (int unsigned k = 0; k < Depth; k++) begin
+            credit_q[k] <= (credit_q[k] & ~(out_credit_i[o] ^ grant_color[o]))
+                         | (out_credit_i[o] & ~grant_color[o] & ((k == 0) ? '1 : credit_q[(k == 0) ? 0 : k - 1]))
+                         | (grant_color[o] & ~out_credit_i[o]
+                            & ((k == Depth - 1) ? '0 : credit_q[(k == Depth - 1) ? k : k + 1]));
+          end
         end
         valid_q <= grant_port[o] != '0;
         if (grant_port[o] != '0) begin
@@ -294,6 +339,8 @@ module sa_router
     assign out_valid_o[o]   = valid_q;
     assign out_wavelet_o[o] = wavelet_q;
   end
+
+  /* verilator tracing_on */
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)                route_error_o <= 1'b0;
