@@ -71,6 +71,15 @@ module sa_router
   typedef logic [NumColors-1:0] cvec_t;   // one bit per color
   typedef logic [NumPorts-1:0]  pvec_t;   // one bit per port
   typedef logic [NumColors-1:0][PtrWidth-1:0] ptrs_t;  // one pointer per color
+  typedef logic [Depth*NumColors-1:0]         credit_t; // Depth color planes (see gen_out)
+  // Multiplying a color vector by this copies it into every plane (no carries: one bit per plane).
+  function automatic credit_t credit_rep();
+    credit_t r;
+    r = '0;
+    for (int unsigned k = 0; k < Depth; k++) r[k*NumColors] = 1'b1;
+    return r;
+  endfunction
+  localparam credit_t CreditRep = credit_rep();
   typedef struct packed {
     pvec_t       route;                   // outputs the wavelet goes to (empty: no route)
     sa_wavelet_t wavelet;
@@ -276,7 +285,7 @@ module sa_router
   // credit, then a color of that input round-robin.
   for (genvar o = 0; o < NumPorts; o++) begin : gen_out
     /* verilator tracing_on */
-    logic [Depth-1:0][NumColors-1:0] credit_q;  // plane k: colors with more than k credits
+    credit_t                         credit_q;  // plane k (bits k*NumColors +: NumColors): colors with more than k credits
     pvec_t                           port_rr_q;  // inputs at or after the round-robin pointer
     cvec_t                           color_rr_q; // colors at or after the round-robin pointer
     logic                            valid_q;
@@ -307,10 +316,10 @@ module sa_router
                   : mem_q[port][`SA_ROUTER_SLOT(color, rd[port][color])].wavelet;
       end
     end
-    assign has_credit[o] = credit_q[0];
+    assign has_credit[o] = credit_q[NumColors-1:0];
 
-    // Credits: a return moves a color up one plane, a grant spends one (moves it down). The
-    // returns are used here only, so no logic depends combinationally on out_credit_i.
+    // Credits, as a thermometer code: a return moves a color up one plane, a grant moves it down
+    // one. The returns are used here only, so no logic depends combinationally on out_credit_i.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         credit_q   <= '1;
@@ -319,12 +328,10 @@ module sa_router
         valid_q    <= 1'b0;
       end else begin
         if ((out_credit_i[o] ^ grant_color[o]) != '0) begin
-          for (int unsigned k = 0; k < Depth; k++) begin
-            credit_q[k] <= (credit_q[k] & ~(out_credit_i[o] ^ grant_color[o]))
-                         | (out_credit_i[o] & ~grant_color[o] & ((k == 0) ? '1 : credit_q[(k == 0) ? 0 : k - 1]))
-                         | (grant_color[o] & ~out_credit_i[o]
-                            & ((k == Depth - 1) ? '0 : credit_q[(k == Depth - 1) ? k : k + 1]));
-          end
+          credit_q <= (credit_q & ~(CreditRep * credit_t'(cvec_t'(out_credit_i[o] ^ grant_color[o]))))
+                    | ((CreditRep * credit_t'(cvec_t'(out_credit_i[o] & ~grant_color[o])))
+                       & ((credit_q << NumColors) | credit_t'({NumColors{1'b1}})))
+                    | ((CreditRep * credit_t'(cvec_t'(grant_color[o] & ~out_credit_i[o]))) & (credit_q >> NumColors));
         end
         valid_q <= grant_port[o] != '0;
         if (grant_port[o] != '0) begin
