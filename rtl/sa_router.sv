@@ -161,8 +161,8 @@ module sa_router
     ptrs_t   rd_q, wr_q;           // per color: head and tail pointers
     cvec_t   stored_q;             // colors whose buffer is not empty
     planes_t need_q;               // [output]: stored heads that still need it
-    cvec_t   pulse_q;              // the in_credit_o pulse: colors that left
     /* verilator tracing_off */
+    cvec_t   pulse_q;              // the in_credit_o pulse: colors that left (traced as the port)
     ptrs_t   rd_d, wr_d;
     cvec_t   stored_d;
     planes_t need_d;
@@ -288,9 +288,9 @@ module sa_router
     credit_t                         credit_q;  // plane k (bits k*NumColors +: NumColors): colors with more than k credits
     pvec_t                           port_rr_q;  // inputs at or after the round-robin pointer
     cvec_t                           color_rr_q; // colors at or after the round-robin pointer
-    logic                            valid_q;
-    sa_wavelet_t                     wavelet_q;
     /* verilator tracing_off */
+    logic                            valid_q;    // (traced as the ports)
+    sa_wavelet_t                     wavelet_q;
     sa_wavelet_t                     wavelet_d;
     pvec_t                           req;
     logic [PortWidth-1:0]            port;
