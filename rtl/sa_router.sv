@@ -222,8 +222,8 @@ module sa_router
       stored_d      = stored_q;
       need_d        = need_q;
       push_any[p]   = 1'b0;
-      push_slot[p]  = `SA_ROUTER_SLOT(a, wr_q[a]);
-      push_entry[p] = '{route: route_in, wavelet: in_wavelet_i[p]};
+      push_slot[p]  = '0;
+      push_entry[p] = '0;
       if ((stored_q | arrive) != '0) begin
         for (int unsigned o = 0; o < NumPorts; o++) begin
           if (grant_port[o][p]) took[o] = grant_color[o];
@@ -235,7 +235,11 @@ module sa_router
         push       = arrive & ~(pop & bypass[p]);
         push_any[p] = push != '0;
         overflow    = push_any[p] && stored_q[a] && (wr_q[a] == rd_q[a]) && !stored_pop[a];
-        if (push_any[p]) wr_d[a] = `SA_ROUTER_NEXT(wr_q[a]);
+        if (push_any[p]) begin
+          wr_d[a]       = `SA_ROUTER_NEXT(wr_q[a]);
+          push_slot[p]  = `SA_ROUTER_SLOT(a, wr_q[a]);
+          push_entry[p] = '{route: route_in, wavelet: in_wavelet_i[p]};
+        end
         stored_d = stored_q | push;
         need_d   = left;
         if (stored_pop != '0) begin
