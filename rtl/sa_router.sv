@@ -19,19 +19,20 @@
 // Timing: one cycle per hop. An arriving wavelet that finds its color's buffer empty competes
 // for the outputs in the same cycle (bypass); outputs are registered.
 //
-// Allocation is separable, input first. Each input offers one candidate per cycle, chosen
-// round-robin among its colors whose head is ready (it still needs an output that holds a
-// credit for the color, or it has no route and only has to leave); the input's pointer moves
-// past the candidate once an output took it or it left. Each output then picks round-robin
-// among the (at most five) candidates that ask for it.
+// Allocation: each output picks, round-robin from its pointer, an input with a head (of any
+// color) that needs the output and holds the output's credit for its color, then, round-robin,
+// one such color of that input. A head leaves (and its credit pulse goes back) once every output
+// it needs has taken it; several colors of one input may leave in the same cycle.
 //
 // Written for simulation speed under Verilator: per input, one array of NumColors*Depth slots
 // with per-color read/write pointers packed into one vector; the outputs each color's head still
 // needs and the credits of each output are color bit-vectors (credits as a thermometer code:
-// plane k holds the colors with more than k credits), so readiness, selection and credit updates
-// are a few word operations instead of loops over colors. State lives in packed variables of
-// the per-port generate blocks, and the helpers are macros (see below), so that Verilator emits
-// one copy of the router's code that every instance of a mesh shares.
+// plane k holds the colors with more than k credits), so requests, choices and credit updates
+// are a few word operations instead of loops over colors. Idle inputs and outputs skip their
+// logic (`if`s that Verilator keeps as branches). Only registers are traced, so temporaries
+// become C++ locals. State lives in packed variables of the per-port generate blocks and the
+// per-cycle helpers are macros (see below), so that Verilator emits one copy of the router's
+// code that every (not inlined) instance of a mesh shares.
 module sa_router
   import sa_wavelet_pkg::*;
 #(
