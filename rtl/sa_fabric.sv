@@ -59,7 +59,11 @@ module sa_fabric
   output logic [31:0]           pe_macs_o    [MeshX*MeshY],
   output logic [MeshX*MeshY-1:0] pe_idle_o,
   output logic                  route_error_o,
-  output logic                  pe_error_o
+  output logic                  pe_error_o,
+  // diagnostics per tile (watchdogs), bit p*NumColors + c for port p (PortN .. PortRamp) and
+  // color c: the router's input p holds a wavelet of color c / its output p has no credit for c
+  output logic [NumPorts*NumColors-1:0] stored_o    [MeshX*MeshY],
+  output logic [NumPorts*NumColors-1:0] no_credit_o [MeshX*MeshY]
 );
   localparam int unsigned NumTiles = MeshX * MeshY;
   localparam int unsigned NumEdges = 2 * (MeshX + MeshY);
@@ -165,7 +169,9 @@ module sa_fabric
         .pe_macs_o      (pe_macs_o[T]),
         .pe_idle_o      (pe_idle_o[T]),
         .route_error_o  (route_error[T]),
-        .pe_error_o     (pe_error[T])
+        .pe_error_o     (pe_error[T]),
+        .stored_o       (stored_o[T]),
+        .no_credit_o    (no_credit_o[T])
       );
     end
   end

@@ -58,7 +58,11 @@ module sa_router
   output logic                  out_valid_o   [NumPorts],
   output sa_wavelet_t           out_wavelet_o [NumPorts],
   input  logic [NumColors-1:0]  out_credit_i  [NumPorts],
-  output logic                  route_error_o
+  output logic                  route_error_o,
+  // diagnostics (watchdogs): per input, the colors holding a buffered wavelet; per output, the
+  // colors without a credit
+  output logic [NumColors-1:0]  stored_o     [NumPorts],
+  output logic [NumColors-1:0]  no_credit_o  [NumPorts]
 );
   // One class for all instances: the mesh shares this module's code instead of inlining a copy
   // per router.
@@ -278,6 +282,7 @@ module sa_router
     end
 
     assign in_credit_o[p] = pulse_q;
+    assign stored_o[p]    = stored_q;
 
 `ifndef SYNTHESIS
     // The sender spent a credit it did not have.
@@ -321,7 +326,8 @@ module sa_router
                   : mem_q[port][`SA_ROUTER_SLOT(color, rd[port][color])].wavelet;
       end
     end
-    assign has_credit[o] = credit_q[NumColors-1:0];
+    assign has_credit[o]  = credit_q[NumColors-1:0];
+    assign no_credit_o[o] = ~credit_q[NumColors-1:0];
 
     // Credits, as a thermometer code: a return moves a color up one plane, a grant moves it down
     // one. The returns are used here only, so no logic depends combinationally on out_credit_i.

@@ -45,7 +45,11 @@ module sa_tile
   output logic [31:0]           pe_macs_o,
   output logic                  pe_idle_o,
   output logic                  route_error_o,
-  output logic                  pe_error_o
+  output logic                  pe_error_o,
+  // diagnostics: bit p*NumColors + c: input p holds a wavelet of color c / output p has no
+  // credit for color c
+  output logic [NumPorts*NumColors-1:0] stored_o,
+  output logic [NumPorts*NumColors-1:0] no_credit_o
 );
   logic                 r_in_valid   [NumPorts];
   sa_wavelet_t          r_in_wavelet [NumPorts];
@@ -63,6 +67,13 @@ module sa_tile
     assign r_out_credit[d] = out_credit_i[d];
   end
 
+  logic [NumColors-1:0] r_stored [NumPorts];
+  logic [NumColors-1:0] r_no_credit [NumPorts];
+  for (genvar p = 0; p < NumPorts; p++) begin : gen_diag
+    assign stored_o[p*NumColors +: NumColors]    = r_stored[p];
+    assign no_credit_o[p*NumColors +: NumColors] = r_no_credit[p];
+  end
+
   sa_router #(.NumColors(NumColors), .Depth(Depth)) u_router (
     .clk_i, .rst_ni, .x_i, .y_i,
     .cfg_valid_i, .cfg_color_i, .cfg_addressed_i, .cfg_rx_i, .cfg_tx_i,
@@ -72,7 +83,9 @@ module sa_tile
     .out_valid_o   (r_out_valid),
     .out_wavelet_o (r_out_wavelet),
     .out_credit_i  (r_out_credit),
-    .route_error_o
+    .route_error_o,
+    .stored_o      (r_stored),
+    .no_credit_o   (r_no_credit)
   );
 
   if (HasPe != 0) begin : gen_pe

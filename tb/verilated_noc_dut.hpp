@@ -193,6 +193,7 @@ class VerilatedNocDut final : public NocDut {
         }
       }
     }
+    os << describe_mesh_ports(*m_top, m_k, m_colors);
     return os.str();
   }
 

@@ -9,7 +9,6 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
-#include <type_traits>
 #include <vector>
 
 #include "sw/error.hpp"
@@ -61,16 +60,6 @@ class VerilatedWaferDut final : public WaferDut {
   }
 
  private:
-  // Bit t of a Verilated vector port (an integer up to 64 bits, a VlWide above).
-  template <class T>
-  static bool bit_of(const T& v, int t) {
-    if constexpr (std::is_integral_v<T>) {
-      return ((v >> t) & 1) != 0;
-    } else {
-      return ((v[static_cast<std::size_t>(t / 32)] >> (t % 32)) & 1) != 0;
-    }
-  }
-
   static std::uint64_t pack(const sw::FabricWavelet& w) {
     return (static_cast<std::uint64_t>(w.color) << 40) | (static_cast<std::uint64_t>(w.dst_x) << 36) |
            (static_cast<std::uint64_t>(w.dst_y) << 32) | w.data;
@@ -249,6 +238,7 @@ class VerilatedWaferDut final : public WaferDut {
     for (int t = 0; t < m_k * m_k; ++t) {
       if (!bit_of(m_top->pe_idle_o, t) && busy++ < 4) os << " PE (" << t % m_k << "," << t / m_k << ") busy;";
     }
+    os << describe_mesh_ports(*m_top, m_k, hw::kWaferColors);
     if (m_top->route_error_o) os << " a router dropped a wavelet with no route;";
     if (m_top->pe_error_o) os << " a PE got a wavelet on an unbound color;";
     return os.str();

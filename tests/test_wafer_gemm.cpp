@@ -3,6 +3,9 @@
 // PEs do exactly the work the mapper expects (zero weights and activations are skipped).
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
+#include <string>
+
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
@@ -93,6 +96,34 @@ TEST_CASE("the 8x8 fabric runs a sparse SpMM bit-exact", "[wafer]") {
     const auto r = run(8, a, b, layout, 0.2);
     CHECK(r.result == wb::sw::gemm_ref(a, b));
     CHECK(r.link_utilization(8) > 0.0);
+  }
+}
+
+TEST_CASE("the 16x16 fabric builds and runs a sparse SpMM bit-exact", "[wafer]") {
+  const auto a = wb::sw::random_int8(3, 200, 81);
+  const auto b = wb::sw::random_sparse_int8(200, 180, 0.2, 82);
+  const auto r = run(16, a, b, FabricLayout::kWeightsResident, 0.1);
+  CHECK(r.result == wb::sw::gemm_ref(a, b));
+}
+
+TEST_CASE("a watchdog names the stuck tile, port and color when results cannot leave", "[wafer]") {
+  const auto a = wb::sw::random_int8(4, 16, 91);
+  const auto b = wb::sw::random_int8(16, 16, 92);
+  const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
+  auto dut = wb::tb::make_wafer_dut(4);
+  wb::tb::WaferRunOptions options;
+  options.backpressure = 1.0;  // the east edge never returns a credit
+  options.watchdog_cycles = 500;
+  try {
+    dut->run(program, options);
+    FAIL("the watchdog did not fire");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    INFO(what);
+    CHECK(what.find("watchdog") != std::string::npos);
+    CHECK(what.find("got 4 of 16 results") != std::string::npos);  // Depth credits, then nothing
+    CHECK(what.find("tile (3,0) output E has no credit for color") != std::string::npos);
+    CHECK(what.find("busy") != std::string::npos);
   }
 }
 
