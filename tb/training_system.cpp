@@ -94,7 +94,7 @@ class TrainingSystem : public sc_core::sc_module {
       st.name = info.name;
       st.in = options.spec.widths[l];
       st.out = options.spec.widths[l + 1];
-      st.tier = models::tier_name(info.tier);
+      st.tier = info.tier == models::Tier::kDram ? "dram" : "flash";
       st.chunks = (st.in + m_chunk_rows[static_cast<std::size_t>(l)] - 1) / m_chunk_rows[static_cast<std::size_t>(l)];
     }
     m_grads_in.assign(static_cast<std::size_t>(layers), 0);
@@ -293,7 +293,7 @@ TrainResult run_training(const TrainOptions& options, const sw::TrainData& data)
                          std::to_string(options.batch / options.systems) + " samples per system need " +
                          std::to_string(need) + " bytes");
   }
-  for (int w : options.spec.widths) models::rows_per_chunk(w, options.weight_buffer_bytes / 2);
+  for (int l = 1; l <= options.spec.layers(); ++l) models::rows_per_chunk(options.spec.widths[l], options.weight_buffer_bytes / 2);
   if (elaborated) throw std::logic_error("run_training: SystemC elaborates once per process");
   elaborated = true;
   tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));

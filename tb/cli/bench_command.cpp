@@ -66,13 +66,6 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-std::string self_exe() {
-  std::array<char, 4096> buf{};
-  const ssize_t len = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  if (len <= 0) throw std::runtime_error("cannot locate the waferbench executable");
-  return std::string(buf.data(), static_cast<std::size_t>(len));
-}
-
 nlohmann::json run_worker(sw::ArrayShape array, sw::GemmShape shape) {
   std::ostringstream cmd;
   cmd << "'" << self_exe() << "' bench-worker --rows " << array.rows << " --cols " << array.cols << " --m " << shape.m
