@@ -6,6 +6,7 @@
 //
 // SystemC elaborates once per process: the one-system baseline and the sweep points run as
 // worker processes of this executable (`train ... --worker` prints the JSON on stdout).
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <iostream>
@@ -68,14 +69,20 @@ nlohmann::json to_json(const tb::TrainOptions& o, const tb::TrainResult& r) {
   j["exposed_cycles"] = r.exposed_cycles;
   j["exposed_fraction"] = r.cycles > 0 ? r.exposed_cycles / r.cycles : 0.0;
   j["macs"] = r.macs;
-  // Per system: each receives every weight byte; the batch (and the MACs) split over the systems.
+  // Per system: each receives every weight byte and sends a full int32 gradient of every layer
+  // up its (full-duplex) link; the batch, and the MACs, split over the systems. The busier
+  // direction bounds the step: bytes = max(down, up).
   const double sys_macs = static_cast<double>(r.macs) / o.systems;
-  const double bytes = static_cast<double>(r.dram_bytes_read + r.flash_bytes_read);
+  const double down = static_cast<double>(r.dram_bytes_read + r.flash_bytes_read);
+  const double up = static_cast<double>(r.dram_grad_bytes + r.flash_grad_bytes);
+  const double bytes = std::max(down, up);
+  j["link_bytes_down_per_system"] = down;
+  j["link_bytes_up_per_system"] = up;
   const double peak = static_cast<double>(o.system.array.rows) * o.system.array.cols;
   const double intensity = bytes > 0 ? sys_macs / bytes : 0.0;
   j["macs_per_cycle_per_system"] = r.cycles > 0 ? sys_macs / r.cycles : 0.0;
   j["peak_macs_per_cycle_per_system"] = peak;
-  j["operational_intensity"] = intensity;  // MACs per streamed weight byte, per system
+  j["operational_intensity"] = intensity;  // MACs per byte on the system's busier link direction
   j["roofline_macs_per_cycle_per_system"] = std::min(peak, o.ingress_bw * intensity);
   j["dram_bytes_read"] = r.dram_bytes_read;
   j["flash_bytes_read"] = r.flash_bytes_read;
@@ -217,7 +224,7 @@ int train_command(int argc, char** argv) {
     std::cout << "waferbench train --sweep-bw: " << o.spec.text() << ", batch " << batch << ", " << systems
               << (systems == 1 ? " system" : " systems") << ", " << o.system.array.rows << "x" << o.system.array.cols
               << " arrays\noperational intensity " << sw::fixed(intensity, 2)
-              << " MACs per streamed weight byte; roofline crossover at " << sw::fixed(intensity > 0 ? peak / intensity : 0, 1)
+              << " MACs per link byte (max of weights down, int32 gradients up); roofline crossover at " << sw::fixed(intensity > 0 ? peak / intensity : 0, 1)
               << " B/cycle\n\n"
               << sw::format_table(table);
     bool pass = true;
