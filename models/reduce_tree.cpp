@@ -185,6 +185,7 @@ void ReduceTree::finish_reduce(std::uint64_t addr, PendingReduce& pending, tlm::
   sc_core::sc_time delay = at_root - sc_core::sc_time_stamp();
   tree2mx_grad->b_transport(gp, delay);
   ++m_reductions;
+  m_last_reduce_done = sc_core::sc_time_stamp() + delay;
   // The store's refusal reaches the system whose message completed the reduce.
   if (gp.is_response_error()) last.set_response_status(gp.get_response_status());
 }

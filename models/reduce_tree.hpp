@@ -83,6 +83,8 @@ class ReduceTree : public sc_core::sc_module {
   LevelCounters level(int l) const;
   std::uint64_t broadcasts() const { return m_broadcasts; }
   std::uint64_t reductions() const { return m_reductions; }
+  // When the store had the last completed reduce's sum (its write's completion).
+  const sc_core::sc_time& last_reduce_done() const { return m_last_reduce_done; }
 
  private:
   struct PendingReduce {
@@ -109,6 +111,7 @@ class ReduceTree : public sc_core::sc_module {
   std::vector<unsigned char> m_buffer;
   std::uint64_t m_broadcasts = 0;
   std::uint64_t m_reductions = 0;
+  sc_core::sc_time m_last_reduce_done;
 };
 
 }  // namespace wb::models

@@ -13,6 +13,83 @@
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
+
+namespace detail {
+struct ArrayNodeParts {
+  models::Memory memory;
+  models::GemmStreamer streamer;
+  ArrayTransactor array;
+  ArrayNodeParts(const SystemOptions& options, const models::Clock& clock)
+      : memory("memory", options.memory_bytes, options.memory, clock),
+        streamer("streamer", models::StreamerOptions{options.chunk_beats}, clock),
+        array("array", make_array_dut(options.array.rows, options.array.cols, options.dut), clock,
+              options.buffer_beats) {
+    streamer.streamer2mem.bind(memory.streamer2mem);
+    streamer.streamer2sa_a.bind(array.streamer2sa_a);
+    streamer.streamer2sa_b.bind(array.streamer2sa_b);
+  }
+};
+}  // namespace detail
+
+ArrayNode::ArrayNode(sc_core::sc_module_name name, const SystemOptions& options, const models::Clock& clock)
+    : sc_core::sc_module(name), m_options(options), m_clock(clock) {
+  m_parts = std::make_unique<detail::ArrayNodeParts>(options, clock);  // children of this module
+}
+
+ArrayNode::~ArrayNode() = default;
+
+std::size_t ArrayNode::capacity() const { return m_parts->memory.capacity(); }
+std::uint64_t ArrayNode::simulated_cycles() const { return m_parts->array.dut().cycle(); }
+
+void ArrayNode::load(std::uint64_t addr, const std::int8_t* data, std::size_t bytes) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<std::int8_t*>(data)));
+  gp.set_data_length(static_cast<unsigned int>(bytes));
+  if (m_parts->streamer.streamer2mem->transport_dbg(gp) != bytes) throw std::runtime_error("host load into memory failed");
+}
+
+GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr) {
+  ArrayTransactor& array = m_parts->array;
+  models::GemmStreamer& streamer = m_parts->streamer;
+  const DutCounters before = array.dut().counters();
+  const std::uint64_t bytes_before = streamer.counters().bytes_read;
+  GemmRun run;
+  run.start_cycle = array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
+  // The streamer's time starts at the job's first cycle.
+  const sc_core::sc_time start = m_clock.time(run.start_cycle);
+  if (start > sc_core::sc_time_stamp()) wait(start - sc_core::sc_time_stamp());
+  streamer.stream(plan, a_addr, b_addr);
+  const DutCounters& after = array.dut().counters();
+  run.end_cycle = array.collector().last_cycle();
+  run.cycles = run.end_cycle - run.start_cycle + 1;
+  run.a_beats = after.a_beats - before.a_beats;
+  run.b_beats = after.b_beats - before.b_beats;
+  run.c_beats = after.c_beats - before.c_beats;
+  run.c_stalled_cycles = after.c_stalled - before.c_stalled;
+  run.mem_bytes_read = streamer.counters().bytes_read - bytes_before;
+  run.c = array.collector().take_result();
+  return run;
+}
+
+GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) {
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, dataflow);
+  if (a.cols() != b.rows()) {
+    throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
+                         " but B is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
+  }
+  const std::uint64_t a_addr = 0;
+  const std::uint64_t b_addr = (a.size() + 63) / 64 * 64;
+  if (b_addr + b.size() > capacity()) {
+    throw sw::InputError("operands need " + std::to_string(b_addr + b.size()) + " bytes but the memory holds " +
+                         std::to_string(capacity()));
+  }
+  load(a_addr, a.data(), a.size());
+  load(b_addr, b.data(), b.size());
+  return gemm_at(plan, a_addr, b_addr);
+}
+
 namespace {
 
 class ArraySystem : public sc_core::sc_module, public ArraySession {
@@ -22,67 +99,19 @@ class ArraySystem : public sc_core::sc_module, public ArraySession {
   ArraySystem(sc_core::sc_module_name name, const SystemOptions& options, std::function<void(ArraySession&)> program)
       : sc_core::sc_module(name),
         m_options(options),
-        m_clock(hw::kClockMhz),
-        m_memory("memory", options.memory_bytes, options.memory, m_clock),
-        m_streamer("streamer", models::StreamerOptions{options.chunk_beats}, m_clock),
-        m_array("array", make_array_dut(options.array.rows, options.array.cols, options.dut), m_clock,
-                options.buffer_beats),
+        m_node("node", options, models::Clock(hw::kClockMhz)),
         m_program(std::move(program)) {
-    m_streamer.streamer2mem.bind(m_memory.streamer2mem);
-    m_streamer.streamer2sa_a.bind(m_array.streamer2sa_a);
-    m_streamer.streamer2sa_b.bind(m_array.streamer2sa_b);
     SC_THREAD(driver);
   }
 
   GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) override {
-    const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, dataflow);
-    if (a.cols() != b.rows()) {
-      throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
-                           " but B is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
-    }
-    const std::uint64_t a_addr = 0;
-    const std::uint64_t b_addr = (a.size() + 63) / 64 * 64;
-    if (b_addr + b.size() > m_memory.capacity()) {
-      throw sw::InputError("operands need " + std::to_string(b_addr + b.size()) + " bytes but the memory holds " +
-                           std::to_string(m_memory.capacity()));
-    }
-    load(a_addr, a.data(), a.size());
-    load(b_addr, b.data(), b.size());
-
-    const DutCounters before = m_array.dut().counters();
-    const std::uint64_t bytes_before = m_streamer.counters().bytes_read;
-    GemmRun run;
-    run.start_cycle = m_array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
-    // The streamer's time starts at the job's first cycle.
-    const sc_core::sc_time start = m_clock.time(run.start_cycle);
-    if (start > sc_core::sc_time_stamp()) wait(start - sc_core::sc_time_stamp());
-    m_streamer.stream(plan, a_addr, b_addr);
-    const DutCounters& after = m_array.dut().counters();
-    run.end_cycle = m_array.collector().last_cycle();
-    run.cycles = run.end_cycle - run.start_cycle + 1;
-    run.a_beats = after.a_beats - before.a_beats;
-    run.b_beats = after.b_beats - before.b_beats;
-    run.c_beats = after.c_beats - before.c_beats;
-    run.c_stalled_cycles = after.c_stalled - before.c_stalled;
-    run.mem_bytes_read = m_streamer.counters().bytes_read - bytes_before;
-    run.c = m_array.collector().take_result();
-    return run;
+    return m_node.gemm(a, b, dataflow);
   }
-
   const SystemOptions& options() const override { return m_options; }
-  std::uint64_t simulated_cycles() const override { return m_array.dut().cycle(); }
+  std::uint64_t simulated_cycles() const override { return m_node.simulated_cycles(); }
   std::exception_ptr error() const { return m_error; }
 
  private:
-  void load(std::uint64_t addr, const std::int8_t* data, std::size_t bytes) {
-    tlm::tlm_generic_payload gp;
-    gp.set_command(tlm::TLM_WRITE_COMMAND);
-    gp.set_address(addr);
-    gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<std::int8_t*>(data)));
-    gp.set_data_length(static_cast<unsigned int>(bytes));
-    if (m_streamer.streamer2mem->transport_dbg(gp) != bytes) throw std::runtime_error("host load into memory failed");
-  }
-
   void driver() {
     try {
       m_program(*this);
@@ -93,10 +122,7 @@ class ArraySystem : public sc_core::sc_module, public ArraySession {
   }
 
   SystemOptions m_options;
-  models::Clock m_clock;
-  models::Memory m_memory;
-  models::GemmStreamer m_streamer;
-  ArrayTransactor m_array;
+  ArrayNode m_node;
   std::function<void(ArraySession&)> m_program;
   std::exception_ptr m_error;
 };

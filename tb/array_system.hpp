@@ -4,10 +4,14 @@
 // issues GEMMs one after another; each returns its result and cycle counts.
 //
 // SystemC elaborates once per process: run_array_system may be called once.
+#include <systemc>
+
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "models/clock.hpp"
 #include "models/memory.hpp"
 #include "sw/gemm_plan.hpp"
 #include "tb/array_dut.hpp"
@@ -44,6 +48,38 @@ class ArraySession {
   virtual const SystemOptions& options() const = 0;
   // Cycles the RTL has been clocked so far.
   virtual std::uint64_t simulated_cycles() const = 0;
+};
+
+class ArrayTransactor;
+
+namespace detail {
+struct ArrayNodeParts;
+}
+
+// One array system as a SystemC module: its memory (on-chip, a TLM target), the GEMM streamer
+// and the transactor around the DUT from make_array_dut. run_array_system holds one; the
+// training system holds one per system.
+class ArrayNode : public sc_core::sc_module {
+ public:
+  ArrayNode(sc_core::sc_module_name name, const SystemOptions& options, const models::Clock& clock);
+  ~ArrayNode() override;
+
+  // Host load into the memory (no simulated time). Throws std::runtime_error out of range.
+  void load(std::uint64_t addr, const std::int8_t* data, std::size_t bytes);
+  std::size_t capacity() const;
+  // Runs `plan` with A at a_addr and B at b_addr (row-major int8, already in the memory): waits
+  // until the array is free, streams, and returns when the last result is out (SystemC time is
+  // then that cycle). Call from an SC_THREAD.
+  GemmRun gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr);
+  // Loads A at 0 and B after it, then gemm_at. Throws sw::InputError on a K mismatch or when the
+  // operands do not fit the memory.
+  GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow);
+  std::uint64_t simulated_cycles() const;
+
+ private:
+  SystemOptions m_options;
+  models::Clock m_clock;
+  std::unique_ptr<detail::ArrayNodeParts> m_parts;
 };
 
 // Elaborates the system, runs `program` to completion inside the simulation and returns the

@@ -250,3 +250,85 @@ TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output fi
   expect_input_error("sparsity --densities 1,0", "densities");
   expect_input_error("sparsity --densities 1,x", "densities");
 }
+
+TEST_CASE("cli: train reports per-layer cycles, bytes per tier, exposed stream and scaling against one system", "[system]") {
+  std::remove(tmp("train.json").c_str());
+  // --dram-bytes 200 holds fc1 (16x12 = 192 B) and puts fc2 (12x8 = 96 B) in flash.
+  const Outcome o = waferbench("train --model mlp:16x12x8 --batch 8 --systems 2 --rows 4 --cols 4 --ingress-bw 4 "
+                               "--steps 2 --weight-buffer 128 --dram-bytes 200 --json " + tmp("train.json"));
+  INFO(o.out << o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("fc2") != std::string::npos);
+  CHECK(o.out.find("speedup") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("train.json")));
+  CHECK(j["command"] == "train");
+  CHECK(j["systems"] == 2);
+  CHECK(j["golden"] == "pass");
+  REQUIRE(j["layers"].size() == 2);
+  const auto& fc1 = j["layers"][0];
+  const auto& fc2 = j["layers"][1];
+  CHECK(fc1["tier"] == "dram");
+  CHECK(fc2["tier"] == "flash");
+  // Halves of 64 B: fc1 (12 wide) 5 rows per chunk -> 4 chunks, fc2 (8 wide) 8 rows -> 2 chunks.
+  CHECK(fc1["chunks"] == 4);
+  CHECK(fc2["chunks"] == 2);
+  // Two steps: fc1 forward only (192 B), fc2 forward and backward (2 x 96 B).
+  CHECK(fc1["dram_bytes"] == 2 * 192);
+  CHECK(fc2["flash_bytes"] == 2 * 2 * 96);
+  CHECK(fc1["grad_bytes"] == 2 * 4 * 192);
+  for (const auto& l : j["layers"]) {
+    CHECK(l["fwd_cycles"].get<double>() > 0);
+    CHECK(l["bwd_cycles"].get<double>() > 0);
+    CHECK(l["stream_cycles"].get<double>() > 0);
+    CHECK(l["exposed_cycles"].get<double>() >= 0);
+    CHECK(l["link_utilization"].get<double>() > 0);
+    CHECK(l["link_utilization"].get<double>() <= 1.0);
+  }
+  CHECK(j["step_end"].size() == 2);
+  CHECK(j["step_cycles"].get<double>() * 2 == Approx(j["cycles"].get<double>()));
+  CHECK(j["baseline_step_cycles"].get<double>() > 0);
+  CHECK(j["speedup"].get<double>() == Approx(j["baseline_step_cycles"].get<double>() / j["step_cycles"].get<double>()));
+  CHECK(j["scaling_efficiency"].get<double>() == Approx(j["speedup"].get<double>() / 2));
+  CHECK(j["dram_bytes_read"] == 2 * 192);
+  CHECK(j["flash_bytes_read"] == 2 * 2 * 96);
+}
+
+TEST_CASE("cli: train --sweep-bw stays under the roofline and crosses from bandwidth- to compute-bound", "[system]") {
+  std::remove(tmp("sweep.json").c_str());
+  const Outcome o = waferbench("train --model mlp:16x16x16 --batch 64 --rows 4 --cols 4 --weight-buffer 512 --sweep-bw --json " +
+                               tmp("sweep.json"));
+  INFO(o.out << o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("roofline") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("sweep.json")));
+  const auto& pts = j["sweep"];
+  REQUIRE(pts.size() == 9);  // 1, 2, 4, ..., 256 B/cycle
+  double prev = 0;
+  for (const auto& p : pts) {
+    const double achieved = p["macs_per_cycle_per_system"], roof = p["roofline_macs_per_cycle_per_system"];
+    CHECK(p["golden"] == "pass");
+    CHECK(achieved <= roof * (1 + 1e-9));
+    CHECK(achieved >= prev * (1 - 1e-9));  // more bandwidth never hurts
+    prev = achieved;
+  }
+  // 1 B/cycle is bandwidth-bound (near BW x intensity); 256 B/cycle is compute-bound: the roof is the
+  // peak and more bandwidth buys nothing.
+  CHECK(pts[0]["macs_per_cycle_per_system"].get<double>() >= 0.5 * pts[0]["roofline_macs_per_cycle_per_system"].get<double>());
+  CHECK(pts[8]["roofline_macs_per_cycle_per_system"].get<double>() == pts[8]["peak_macs_per_cycle_per_system"].get<double>());
+  CHECK(pts[8]["macs_per_cycle_per_system"].get<double>() == Approx(pts[7]["macs_per_cycle_per_system"].get<double>()).epsilon(0.02));
+  CHECK(pts[8]["exposed_fraction"].get<double>() < pts[0]["exposed_fraction"].get<double>());
+}
+
+TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output file", "[system]") {
+  const std::string small = "train --model mlp:16x8x4 --rows 4 --cols 4 ";
+  expect_input_error(small + "--batch 6 --systems 4", "does not split evenly");
+  expect_input_error(small + "--systems 0", "--systems");
+  expect_input_error(small + "--ingress-bw 0", "--ingress-bw");
+  expect_input_error(small + "--dataflow os", "must be ws");
+  expect_input_error(small + "--trace " + tmp("t.fst"), "does not apply");
+  expect_input_error(small + "--weight-buffer 10", "cannot hold one weight row");
+  expect_input_error(small + "--act-mem 100", "activation memory");
+  expect_input_error(small + "--steps 0", "--steps");
+  expect_input_error("train --model mlp:16 --rows 4 --cols 4", "model");
+  expect_input_error("train --model mlp:16x8x4 --rows 5 --cols 5", "not built");
+}

@@ -63,13 +63,6 @@ std::int64_t checksum(const sw::MatrixI32& c) {
   return sum;
 }
 
-std::string self_exe() {
-  std::array<char, 4096> buf{};
-  const ssize_t len = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
-  if (len <= 0) throw std::runtime_error("cannot locate the waferbench executable");
-  return std::string(buf.data(), static_cast<std::size_t>(len));
-}
-
 nlohmann::json run_worker(sw::ArrayShape array, sw::GemmShape shape) {
   std::ostringstream cmd;
   cmd << "'" << self_exe() << "' bench-worker --rows " << array.rows << " --cols " << array.cols << " --m " << shape.m

@@ -10,5 +10,6 @@ int bench_worker_command(int argc, char** argv);
 int noc_command(int argc, char** argv);
 int sparsity_command(int argc, char** argv);
 int fabric_bench_command(int argc, char** argv);
+int train_command(int argc, char** argv);
 
 }  // namespace wb::cli

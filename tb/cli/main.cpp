@@ -23,6 +23,7 @@ const char* kUsage =
     "  run      the built-in default workload (an int8 MLP) on the systolic array or the fabric, per layer\n"
     "  gemm     one GEMM C = A * B on the systolic array or the compute fabric, golden-checked\n"
     "  sparsity one layer on the compute fabric at several weight densities: speedup vs dense and 1/d\n"
+    "  train    training steps of an MLP on N array systems with weight streaming, store and reduce tree\n"
     "  bench    simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
     "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n"
     "  fabric-bench  simulation speed of the fabric RTL: cycles/s and router-cycles/s per mesh\n";
@@ -42,6 +43,7 @@ int sc_main(int argc, char* argv[]) {
     if (command == "noc") return wb::cli::noc_command(argc - 1, argv + 1);
     if (command == "sparsity") return wb::cli::sparsity_command(argc - 1, argv + 1);
     if (command == "fabric-bench") return wb::cli::fabric_bench_command(argc - 1, argv + 1);
+    if (command == "train") return wb::cli::train_command(argc - 1, argv + 1);
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
     return 2;

@@ -5,6 +5,9 @@
 #include <iostream>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
 
 #include "sw/error.hpp"
 #include "sw/gemm_plan.hpp"
@@ -129,6 +132,13 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const tb::GemmRun& run) {
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
   return s;
+}
+
+std::string self_exe() {
+  std::array<char, 4096> buf{};
+  const ssize_t len = readlink("/proc/self/exe", buf.data(), buf.size() - 1);
+  if (len <= 0) throw std::runtime_error("cannot locate the waferbench executable");
+  return std::string(buf.data(), static_cast<std::size_t>(len));
 }
 
 }  // namespace wb::cli

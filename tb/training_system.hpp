@@ -1,0 +1,83 @@
+#pragma once
+// The training step on N systems (issue 5 item 4): one SystemC elaboration with the weight
+// store, the reduce tree, the root weight streamer and N array systems (each an ArrayNode: its
+// own DUT from make_array_dut, GEMM streamer, on-chip memory, and a double-buffered weight
+// buffer). Every GEMM runs on the array and is checked against sw::gemm_ref.
+//
+// A step on system i (batch rows [i*b, (i+1)*b), b = batch / N):
+//   forward  for l = 0..L-1: per weight chunk (rows r0.. of W_l): wait for the chunk, then
+//            Y_l += X_l[:, r0..] * chunk;   X_{l+1} = activation(Y_l)
+//   loss     dY = loss_gradient(Y_{L-1}, T)
+//   backward for l = L-1..0: dW_l = X_l^T * dY (no weights needed: overlaps the next chunk's
+//            stream); then (l >= 1) per chunk dX[:, r0..] = dY * chunk^T, dY = backward_gradient(dX, X_l);
+//            then dW_l goes up the tree (after dX_l: every chunk of W_l this step needs was read
+//            from the store before the store updates W_l)
+// When the last system's dW_l is in, the tree's sum reaches the store, which applies SGD; the
+// next step's chunks of layer l are read only after that update.
+//
+// SystemC elaborates once per process: run_training may be called once.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/weight_store.hpp"
+#include "sw/mlp.hpp"
+#include "sw/training.hpp"
+#include "tb/array_system.hpp"
+
+namespace wb::tb {
+
+struct TrainOptions {
+  sw::MlpSpec spec;
+  int batch = 64;             // whole batch, split evenly over the systems
+  int systems = 1;
+  int steps = 1;
+  SystemOptions system;       // array, on-chip memory timing, DUT options (memory_bytes is set here)
+  double ingress_bw = 64.0;   // bytes/cycle of every tree link (the system's ingress)
+  int fan_out = 2;
+  std::uint64_t hop_latency = 4;
+  models::WeightStoreConfig store;
+  std::size_t weight_buffer_bytes = 64 * 1024;  // both halves
+  std::size_t act_mem_bytes = 4 * 1024 * 1024;  // per system
+  sw::TrainShifts shifts;
+};
+
+// Per layer, summed over the steps (compute and exposed on system 0; every system runs the
+// same shapes, so their timing is the same).
+struct LayerTrainStats {
+  std::string name;
+  int in = 0, out = 0;
+  std::string tier;                  // where the store keeps the layer
+  int chunks = 0;                    // per pass (forward; backward has as many for l >= 1)
+  std::uint64_t fwd_cycles = 0;      // GEMM cycles of the forward chunks
+  std::uint64_t bwd_cycles = 0;      // GEMM cycles of dW and dX
+  double stream_cycles = 0;          // sum over the layer's chunks of ready - issue
+  double exposed_cycles = 0;         // time the layer's GEMMs waited for their weights
+  std::uint64_t weight_bytes = 0;    // read from the store (each broadcast once)
+  std::uint64_t grad_bytes = 0;      // summed int32 gradients written to the store
+  double link_cycles = 0;            // weight_bytes / ingress bandwidth: link transfer time
+  double link_utilization() const;   // link_cycles / (fwd + bwd + exposed)
+  bool golden_pass = true;
+};
+
+struct TrainResult {
+  std::vector<LayerTrainStats> layers;
+  std::vector<double> step_end;      // cycle at which each step's last gradient sum was in the store
+  double cycles = 0;                 // step_end.back()
+  double exposed_cycles = 0;         // summed over layers (system 0)
+  std::uint64_t macs = 0;            // all systems, all steps
+  std::uint64_t dram_bytes_read = 0, flash_bytes_read = 0;
+  std::uint64_t dram_grad_bytes = 0, flash_grad_bytes = 0;
+  double leaf_link_utilization = 0;  // busy / cycles on the links into the systems
+  bool golden_pass = true;
+  std::vector<sw::MatrixI8> weights; // in the store after the last step
+  double sim_seconds = 0;
+  std::uint64_t sim_cycles = 0;      // cycles clocked by all DUTs
+  double step_cycles() const { return step_end.empty() ? 0 : cycles / static_cast<double>(step_end.size()); }
+};
+
+// Throws sw::InputError on a batch that does not split over the systems, an activation memory
+// or weight buffer that is too small, or store/tree options out of range.
+TrainResult run_training(const TrainOptions& options, const sw::TrainData& data);
+
+}  // namespace wb::tb
