@@ -141,7 +141,7 @@ int train_command(int argc, char** argv) {
   desc.add_options()("help", "show this help")
       ("model", po::value(&model)->default_value(model), "network: mlp:IN x H1 x ... x OUT")
       ("batch", po::value(&batch)->default_value(batch), "whole batch, split evenly over the systems")
-      ("systems", po::value(&systems)->default_value(systems), "data-parallel systems N, each an array on the RTL")
+      ("systems", po::value(&systems)->default_value(systems), "data-parallel systems N, each an array (RTL: up to 64, --engine model: up to 192)")
       ("steps", po::value(&steps)->default_value(steps), "training steps")
       ("ingress-bw", po::value(&ingress_bw)->default_value(ingress_bw), "bytes/cycle of each tree link (a system's ingress)")
       ("fan-out", po::value(&fan_out)->default_value(fan_out), "fan-out of the broadcast/reduce tree")
@@ -164,7 +164,11 @@ int train_command(int argc, char** argv) {
   if (sys.dataflow != "ws") throw sw::InputError("--dataflow must be ws for train (the streamed weights are stationary)");
   o.spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
-  if (systems < 1 || systems > 64) throw sw::InputError("--systems must be in [1, 64]");
+  // Each system is a simulated array: the C++ model makes hundreds of them affordable.
+  const int max_systems = tb::parse_engine(sys.engine) == tb::Engine::kModel ? 192 : 64;
+  if (systems < 1 || systems > max_systems) {
+    throw sw::InputError("--systems must be in [1, " + std::to_string(max_systems) + "] with --engine " + sys.engine);
+  }
   if (batch % systems != 0) {
     throw sw::InputError("--batch " + std::to_string(batch) + " does not split evenly over " + std::to_string(systems) + " systems");
   }
