@@ -33,11 +33,14 @@ struct WaferRunResult {
   std::uint64_t sim_cycles = 0;    // cycles clocked, loading included
   double sim_seconds = 0.0;
 
-  // Busy share of the mesh links: 4 outputs per router.
-  double link_utilization(int mesh) const {
-    return cycles ? static_cast<double>(link_flits) / (4.0 * mesh * mesh * static_cast<double>(cycles)) : 0.0;
-  }
+  double link_utilization(int mesh) const;
 };
+
+// Busy share of the mesh links over `cycles`: 4 outputs (N, E, S, W) per router.
+inline double link_utilization(std::uint64_t link_flits, int mesh, std::uint64_t cycles) {
+  return cycles ? static_cast<double>(link_flits) / (4.0 * mesh * mesh * static_cast<double>(cycles)) : 0.0;
+}
+inline double WaferRunResult::link_utilization(int mesh) const { return tb::link_utilization(link_flits, mesh, cycles); }
 
 class WaferDut {
  public:

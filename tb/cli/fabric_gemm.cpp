@@ -31,7 +31,11 @@ FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64
   job.backpressure = backpressure;
   job.seed = seed;
   job.trace = trace;
-  tb::make_wafer_dut(job.mesh);  // fails early, before any work, when the size is not built
+  bool built = false;  // fail early, before any work, when the size is not built
+  for (const auto& v : tb::built_wafer_variants()) built |= v.mesh == job.mesh && v.threads == 1;
+  if (!built) {
+    throw sw::InputError("fabric " + args.mesh + " is not built (built: " + tb::built_wafer_meshes_text() + ")");
+  }
   return job;
 }
 
@@ -78,7 +82,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     s.sim_cycles += r.sim_cycles;
     ++s.passes;
   }
-  s.link_utilization = s.cycles ? static_cast<double>(s.link_flits) / (4.0 * job.mesh * job.mesh * static_cast<double>(s.cycles)) : 0.0;
+  s.link_utilization = tb::link_utilization(s.link_flits, job.mesh, s.cycles);
   s.golden_pass = exact;
   return s;
 }
