@@ -278,21 +278,24 @@ class ModelWaferDut::Fabric {
     in_wavelet[kRamp] = c.pe_wavelet[static_cast<std::size_t>(t)];
     out_credit[kRamp] = c.pe_credit[static_cast<std::size_t>(t)];
     any |= in_valid[kRamp] || out_credit[kRamp] != 0 || r.in[kRamp].stored != 0 || c.valid[base + kRamp] ||
-           c.pulse[base + kRamp] != 0 || !pe.idle() || pe.state != Pe::kIdle;
-    if (!any) {  // nothing moves: registered outputs go (or stay) low
+           c.pulse[base + kRamp] != 0;
+    if (any) {
+      for (int d = 0; d < 4; ++d) r.link_flits += c.valid[base + static_cast<std::size_t>(d)];
+      step_router(t, r, in_valid, in_wavelet, out_credit, c, n);
+    } else {  // nothing moves in the router: its registered outputs go (or stay) low
       for (int o = 0; o < kPorts; ++o) {
         n.valid[base + static_cast<std::size_t>(o)] = 0;
         n.wavelet[base + static_cast<std::size_t>(o)] = c.wavelet[base + static_cast<std::size_t>(o)];
         n.pulse[base + static_cast<std::size_t>(o)] = 0;
       }
+    }
+    if (c.valid[base + kRamp] || c.pulse[base + kRamp] != 0 || !pe.idle() || pe.state != Pe::kIdle) {
+      step_pe(t, pe, c.valid[base + kRamp] != 0, c.wavelet[base + kRamp], c.pulse[base + kRamp], c, n);
+    } else {  // an idle PE with nothing arriving: likewise
       n.pe_valid[static_cast<std::size_t>(t)] = 0;
       n.pe_wavelet[static_cast<std::size_t>(t)] = c.pe_wavelet[static_cast<std::size_t>(t)];
       n.pe_credit[static_cast<std::size_t>(t)] = 0;
-      return;
     }
-    for (int d = 0; d < 4; ++d) r.link_flits += c.valid[base + static_cast<std::size_t>(d)];
-    step_router(t, r, in_valid, in_wavelet, out_credit, c, n);
-    step_pe(t, pe, c.valid[base + kRamp] != 0, c.wavelet[base + kRamp], c.pulse[base + kRamp], c, n);
   }
 
   void step_router(int t, Router& r, const bool* in_valid, const std::uint64_t* in_wavelet,

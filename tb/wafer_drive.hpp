@@ -30,6 +30,7 @@
 #include "sw/error.hpp"
 #include "sw/fabric_program.hpp"
 #include "sw/rng.hpp"
+#include "tb/mesh_diagnosis.hpp"
 #include "tb/wafer_dut.hpp"
 #include "wb/hw_config.hpp"
 
@@ -117,27 +118,9 @@ std::string watchdog_message(const Pins& pins, int k, const WaferRunOptions& o, 
   for (int t = 0; t < k * k; ++t) {
     if (!pins.pe_idle(t) && busy++ < 4) os << " PE (" << t % k << "," << t / k << ") busy;";
   }
-  // The mesh's stuck (tile, port, color) places: router inputs holding a wavelet and outputs
-  // without a credit, at most `limit` of each.
-  static const char* kPort[] = {"N", "E", "S", "W", "ramp"};
-  const int colors = hw::kWaferColors, limit = 6;
-  std::ostringstream held, starved;
-  int n_held = 0, n_starved = 0;
-  for (int t = 0; t < k * k; ++t) {
-    for (int p = 0; p < 5; ++p) {
-      for (int c = 0; c < colors; ++c) {
-        const std::string where = " tile (" + std::to_string(t % k) + "," + std::to_string(t / k) + ") ";
-        if (pins.stored(t, p * colors + c) && n_held++ < limit) {
-          held << where << "input " << kPort[p] << " holds color " << c << ";";
-        }
-        if (pins.no_credit(t, p * colors + c) && n_starved++ < limit) {
-          starved << where << "output " << kPort[p] << " has no credit for color " << c << ";";
-        }
-      }
-    }
-  }
-  os << " inside the mesh: " << n_held << " (input, color) buffers hold wavelets," << held.str() << " " << n_starved
-     << " (output, color) pairs wait for credits," << starved.str();
+  os << describe_mesh_ports(
+      k, hw::kWaferColors, [&](int t, int bit) { return pins.stored(t, bit); },
+      [&](int t, int bit) { return pins.no_credit(t, bit); });
   if (pins.route_error()) os << " a router dropped a wavelet with no route;";
   if (pins.pe_error()) os << " a PE got a wavelet on an unbound color;";
   return os.str();
