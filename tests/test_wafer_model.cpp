@@ -14,6 +14,7 @@
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
+#include "sw/rng.hpp"
 #include "tb/wafer_dut.hpp"
 #include "wb/hw_config.hpp"
 
@@ -128,6 +129,23 @@ TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a 
   compare(4, wb::sw::random_int8(40, 8, 55), wb::sw::random_sparse_int8(8, 8, 1.0, 56), FabricLayout::kWeightsResident,
           0.9, 13);
   report_worst("irregular");
+}
+
+TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts and stalls", "[wafer][model]") {
+  wb::sw::SplitMix64 rng(2024);
+  for (int i = 0; i < 24; ++i) {
+    const int mesh = i % 3 == 2 ? 8 : 4;
+    const int m = static_cast<int>(rng.uniform(1, 12)), k = static_cast<int>(rng.uniform(1, 12 * mesh));
+    const int n = static_cast<int>(rng.uniform(1, 10 * mesh));
+    const double density = 0.02 + 0.98 * static_cast<double>(rng.uniform(0, 1000)) / 1000.0;
+    const auto layout = rng.chance(0.5) ? FabricLayout::kWeightsResident : FabricLayout::kWeightStreaming;
+    const double backpressure = static_cast<double>(rng.uniform(0, 6)) / 10.0;
+    const auto a = wb::sw::random_sparse_int8(m, k, rng.chance(0.3) ? 0.5 : 1.0, 300 + i);
+    const auto b = wb::sw::random_sparse_int8(k, n, density, 400 + i);
+    INFO("case " << i << " density " << density);
+    compare(mesh, a, b, layout, backpressure, 500 + i);
+  }
+  report_worst("random");
 }
 
 TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same diagnosis", "[wafer][model]") {
