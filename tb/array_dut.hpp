@@ -12,6 +12,7 @@
 #include "sw/gemm_plan.hpp"
 #include "sw/rng.hpp"
 #include "tb/beat_queue.hpp"
+#include "tb/engine.hpp"  // the ArrayDut model: tb/model_array_dut.hpp
 
 namespace wb::tb {
 
@@ -20,12 +21,6 @@ class OutputSink {
   virtual ~OutputSink() = default;
   virtual void on_output(const std::int32_t* beat, std::uint64_t cycle) = 0;
 };
-
-// What stands behind an ArrayDut: the Verilated RTL (truth; only the built sizes) or the C++
-// reference model (tb/model_array_dut.hpp; any size, same edges, cycles and results).
-enum class Engine { kRtl, kModel };
-const char* engine_name(Engine engine);  // "rtl" / "model"
-Engine parse_engine(const std::string& text);  // throws sw::InputError
 
 struct DutOptions {
   Engine engine = Engine::kRtl;

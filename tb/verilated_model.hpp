@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "sw/error.hpp"
+#include "tb/mesh_diagnosis.hpp"
 
 namespace wb::tb {
 
@@ -55,30 +56,12 @@ bool bit_of(const T& v, int i) {
 }
 
 // For a watchdog message: the mesh's stuck (tile, port, color) places, from sa_fabric's
-// diagnostic outputs: router inputs holding a wavelet and outputs without a credit, at most
-// `limit` of each.
+// diagnostic outputs (see mesh_diagnosis.hpp).
 template <class V>
 std::string describe_mesh_ports(const V& top, int k, int colors, int limit = 6) {
-  static const char* kPort[] = {"N", "E", "S", "W", "ramp"};
-  std::ostringstream held, starved;
-  int n_held = 0, n_starved = 0;
-  for (int t = 0; t < k * k; ++t) {
-    for (int p = 0; p < 5; ++p) {
-      for (int c = 0; c < colors; ++c) {
-        const std::string where = " tile (" + std::to_string(t % k) + "," + std::to_string(t / k) + ") ";
-        if (bit_of(top.stored_o[t], p * colors + c) && n_held++ < limit) {
-          held << where << "input " << kPort[p] << " holds color " << c << ";";
-        }
-        if (bit_of(top.no_credit_o[t], p * colors + c) && n_starved++ < limit) {
-          starved << where << "output " << kPort[p] << " has no credit for color " << c << ";";
-        }
-      }
-    }
-  }
-  std::ostringstream os;
-  os << " inside the mesh: " << n_held << " (input, color) buffers hold wavelets," << held.str() << " " << n_starved
-     << " (output, color) pairs wait for credits," << starved.str();
-  return os.str();
+  return describe_mesh_ports(
+      k, colors, [&](int t, int bit) { return bit_of(top.stored_o[t], bit); },
+      [&](int t, int bit) { return bit_of(top.no_credit_o[t], bit); }, limit);
 }
 
 // Verilator 5.006 unregisters a model's scopes from the thread's *current* context, which is

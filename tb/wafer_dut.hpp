@@ -1,8 +1,9 @@
 #pragma once
-// Runs a FabricProgram (sw/fabric_program.hpp) on a Verilated k x k compute fabric at pin
-// level: loads route tables and PE SRAMs, streams the edge inputs under credit flow control,
-// collects the edge outputs into the result, and reads the fabric's counters. The per-cycle
-// loop lives in the template (verilated_wafer_dut.hpp).
+// Runs a FabricProgram (sw/fabric_program.hpp) on a k x k compute fabric at pin level: loads
+// route tables and PE SRAMs, streams the edge inputs under credit flow control, collects the
+// edge outputs into the result, and reads the fabric's counters. The per-cycle loop is shared
+// (tb/wafer_drive.hpp) by the two engines: the Verilated RTL (verilated_wafer_dut.hpp) and the
+// C++ reference model (model_wafer_dut.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
+#include "tb/engine.hpp"
 
 namespace wb::tb {
 
@@ -59,8 +61,18 @@ struct WaferVariant {
 };
 std::vector<WaferVariant> built_wafer_variants();
 
-// Throws sw::InputError when no k x k compute fabric with that many Verilator threads was
-// built. With a trace path, run() writes an FST waveform there.
+bool is_built_wafer_mesh(int k);  // a single-threaded k x k RTL build exists
+
+struct WaferDutOptions {
+  Engine engine = Engine::kRtl;  // kModel: tb/model_wafer_dut.hpp, any k in 1..16, no build needed
+  std::string trace_path;        // FST waveform written by run() (RTL only)
+  int threads = 1;               // Verilator --threads of the RTL build (ignored by the model)
+};
+
+// Throws sw::InputError when, for the RTL, no k x k compute fabric with that many Verilator
+// threads was built; for the model, when k is outside 1..16 or a trace is requested.
+std::unique_ptr<WaferDut> make_wafer_dut(int k, const WaferDutOptions& options);
+// The RTL (kept for callers that predate the engine choice).
 std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path = "", int threads = 1);
 
 }  // namespace wb::tb

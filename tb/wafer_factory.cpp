@@ -3,6 +3,7 @@
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
+#include "tb/model_wafer_dut.hpp"
 #include "tb/verilated_wafer_dut.hpp"
 
 namespace wb::tb {
@@ -22,6 +23,21 @@ std::vector<WaferVariant> built_wafer_variants() {
   WB_FOR_EACH_WAFER(WB_WAFER_VARIANT)
 #undef WB_WAFER_VARIANT
   return v;
+}
+
+bool is_built_wafer_mesh(int k) {
+  for (const auto& v : built_wafer_variants()) {
+    if (v.mesh == k && v.threads == 1) return true;
+  }
+  return false;
+}
+
+std::unique_ptr<WaferDut> make_wafer_dut(int k, const WaferDutOptions& options) {
+  if (options.engine == Engine::kModel) {
+    if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
+    return std::make_unique<ModelWaferDut>(k);
+  }
+  return make_wafer_dut(k, options.trace_path, options.threads);
 }
 
 std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads) {

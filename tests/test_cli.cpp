@@ -121,6 +121,32 @@ TEST_CASE("cli: --engine model runs a size that was not built and matches the RT
   CHECK(run.out.find("(model)") != std::string::npos);
 }
 
+TEST_CASE("cli: --engine model runs an unbuilt fabric mesh and matches the RTL's cycles", "[system]") {
+  const Outcome o = waferbench("gemm --target fabric --mesh 6x6 --m 3 --k 50 --n 40 --density 0.3 --engine model --json " +
+                               tmp("fmodel.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("fmodel.json")));
+  CHECK(j["golden"] == "pass");
+  CHECK(j["engine"] == "model");
+  CHECK(j["mesh"] == "6x6");
+  const std::string job = "gemm --target fabric --mesh 4x4 --m 5 --k 30 --n 30 --density 0.5 --backpressure 0.2";
+  REQUIRE(waferbench(job + " --engine rtl --json " + tmp("frtl4.json")).code == 0);
+  REQUIRE(waferbench(job + " --engine model --json " + tmp("fmodel4.json")).code == 0);
+  const auto r = nlohmann::json::parse(slurp(tmp("frtl4.json"))), m = nlohmann::json::parse(slurp(tmp("fmodel4.json")));
+  CHECK(r["engine"] == "rtl");
+  CHECK(m["cycles"] == r["cycles"]);
+  CHECK(m["link_flits"] == r["link_flits"]);
+  const Outcome run = waferbench("run --target fabric --mesh 12x12 --engine model --batch 8");
+  INFO(run.err);
+  CHECK(run.code == 0);
+  CHECK(run.out.find("(model)") != std::string::npos);
+  const Outcome sparsity = waferbench("sparsity --mesh 10x10 --engine model --m 2 --k 64 --n 64");
+  INFO(sparsity.err);
+  CHECK(sparsity.code == 0);
+  CHECK(sparsity.out.find("FAIL") == std::string::npos);
+}
+
 TEST_CASE("cli: run prints the per-layer table of the default workload", "[system]") {
   const Outcome o = waferbench("run --rows 8 --cols 8 --json " + tmp("run.json"));
   INFO(o.err);
@@ -164,7 +190,9 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("gemm --m 4 --k 4 --n 4 --backpressure 1.5", "backpressure");
   expect_input_error("gemm --m 4 --k 4 --n 4 --engine verilog", "unknown engine");
   expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --trace " + tmp("wave.fst"), "--engine rtl");
-  expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric", "--engine");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric --mesh 17x17", "16x16");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric --mesh 4x4 --trace " + tmp("wave.fst"),
+                     "--engine rtl");
   expect_input_error("gemm --m 4 --k 4 --n 4 --mem-bw 0", "mem-bw");
   expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.vcd"), ".fst");
   expect_input_error("gemm --m four --k 4 --n 4", "m");

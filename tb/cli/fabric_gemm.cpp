@@ -14,14 +14,15 @@ namespace wb::cli {
 
 void add_fabric_options(po::options_description& desc, FabricArgs& args) {
   desc.add_options()
-      ("mesh", po::value(&args.mesh)->default_value(args.mesh), "fabric: KxK compute fabric (a built size)")
+      ("mesh", po::value(&args.mesh)->default_value(args.mesh), "fabric: KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
       ("density", po::value(&args.density)->default_value(args.density),
        "fabric: density of the random weights B, in (0, 1] (unstructured sparsity)")
       ("layout", po::value(&args.layout)->default_value(args.layout),
        "fabric: weights-resident (B in PE SRAM, activations streamed) or weight-streaming (A resident, B streamed)");
 }
 
-FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace) {
+FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace,
+                        const std::string& engine) {
   FabricJob job;
   job.mesh = parse_mesh(args.mesh);
   job.layout = sw::parse_fabric_layout(args.layout);
@@ -31,10 +32,13 @@ FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64
   job.backpressure = backpressure;
   job.seed = seed;
   job.trace = trace;
-  bool built = false;  // fail early, before any work, when the size is not built
-  for (const auto& v : tb::built_wafer_variants()) built |= v.mesh == job.mesh && v.threads == 1;
-  if (!built) {
-    throw sw::InputError("fabric " + args.mesh + " is not built (built: " + tb::built_wafer_meshes_text() + ")");
+  job.engine = tb::parse_engine(engine);
+  if (job.engine == tb::Engine::kModel && !trace.empty()) {
+    throw sw::InputError("--trace needs --engine rtl (the model has no waveform)");
+  }
+  // Fail early, before any work, when the size is not built (RTL) or too big (model).
+  if (job.engine == tb::Engine::kModel ? job.mesh > 16 : !tb::is_built_wafer_mesh(job.mesh)) {
+    tb::make_wafer_dut(job.mesh, tb::WaferDutOptions{job.engine, "", 1});  // throws the reason
   }
   return job;
 }
@@ -63,7 +67,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     sw::MatrixI8 part(rows, a.cols());
     std::copy(a.row(row0), a.row(row0) + part.size(), part.data());
     const sw::FabricProgram program = sw::map_sparse_gemm(part, b, job.mesh, job.layout, limits);
-    auto dut = tb::make_wafer_dut(job.mesh, row0 == 0 ? job.trace : std::string());
+    auto dut = tb::make_wafer_dut(job.mesh, tb::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
     tb::WaferRunOptions options;
     options.backpressure = job.backpressure;
     options.seed = job.seed + static_cast<std::uint64_t>(row0);

@@ -1,6 +1,6 @@
 #pragma once
 // The compute-fabric target of `gemm` and `run`: its options, and one golden-checked sparse
-// GEMM mapped onto the fabric RTL.
+// GEMM mapped onto the fabric (the RTL or the C++ reference model).
 #include <boost/program_options.hpp>
 
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "sw/fabric_mapper.hpp"
 #include "sw/report.hpp"
 #include "sw/tensor.hpp"
+#include "tb/engine.hpp"
 
 namespace wb::cli {
 
@@ -27,12 +28,15 @@ struct FabricJob {
   double backpressure = 0.0;
   std::uint64_t seed = 1;
   std::string trace;
+  tb::Engine engine = tb::Engine::kRtl;  // kModel: any mesh 1..16, no waveform
 };
 
-// Validates the values (one-line sw::InputError: mesh not built, density out of (0, 1], ...).
-FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace);
+// Validates the values (one-line sw::InputError: mesh not built for the RTL, over 16x16 for the
+// model, density out of (0, 1], a trace with the model, ...). `engine`: "rtl" or "model".
+FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace,
+                        const std::string& engine = "rtl");
 
-// Maps C = A * B, runs it on the RTL, checks C against the CPU reference; C through `c`.
+// Maps C = A * B, runs it on the job's engine, checks C against the CPU reference; C through `c`.
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c);
 
 }  // namespace wb::cli

@@ -20,7 +20,8 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
                 const std::string& out_path) {
   sw::MatrixI32 c;
   const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
-  std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric, "
+  std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
+            << (job.engine == tb::Engine::kModel ? " (model), " : ", ")
             << s.layout << ", weight density " << sw::fixed(static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n), 3)
             << " (" << s.nnz << " nonzeros): " << s.cycles << " cycles (ideal " << s.ideal_cycles() << ", dense ideal "
             << s.ideal_dense_cycles() << ", PE utilization " << sw::fixed(100.0 * s.utilization(), 1) << " %), "
@@ -30,7 +31,11 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
             << sw::fixed(s.sim_seconds, 3) << " s (" << sw::fixed(s.sim_seconds > 0 ? s.sim_cycles / s.sim_seconds / 1e3 : 0.0, 1)
             << " k cycles/s)\n";
   if (!s.golden_pass) std::cerr << "waferbench: golden check failed on the fabric\n";
-  if (!sys.json.empty()) sw::write_json_file(sys.json, sw::to_json(s));
+  if (!sys.json.empty()) {
+    nlohmann::json j = sw::to_json(s);
+    j["engine"] = tb::engine_name(job.engine);
+    sw::write_json_file(sys.json, j);
+  }
   if (!out_path.empty() && s.golden_pass) sw::write_npy(out_path, c);
   if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
   return s.golden_pass ? 0 : 1;
@@ -62,7 +67,7 @@ int gemm_command(int argc, char** argv) {
   }
   const bool on_fabric = target == "fabric";
   if (on_fabric) {
-    reject_given(given, {"rows", "cols", "dataflow", "engine", "mem-bw", "mem-latency"}, "--target fabric");
+    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
   } else {
     reject_given(given, {"mesh", "layout"}, "--target systolic");
   }
@@ -73,7 +78,7 @@ int gemm_command(int argc, char** argv) {
   tb::SystemOptions options;
   if (on_fabric) {
     check_run_outputs(sys);
-    job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace);
+    job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
   } else {
     options = to_system_options(sys);
   }

@@ -21,7 +21,7 @@ void add_system_options(po::options_description& desc, SystemArgs& args) {
       ("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size for --engine rtl)")
       ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size for --engine rtl)")
       ("engine", po::value(&args.engine)->default_value(args.engine),
-       "rtl (the Verilated array) or model (the C++ reference model, any size)")
+       "rtl (the Verilated array or fabric) or model (the C++ reference model: any array size, fabric meshes up to 16x16)")
       ("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)")
       ("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
       ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")

@@ -57,7 +57,8 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
   table.push_back({"total", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
                    std::to_string(wavelets), "", all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
-            << " fabric, " << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3)
+            << " fabric" << (job.engine == tb::Engine::kModel ? " (model), " : ", ")
+            << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3)
             << "\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
             << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
@@ -65,6 +66,7 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["target"] = "fabric";
+    j["engine"] = tb::engine_name(job.engine);
     j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
     j["layout"] = sw::fabric_layout_name(job.layout);
     j["density"] = job.density;
@@ -109,9 +111,9 @@ int run_command(int argc, char** argv) {
   const sw::MlpSpec spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   if (target == "fabric") {
-    reject_given(given, {"rows", "cols", "dataflow", "engine", "mem-bw", "mem-latency"}, "--target fabric");
+    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
     check_run_outputs(sys);
-    return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace), sys, spec, batch);
+    return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, spec, batch);
   }
   reject_given(given, {"mesh", "layout", "density"}, "--target systolic");
   const tb::SystemOptions options = to_system_options(sys);

@@ -41,14 +41,15 @@ int sparsity_command(int argc, char** argv) {
   FabricArgs fabric;
   int m = 8, k = 256, n = 256;
   unsigned long long seed = 1;
-  std::string densities_text = "1,0.5,0.1,0.01", json_path;
+  std::string densities_text = "1,0.5,0.1,0.01", json_path, engine = "rtl";
   po::options_description desc("waferbench sparsity options");
   desc.add_options()("help", "show this help")
       ("m", po::value(&m)->default_value(m), "activation vectors (rows of A)")
       ("k", po::value(&k)->default_value(k), "layer inputs")
       ("n", po::value(&n)->default_value(n), "layer outputs")
       ("densities", po::value(&densities_text)->default_value(densities_text), "weight densities, dense first")
-      ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "KxK compute fabric (a built size)")
+      ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
+      ("engine", po::value(&engine)->default_value(engine), "rtl (the Verilated fabric) or model (the C++ reference model)")
       ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "weights-resident or weight-streaming")
       ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
       ("json", po::value(&json_path), "write the table as JSON to FILE");
@@ -56,7 +57,7 @@ int sparsity_command(int argc, char** argv) {
   if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
   const std::vector<double> densities = parse_densities(densities_text);
   if (!json_path.empty()) check_writable(json_path, "--json");
-  FabricJob job = to_fabric_job(fabric, 0.0, seed, "");
+  FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
 
   const sw::MatrixI8 a = sw::random_int8(m, k, seed);
   std::vector<sw::FabricStats> runs;
@@ -68,7 +69,7 @@ int sparsity_command(int argc, char** argv) {
   const double base = static_cast<double>(runs.front().cycles);
   std::vector<std::vector<std::string>> table{
       {"density", "nnz", "macs", "cycles", "ideal", "util %", "speedup", "1/d", "wavelets", "golden"}};
-  nlohmann::json j{{"mesh", fabric.mesh}, {"layout", fabric.layout}, {"m", m}, {"k", k}, {"n", n}, {"runs", nlohmann::json::array()}};
+  nlohmann::json j{{"mesh", fabric.mesh}, {"layout", fabric.layout}, {"engine", tb::engine_name(job.engine)}, {"m", m}, {"k", k}, {"n", n}, {"runs", nlohmann::json::array()}};
   bool all_pass = true;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& s = runs[i];
@@ -84,7 +85,7 @@ int sparsity_command(int argc, char** argv) {
     all_pass &= s.golden_pass;
   }
   std::cout << "waferbench sparsity: " << m << "x" << k << "x" << n << " on the " << job.mesh << "x" << job.mesh
-            << " fabric, " << fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
+            << " fabric" << (job.engine == tb::Engine::kModel ? " (model), " : ", ") << fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
             << sw::format_table(table);
   if (!json_path.empty()) sw::write_json_file(json_path, j);
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
