@@ -583,4 +583,10 @@ WaferRunResult ModelWaferDut::run(const sw::FabricProgram& program, const WaferR
   return run_wafer_program(*m_fabric, m_k, program, options);
 }
 
+std::unique_ptr<WaferJob> ModelWaferDut::start(const sw::FabricProgram& program, const WaferRunOptions& options) {
+  check_program_mesh(program, m_k);
+  m_fabric = std::make_unique<Fabric>(m_k);  // from reset
+  return std::make_unique<DriverJob<Fabric>>(*m_fabric, m_k, program, options);
+}
+
 }  // namespace wb::tb

@@ -22,6 +22,7 @@ class ModelWaferDut final : public WaferDut {
   ~ModelWaferDut() override;
   int mesh() const override { return m_k; }
   WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& options) override;
+  std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& options) override;
 
   class Fabric;  // the model's pins (see model_wafer_dut.cpp)
 

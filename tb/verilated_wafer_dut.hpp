@@ -40,6 +40,11 @@ class VerilatedWaferDut final : public WaferDut {
     reset_model(*m_top);
     return run_wafer_program(*this, m_k, program, o);
   }
+  std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& o) override {
+    check_program_mesh(program, m_k);
+    reset_model(*m_top);
+    return std::make_unique<DriverJob<VerilatedWaferDut>>(*this, m_k, program, o);
+  }
 
   // ---- the pins run_wafer_program drives (see tb/wafer_drive.hpp)
   std::uint64_t cycle() const { return m_cycle; }

@@ -52,17 +52,6 @@ inline void check_program_mesh(const sw::FabricProgram& program, int k) {
 
 namespace wafer_drive_detail {
 
-struct Source {
-  const sw::EdgeInput* input;
-  std::size_t next = 0;
-  int credits[32];
-};
-struct Sink {
-  const sw::EdgeOutput* output;
-  std::size_t received = 0;
-  int held[32] = {};  // taken, credit not yet returned
-};
-
 // Route tables one entry per cycle; every PE's registers and SRAM in parallel, a word per cycle.
 template <class Pins>
 void load(Pins& pins, int k, const sw::FabricProgram& p) {
@@ -95,147 +84,263 @@ void load(Pins& pins, int k, const sw::FabricProgram& p) {
   for (int t = 0; t < tiles; ++t) pins.cfg_pe(t, false, false, 0, 0);
 }
 
-template <class Pins>
-std::string watchdog_message(const Pins& pins, int k, const WaferRunOptions& o, const std::vector<Source>& sources,
-                             const std::vector<Sink>& sinks) {
-  std::ostringstream os;
-  os << "watchdog: no wavelet entered or left the fabric for " << o.watchdog_cycles << " cycles at cycle "
-     << pins.cycle() << ";";
-  for (const auto& s : sources) {
-    if (s.next < s.input->wavelets.size()) {
-      os << " edge slot " << s.input->slot << " has " << s.input->wavelets.size() - s.next
-         << " wavelets to send (color " << s.input->wavelets[s.next].color << ", "
-         << s.credits[s.input->wavelets[s.next].color] << " credits);";
-    }
-  }
-  for (const auto& s : sinks) {
-    if (s.received < s.output->targets.size()) {
-      os << " edge slot " << s.output->slot << " got " << s.received << " of " << s.output->targets.size()
-         << " results;";
-    }
-  }
-  int busy = 0;
-  for (int t = 0; t < k * k; ++t) {
-    if (!pins.pe_idle(t) && busy++ < 4) os << " PE (" << t % k << "," << t / k << ") busy;";
-  }
-  os << describe_mesh_ports(
-      k, hw::kWaferColors, [&](int t, int bit) { return pins.stored(t, bit); },
-      [&](int t, int bit) { return pins.no_credit(t, bit); });
-  if (pins.route_error()) os << " a router dropped a wavelet with no route;";
-  if (pins.pe_error()) os << " a PE got a wavelet on an unbound color;";
-  return os.str();
-}
+}  // namespace wafer_drive_detail
 
+// The edge driver of one job, steppable: load() the program's routes and PE SRAMs, then step()
+// a cycle at a time (or run_until a predicate). Each edge source injects its wavelets in order,
+// each when its color has a credit and not before the cycle it became available (job cycles,
+// 0 = the first cycle after reset); append() grows a source while the fabric runs (weight
+// streaming), close_inputs() says nothing more will come. The program's own input wavelets are
+// available from cycle 0. done() once every expected result is in and the fabric settled.
 template <class Pins>
-void stream(Pins& pins, int k, const sw::FabricProgram& p, const WaferRunOptions& o, WaferRunResult& r) {
-  const int edges = 4 * k;
-  std::vector<Source> sources;
-  for (const auto& in : p.inputs) {
-    if (in.slot < 0 || in.slot >= edges) throw sw::InputError("program input slot out of range");
-    Source s{};
-    s.input = &in;
-    std::fill(std::begin(s.credits), std::end(s.credits), hw::kRouterDepth);
-    sources.push_back(s);
+class WaferDriver {
+ public:
+  WaferDriver(Pins& pins, int k, const sw::FabricProgram& program, const WaferRunOptions& o)
+      : m_pins(pins), m_k(k), m_program(program), m_o(o), m_rng(o.seed), m_base(pins.cycle()) {
+    check_program_mesh(program, k);
+    const int edges = 4 * k;
+    for (const auto& in : program.inputs) {
+      if (in.slot < 0 || in.slot >= edges) throw sw::InputError("program input slot out of range");
+      Source s;
+      s.slot = in.slot;
+      s.wavelets = in.wavelets;
+      s.avail.assign(in.wavelets.size(), 0);
+      std::fill(std::begin(s.credits), std::end(s.credits), hw::kRouterDepth);
+      m_sources.push_back(std::move(s));
+    }
+    m_sink_of.assign(static_cast<std::size_t>(edges), -1);
+    for (const auto& out : program.outputs) {
+      if (out.slot < 0 || out.slot >= edges) throw sw::InputError("program output slot out of range");
+      m_sink_of[static_cast<std::size_t>(out.slot)] = static_cast<int>(m_sinks.size());
+      m_sinks.push_back(Sink{&out});
+    }
+    m_expected = program.output_wavelets();
+    m_r.result = sw::MatrixI32(program.result_rows, program.result_cols);
   }
-  std::vector<int> sink_of(static_cast<std::size_t>(edges), -1);
-  std::vector<Sink> sinks;
-  for (const auto& out : p.outputs) {
-    if (out.slot < 0 || out.slot >= edges) throw sw::InputError("program output slot out of range");
-    sink_of[static_cast<std::size_t>(out.slot)] = static_cast<int>(sinks.size());
-    sinks.push_back(Sink{&out});
+
+  // Cycles clocked since the job began (reset excluded).
+  std::uint64_t cycle() const { return m_pins.cycle() - m_base; }
+
+  void load() {
+    wafer_drive_detail::load(m_pins, m_k, m_program);
+    m_r.load_cycles = cycle();
+    m_last_move = m_pins.cycle();
   }
-  const std::uint64_t expected = p.output_wavelets();
-  sw::SplitMix64 rng(o.seed);
-  std::uint64_t received = 0, first = 0, last = 0, last_move = pins.cycle();
-  bool started = false;
-  // After the last expected result, keep clocking a little to catch anything extra.
-  const std::uint64_t settle = 4 * static_cast<std::uint64_t>(k) + 16;
-  std::uint64_t done_at = 0;
-  for (;;) {
-    if (received >= expected && pins.cycle() >= done_at + settle) break;
-    for (auto& s : sources) {
+
+  std::size_t inputs() const { return m_sources.size(); }
+  int input_slot(std::size_t i) const { return m_sources[i].slot; }
+  // Source i gets w, available from job cycle `avail` on.
+  void append(std::size_t i, const sw::FabricWavelet& w, std::uint64_t avail) {
+    m_sources[i].wavelets.push_back(w);
+    m_sources[i].avail.push_back(avail);
+  }
+  // Streaming: a source that ran dry is waiting for more (no watchdog) until close_inputs().
+  void open_inputs() { m_closed = false; }
+  void close_inputs() { m_closed = true; }
+  std::size_t appended(std::size_t i) const { return m_sources[i].wavelets.size(); }
+  std::size_t injected(std::size_t i) const { return m_sources[i].next; }
+  // Source i holds a wavelet available now (it may still wait for a credit).
+  bool ready(std::size_t i) const {
+    const Source& s = m_sources[i];
+    return s.next < s.wavelets.size() && s.avail[s.next] <= cycle();
+  }
+
+  bool done() const { return m_received >= m_expected && m_pins.cycle() >= m_done_at + settle(); }
+
+  // One cycle: inject, return credits, clock, take the outputs; the watchdog. Throws
+  // std::runtime_error from the watchdog (not while a source waits for wavelets to arrive).
+  void step() {
+    const std::uint64_t now = cycle();
+    for (auto& s : m_sources) {
       bool valid = false;
       std::uint64_t wavelet = 0;
-      if (s.next < s.input->wavelets.size()) {
-        const auto& w = s.input->wavelets[s.next];
+      if (s.next < s.wavelets.size() && s.avail[s.next] <= now) {
+        const auto& w = s.wavelets[s.next];
         if (s.credits[w.color] > 0) {
           --s.credits[w.color];
           wavelet = pack_wavelet(w);
           ++s.next;
-          ++r.wavelets_in;
+          ++m_r.wavelets_in;
           valid = true;
-          if (!started) first = pins.cycle();
-          started = true;
-          last_move = pins.cycle();
+          if (!m_started) m_first = m_pins.cycle();
+          m_started = true;
+          m_last_move = m_pins.cycle();
         }
+      } else if (!m_closed && s.next >= s.wavelets.size()) {
+        m_last_move = m_pins.cycle();  // waiting for the streamer is not a hang
       }
-      pins.edge_in(s.input->slot, valid, wavelet);
+      m_pins.edge_in(s.slot, valid, wavelet);
     }
+    const int edges = 4 * m_k;
     for (int e = 0; e < edges; ++e) {
       std::uint32_t pulses = 0;
-      const int si = sink_of[static_cast<std::size_t>(e)];
-      if (si >= 0 && !(o.backpressure > 0 && rng.chance(o.backpressure))) {
+      const int si = m_sink_of[static_cast<std::size_t>(e)];
+      if (si >= 0 && !(m_o.backpressure > 0 && m_rng.chance(m_o.backpressure))) {
         for (int c = 0; c < 32; ++c) {
-          if (sinks[static_cast<std::size_t>(si)].held[c] > 0) {
-            --sinks[static_cast<std::size_t>(si)].held[c];
+          if (m_sinks[static_cast<std::size_t>(si)].held[c] > 0) {
+            --m_sinks[static_cast<std::size_t>(si)].held[c];
             pulses |= 1u << c;
           }
         }
       }  // a slot that expects nothing never returns credits: unexpected exits are counted, not drained
-      pins.edge_out_credit(e, pulses);
+      m_pins.edge_out_credit(e, pulses);
     }
-    pins.clock([&] {
-      for (auto& s : sources) {
-        const std::uint32_t back = pins.edge_in_credit(s.input->slot);
+    m_pins.clock([&] {
+      for (auto& s : m_sources) {
+        const std::uint32_t back = m_pins.edge_in_credit(s.slot);
         for (int c = 0; back && c < 32; ++c) s.credits[c] += (back >> c) & 1;
       }
       for (int e = 0; e < edges; ++e) {
-        if (!pins.edge_out_valid(e)) continue;
-        last_move = pins.cycle();
-        const int si = sink_of[static_cast<std::size_t>(e)];
-        const std::uint64_t w = pins.edge_out_wavelet(e);
+        if (!m_pins.edge_out_valid(e)) continue;
+        m_last_move = m_pins.cycle();
+        const int si = m_sink_of[static_cast<std::size_t>(e)];
+        const std::uint64_t w = m_pins.edge_out_wavelet(e);
         if (si < 0) {
-          ++r.extra_outputs;
+          ++m_r.extra_outputs;
           continue;
         }
-        Sink& s = sinks[static_cast<std::size_t>(si)];
+        Sink& s = m_sinks[static_cast<std::size_t>(si)];
         ++s.held[(w >> 40) & 31];
-        ++r.wavelets_out;
+        ++m_r.wavelets_out;
         if (s.received >= s.output->targets.size()) {
-          ++r.extra_outputs;
+          ++m_r.extra_outputs;
           continue;
         }
         const auto& t = s.output->targets[s.received++];
-        r.result.at(t.row, t.col) = static_cast<std::int32_t>(static_cast<std::uint32_t>(w));
-        if (++received == expected) done_at = pins.cycle();
-        last = pins.cycle();
+        m_r.result.at(t.row, t.col) = static_cast<std::int32_t>(static_cast<std::uint32_t>(w));
+        if (++m_received == m_expected) m_done_at = m_pins.cycle();
+        m_last = m_pins.cycle();
       }
     });
-    if (received < expected && pins.cycle() - last_move > o.watchdog_cycles) {
-      throw std::runtime_error(watchdog_message(pins, k, o, sources, sinks));
+    if (m_received < m_expected && m_pins.cycle() - m_last_move > m_o.watchdog_cycles) {
+      throw std::runtime_error(watchdog_message());
     }
   }
-  r.cycles = expected == 0 ? 0 : last - first + 1;
-}
 
-}  // namespace wafer_drive_detail
+  // Steps until `pred()` holds (checked before each cycle) or the job is done.
+  template <class Pred>
+  void run_until(Pred&& pred) {
+    while (!done() && !pred()) step();
+  }
+  void run() {
+    run_until([] { return false; });
+  }
+
+  // The counters; call once the job is done.
+  WaferRunResult result() {
+    WaferRunResult r = m_r;
+    r.cycles = m_expected == 0 ? 0 : m_last - m_first + 1;
+    for (int t = 0; t < m_k * m_k; ++t) {
+      r.macs += m_pins.macs(t);
+      r.link_flits += m_pins.link_flits(t);
+    }
+    r.route_error = m_pins.route_error();
+    r.pe_error = m_pins.pe_error();
+    r.sim_cycles = cycle();
+    return r;
+  }
+  // Job cycle of the first wavelet injected and of the last result taken.
+  std::uint64_t first_in_cycle() const { return m_first - m_base; }
+  std::uint64_t last_out_cycle() const { return m_last - m_base; }
+
+ private:
+  struct Source {
+    int slot = 0;
+    std::vector<sw::FabricWavelet> wavelets;
+    std::vector<std::uint64_t> avail;  // job cycle each wavelet became available
+    std::size_t next = 0;
+    int credits[32];
+  };
+  struct Sink {
+    const sw::EdgeOutput* output;
+    std::size_t received = 0;
+    int held[32] = {};  // taken, credit not yet returned
+  };
+
+  // After the last expected result, keep clocking a little to catch anything extra.
+  std::uint64_t settle() const { return 4 * static_cast<std::uint64_t>(m_k) + 16; }
+
+  std::string watchdog_message() const {
+    std::ostringstream os;
+    os << "watchdog: no wavelet entered or left the fabric for " << m_o.watchdog_cycles << " cycles at cycle "
+       << m_pins.cycle() << ";";
+    for (const auto& s : m_sources) {
+      if (s.next < s.wavelets.size()) {
+        os << " edge slot " << s.slot << " has " << s.wavelets.size() - s.next << " wavelets to send (color "
+           << s.wavelets[s.next].color << ", " << s.credits[s.wavelets[s.next].color] << " credits);";
+      }
+    }
+    for (const auto& s : m_sinks) {
+      if (s.received < s.output->targets.size()) {
+        os << " edge slot " << s.output->slot << " got " << s.received << " of " << s.output->targets.size()
+           << " results;";
+      }
+    }
+    int busy = 0;
+    for (int t = 0; t < m_k * m_k; ++t) {
+      if (!m_pins.pe_idle(t) && busy++ < 4) os << " PE (" << t % m_k << "," << t / m_k << ") busy;";
+    }
+    os << describe_mesh_ports(
+        m_k, hw::kWaferColors, [&](int t, int bit) { return m_pins.stored(t, bit); },
+        [&](int t, int bit) { return m_pins.no_credit(t, bit); });
+    if (m_pins.route_error()) os << " a router dropped a wavelet with no route;";
+    if (m_pins.pe_error()) os << " a PE got a wavelet on an unbound color;";
+    return os.str();
+  }
+
+  Pins& m_pins;
+  int m_k;
+  const sw::FabricProgram& m_program;
+  WaferRunOptions m_o;
+  sw::SplitMix64 m_rng;
+  std::uint64_t m_base;
+  std::vector<Source> m_sources;
+  std::vector<int> m_sink_of;
+  std::vector<Sink> m_sinks;
+  std::uint64_t m_expected = 0, m_received = 0;
+  std::uint64_t m_first = 0, m_last = 0, m_last_move = 0, m_done_at = 0;
+  bool m_started = false, m_closed = true;
+  WaferRunResult m_r;
+};
+
+// WaferDriver behind the engine-neutral WaferJob interface (WaferDut::start): loads on creation.
+template <class Pins>
+class DriverJob final : public WaferJob {
+ public:
+  DriverJob(Pins& pins, int k, const sw::FabricProgram& program, const WaferRunOptions& o) : m_d(pins, k, program, o) {
+    m_d.open_inputs();
+    m_d.load();
+    m_load = m_d.cycle();
+  }
+  std::uint64_t cycle() const override { return m_d.cycle(); }
+  std::uint64_t load_cycles() const override { return m_load; }
+  std::size_t inputs() const override { return m_d.inputs(); }
+  int input_slot(std::size_t i) const override { return m_d.input_slot(i); }
+  void append(std::size_t i, const sw::FabricWavelet& w, std::uint64_t avail) override { m_d.append(i, w, avail); }
+  void close_inputs() override { m_d.close_inputs(); }
+  std::size_t appended(std::size_t i) const override { return m_d.appended(i); }
+  std::size_t injected(std::size_t i) const override { return m_d.injected(i); }
+  bool ready(std::size_t i) const override { return m_d.ready(i); }
+  bool done() const override { return m_d.done(); }
+  void step() override { m_d.step(); }
+  WaferRunResult result() override { return m_d.result(); }
+  std::uint64_t first_in_cycle() const override { return m_d.first_in_cycle(); }
+  std::uint64_t last_out_cycle() const override { return m_d.last_out_cycle(); }
+
+ private:
+  WaferDriver<Pins> m_d;
+  std::uint64_t m_load = 0;
+};
 
 // One job on a fabric just out of reset: load, stream, read the counters.
 template <class Pins>
 WaferRunResult run_wafer_program(Pins& pins, int k, const sw::FabricProgram& program, const WaferRunOptions& o) {
   check_program_mesh(program, k);
   const auto t0 = std::chrono::steady_clock::now();
-  WaferRunResult r;
-  wafer_drive_detail::load(pins, k, program);
-  r.load_cycles = pins.cycle();
-  r.result = sw::MatrixI32(program.result_rows, program.result_cols);
-  wafer_drive_detail::stream(pins, k, program, o, r);
-  for (int t = 0; t < k * k; ++t) {
-    r.macs += pins.macs(t);
-    r.link_flits += pins.link_flits(t);
-  }
-  r.route_error = pins.route_error();
-  r.pe_error = pins.pe_error();
+  WaferDriver<Pins> driver(pins, k, program, o);
+  driver.load();
+  driver.run();
+  WaferRunResult r = driver.result();
   r.sim_cycles = pins.cycle();
   r.sim_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -44,6 +44,30 @@ inline double link_utilization(std::uint64_t link_flits, int mesh, std::uint64_t
 }
 inline double WaferRunResult::link_utilization(int mesh) const { return tb::link_utilization(link_flits, mesh, cycles); }
 
+// One job driven a cycle at a time (weight streaming): the shared edge driver
+// (tb/wafer_drive.hpp WaferDriver) behind a virtual interface. Cycles count from the job's
+// reset; loading (routes, PE SRAM) is done when WaferDut::start returns. Each input (the
+// program's edge inputs, in order) injects its wavelets in order, each not before the cycle
+// given to append(); inputs stay open (a dry input is waiting, not hung) until close_inputs().
+class WaferJob {
+ public:
+  virtual ~WaferJob() = default;
+  virtual std::uint64_t cycle() const = 0;
+  virtual std::uint64_t load_cycles() const = 0;
+  virtual std::size_t inputs() const = 0;
+  virtual int input_slot(std::size_t i) const = 0;
+  virtual void append(std::size_t i, const sw::FabricWavelet& w, std::uint64_t avail_cycle) = 0;
+  virtual void close_inputs() = 0;
+  virtual std::size_t appended(std::size_t i) const = 0;
+  virtual std::size_t injected(std::size_t i) const = 0;  // entered the fabric
+  virtual bool ready(std::size_t i) const = 0;            // a wavelet is available now
+  virtual bool done() const = 0;                          // every result in, fabric settled
+  virtual void step() = 0;                                // one cycle (throws from the watchdog)
+  virtual WaferRunResult result() = 0;                    // counters of the job, once done
+  virtual std::uint64_t first_in_cycle() const = 0;
+  virtual std::uint64_t last_out_cycle() const = 0;
+};
+
 class WaferDut {
  public:
   virtual ~WaferDut() = default;
@@ -51,6 +75,9 @@ class WaferDut {
   // One job from reset; call once per object. Throws sw::InputError when the program was
   // mapped for another mesh, std::runtime_error from the watchdog.
   virtual WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& options) = 0;
+  // Resets the fabric and loads `program` (which must outlive the job); the job is valid until
+  // the next start(). Jobs may follow each other on one object (not mixed with run()).
+  virtual std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& options) = 0;
 };
 
 std::string built_wafer_meshes_text();  // "4x4, 8x8, ..." (single-threaded builds)
