@@ -217,4 +217,59 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
   return p;
 }
 
+WeightStreamLayout weight_stream_layout(int k, int n, int mesh) {
+  if (k < 1 || n < 1 || mesh < 1) throw InputError("weight stream layout: dimensions must be positive");
+  const Split in_split(k, mesh), out_split(n, mesh);
+  return WeightStreamLayout{k, n, mesh, in_split.block, out_split.block, in_split.count, out_split.count};
+}
+
+std::vector<int> weight_stream_row_order(const WeightStreamLayout& l) {
+  std::vector<int> order;
+  order.reserve(static_cast<std::size_t>(l.k));
+  for (int j = 0; j < l.in_block; ++j) {
+    for (int x = 0; x < l.used_x; ++x) {
+      const int r = x * l.in_block + j;
+      if (r < l.k) order.push_back(r);
+    }
+  }
+  return order;
+}
+
+std::uint64_t weight_stream_wavelets(const WeightStreamLayout& l, const std::int8_t* rows, const int* ids, int count,
+                                     bool end, std::vector<std::vector<FabricWavelet>>& out) {
+  out.resize(static_cast<std::size_t>(l.used_x));
+  std::uint64_t nnz = 0;
+  // per (x, y) in stream order
+  std::vector<std::vector<FabricWavelet>> per_pe(static_cast<std::size_t>(l.used_x * l.used_y));
+  for (int r = 0; r < count; ++r) {
+    const int row = ids[r], x = row / l.in_block, j = row % l.in_block;
+    const std::int8_t* w = rows + static_cast<std::size_t>(r) * l.n;
+    for (int c = 0; c < l.n; ++c) {
+      if (w[c] == 0) continue;
+      const int y = c / l.out_block, i = c % l.out_block;
+      per_pe[static_cast<std::size_t>(x * l.used_y + y)].push_back(
+          {kMacColor, x, y, mac_data(static_cast<std::uint16_t>((i << 8) | j), w[c])});
+      ++nnz;
+    }
+  }
+  for (int x = 0; x < l.used_x; ++x) {
+    if (end) {
+      for (int y = 0; y < l.used_y; ++y) per_pe[static_cast<std::size_t>(x * l.used_y + y)].push_back({kMacColor, x, y, mac_data(kPeEndIndex, 0)});
+    }
+    auto& dst = out[static_cast<std::size_t>(x)];
+    for (std::size_t i = 0;; ++i) {
+      bool any = false;
+      for (int y = 0; y < l.used_y; ++y) {
+        const auto& src = per_pe[static_cast<std::size_t>(x * l.used_y + y)];
+        if (i < src.size()) {
+          dst.push_back(src[i]);
+          any = true;
+        }
+      }
+      if (!any) break;
+    }
+  }
+  return nnz;
+}
+
 }  // namespace wb::sw

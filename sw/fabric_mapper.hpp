@@ -15,6 +15,7 @@
 // Colors: 0 carries the MAC stream, 1 and 2 the partial sums.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
@@ -42,5 +43,27 @@ int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const Fabr
 // SRAM words or accumulators per PE, index fields).
 FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,
                               const FabricLimits& limits);
+
+// Weight streaming from a store (tb/fabric_transactor.hpp): the wavelets of any rows of B, as
+// map_sparse_gemm(..., kWeightStreaming) lays them out, so that B can arrive in chunks while
+// the fabric runs. Input x of the program (north edge slot x) feeds PE column x.
+struct WeightStreamLayout {
+  int k = 0, n = 0, mesh = 0;
+  int in_block = 0, out_block = 0;  // rows of B per PE column, columns of B per PE row
+  int used_x = 0, used_y = 0;
+};
+WeightStreamLayout weight_stream_layout(int k, int n, int mesh);
+
+// The order in which B's rows are kept in the store and streamed: row j of input block 0,
+// row j of block 1, ... then row j + 1, so that every chunk of consecutive rows feeds every
+// PE column (store row p is row order[p] of B).
+std::vector<int> weight_stream_row_order(const WeightStreamLayout& layout);
+
+// Appends to out[x] (used_x lists) the addressed MAC wavelets of the nonzeros of `rows` rows of
+// B (row-major, n bytes each; row r of the block is row ids[r] of B), each column's wavelets
+// interleaved over its PEs; with `end`, then every PE's end-of-layer wavelet. Returns the MACs
+// per vector (nonzero weights).
+std::uint64_t weight_stream_wavelets(const WeightStreamLayout& layout, const std::int8_t* rows, const int* ids,
+                                     int count, bool end, std::vector<std::vector<FabricWavelet>>& out);
 
 }  // namespace wb::sw
