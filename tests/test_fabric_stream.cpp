@@ -1,0 +1,284 @@
+// Weight streaming into the compute fabric (tb/fabric_transactor.hpp, tb/fabric_stream.hpp):
+// bit-exact layers on the RTL and the model with equal cycles, hand-computed stream timing at
+// high and low ingress bandwidth, and the double buffer's back-pressure. SystemC elaborates once
+// per process, so every run goes to a forked child that reports back as JSON.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <iostream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sw/fabric_mapper.hpp"
+#include "sw/gemm_ref.hpp"
+#include "sw/mlp.hpp"
+#include "sw/tensor.hpp"
+#include "tb/fabric_stream.hpp"
+
+using namespace wb;
+
+namespace {
+
+nlohmann::json in_child(const std::function<nlohmann::json()>& f) {
+  int fd[2];
+  REQUIRE(pipe(fd) == 0);
+  std::cout.flush();
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    close(fd[0]);
+    std::string s;
+    try {
+      s = f().dump();
+    } catch (const std::exception& e) {
+      s = nlohmann::json{{"error", e.what()}}.dump();
+    }
+    std::size_t off = 0;
+    while (off < s.size()) {
+      const ssize_t n = write(fd[1], s.data() + off, s.size() - off);
+      if (n <= 0) break;
+      off += static_cast<std::size_t>(n);
+    }
+    _exit(0);
+  }
+  close(fd[1]);
+  std::string s;
+  char buf[4096];
+  for (ssize_t n; (n = read(fd[0], buf, sizeof buf)) > 0;) s.append(buf, static_cast<std::size_t>(n));
+  close(fd[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(!s.empty());
+  nlohmann::json j = nlohmann::json::parse(s);
+  INFO(j.dump());
+  REQUIRE(!j.contains("error"));
+  return j;
+}
+
+std::uint64_t hash(const std::vector<sw::MatrixI32>& ms) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const auto& m : ms) {
+    for (std::size_t i = 0; i < m.size(); ++i) h = (h ^ static_cast<std::uint32_t>(m.data()[i])) * 1099511628211ull;
+  }
+  return h;
+}
+
+nlohmann::json summary(const tb::FabricStreamResult& r) {
+  nlohmann::json j;
+  j["cycles"] = r.cycles;
+  j["overwrites"] = r.overwrites;
+  j["releases"] = r.releases;
+  j["golden"] = r.golden_pass;
+  j["hash"] = hash(r.outputs);
+  for (const auto& l : r.layers) {
+    j["layers"].push_back({{"load", l.load_cycles},
+                           {"compute", l.compute_cycles},
+                           {"span", l.span_cycles},
+                           {"stream", l.stream_cycles},
+                           {"exposed", l.exposed_cycles},
+                           {"first_issue", l.first_issue},
+                           {"last_ready", l.last_ready},
+                           {"bytes", l.weight_bytes},
+                           {"dram", l.dram_bytes},
+                           {"macs", l.macs},
+                           {"expected_macs", l.expected_macs},
+                           {"chunks", l.chunks},
+                           {"passes", l.passes},
+                           {"golden", l.golden_pass}});
+  }
+  for (std::size_t s = 0; s < r.chunks.size(); ++s) {
+    j["issue"].push_back(r.chunks[s].issue);
+    j["ready"].push_back(r.chunks[s].ready);
+    j["release"].push_back(s < r.release_cycles.size() ? r.release_cycles[s] : 0);
+  }
+  return j;
+}
+
+struct Mlp {
+  sw::MatrixI8 x;
+  std::vector<sw::MatrixI8> w;
+};
+
+Mlp make_mlp(const std::vector<int>& widths, int batch, double density, std::uint64_t seed) {
+  Mlp m{sw::random_int8(batch, widths[0], seed), {}};
+  for (std::size_t l = 0; l + 1 < widths.size(); ++l) {
+    m.w.push_back(density < 1.0 ? sw::random_sparse_int8(widths[l], widths[l + 1], density, seed + l + 1)
+                                : sw::random_int8(widths[l], widths[l + 1], seed + l + 1));
+  }
+  return m;
+}
+
+tb::FabricStreamOptions base_options(tb::Engine engine) {
+  tb::FabricStreamOptions o;
+  o.mesh = 4;
+  o.engine = engine;
+  o.ingress_bw = 16;
+  o.hop_latency = 4;
+  o.store.dram = {std::size_t{1} << 20, 64.0, 20};
+  o.weight_buffer_bytes = 1024;
+  return o;
+}
+
+nlohmann::json run(const tb::FabricStreamOptions& o, const Mlp& m) {
+  return in_child([&] { return summary(tb::run_fabric_stream(o, m.x, m.w)); });
+}
+
+// The CPU chain: C_l = X_l W_l, X_{l+1} = relu_requantize(C_l).
+std::uint64_t cpu_hash(const Mlp& m) {
+  std::vector<sw::MatrixI32> cs;
+  sw::MatrixI8 x = m.x;
+  for (const auto& w : m.w) {
+    cs.push_back(sw::gemm_ref(x, w));
+    int shift = 0;
+    x = sw::relu_requantize(cs.back(), shift);
+  }
+  return hash(cs);
+}
+
+}  // namespace
+
+TEST_CASE("fabric stream: the wavelets of streamed chunks are the mapper's, per edge input", "[unit]") {
+  const sw::MatrixI8 a = sw::random_int8(3, 37, 5);
+  const sw::MatrixI8 b = sw::random_sparse_int8(37, 29, 0.3, 6);
+  const sw::FabricProgram p = sw::map_sparse_gemm(a, b, 4, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
+  const sw::WeightStreamLayout l = sw::weight_stream_layout(37, 29, 4);
+  const std::vector<int> order = sw::weight_stream_row_order(l);
+  REQUIRE(order.size() == 37u);
+  std::vector<std::vector<sw::FabricWavelet>> got;
+  for (int r0 = 0; r0 < 37; r0 += 5) {  // chunks of 5 store rows
+    const int rows = std::min(5, 37 - r0);
+    sw::MatrixI8 chunk(rows, 29);
+    for (int r = 0; r < rows; ++r) std::copy(b.row(order[r0 + r]), b.row(order[r0 + r]) + 29, chunk.row(r));
+    sw::weight_stream_wavelets(l, chunk.data(), order.data() + r0, rows, r0 + 5 >= 37, got);
+  }
+  REQUIRE(got.size() == p.inputs.size());
+  for (std::size_t x = 0; x < got.size(); ++x) {
+    auto key = [](const sw::FabricWavelet& w) { return (std::uint64_t(w.dst_x) << 40) | (std::uint64_t(w.dst_y) << 32) | w.data; };
+    std::vector<std::uint64_t> want, have;
+    for (const auto& w : p.inputs[x].wavelets) want.push_back(key(w));
+    for (const auto& w : got[x]) have.push_back(key(w));
+    std::sort(want.begin(), want.end());
+    std::sort(have.begin(), have.end());
+    CHECK(want == have);
+    // each PE's end-of-layer wavelet is its last one
+    for (int y = 0; y < l.used_y; ++y) {
+      int last_end = -1, last_mac = -1;
+      for (std::size_t i = 0; i < got[x].size(); ++i) {
+        if (got[x][i].dst_y != y) continue;
+        ((got[x][i].data >> 16) == sw::kPeEndIndex ? last_end : last_mac) = static_cast<int>(i);
+      }
+      CHECK(last_end > last_mac);
+    }
+  }
+}
+
+TEST_CASE("fabric stream: a small MLP is bit-exact on the RTL and the model, with equal cycles, density 1 and 0.1",
+          "[cosim]") {
+  for (double density : {1.0, 0.1}) {
+    for (double bp : {0.0, 0.2}) {
+      const Mlp m = make_mlp({48, 40, 24, 10}, 6, density, 11);
+      tb::FabricStreamOptions o = base_options(tb::Engine::kRtl);
+      o.run.backpressure = bp;
+      const nlohmann::json rtl = run(o, m);
+      o.engine = tb::Engine::kModel;
+      const nlohmann::json model = run(o, m);
+      INFO("density " << density << " backpressure " << bp);
+      CHECK(rtl["golden"] == true);
+      CHECK(rtl["hash"] == cpu_hash(m));
+      CHECK(rtl["overwrites"] == 0);
+      for (const auto& l : rtl["layers"]) CHECK(l["macs"] == l["expected_macs"]);
+      CHECK(model == rtl);  // results, every cycle count, every chunk's timing
+    }
+  }
+}
+
+TEST_CASE("fabric stream: batches bigger than the accumulators stream each pass's weights, RTL = model", "[cosim]") {
+  const Mlp m = make_mlp({32, 48, 10}, 40, 0.5, 3);  // 12 outputs per PE x 40 rows > 256 accumulators
+  tb::FabricStreamOptions o = base_options(tb::Engine::kRtl);
+  const nlohmann::json rtl = run(o, m);
+  o.engine = tb::Engine::kModel;
+  const nlohmann::json model = run(o, m);
+  CHECK(rtl["golden"] == true);
+  CHECK(rtl["hash"] == cpu_hash(m));
+  CHECK(rtl["layers"][0]["passes"].get<int>() > 1);
+  CHECK(model == rtl);
+}
+
+TEST_CASE("fabric stream: with ingress far above need, nothing is exposed after the first layer", "[unit]") {
+  // 64x64x64x64, batch 4, 4x4 mesh; 2 KiB buffer (halves of 1 KiB = 16 rows of 64 B, 4 chunks a layer).
+  const Mlp m = make_mlp({64, 64, 64, 64}, 4, 1.0, 21);
+  tb::FabricStreamOptions o = base_options(tb::Engine::kModel);
+  o.ingress_bw = 1024;
+  o.store.dram = {std::size_t{1} << 20, 1024.0, 20};
+  o.weight_buffer_bytes = 2048;
+  const nlohmann::json j = run(o, m);
+  INFO(j.dump());
+  CHECK(j["golden"] == true);
+  CHECK(j["overwrites"] == 0);
+  // Hand check of the first chunk: issued at 0, store read 1024/1024 + 20 = 21, one hop of 4,
+  // 1024 B at 1024 B/cycle: ready at 26. The second, issued at 0 too, queues behind it on the
+  // store port (done 22) and the link (free at 22): 22 + 4 + 1 = 27.
+  CHECK(j["issue"][0] == 0.0);
+  CHECK(j["ready"][0] == Approx(26.0));
+  CHECK(j["ready"][1] == Approx(27.0));
+  for (std::size_t l = 1; l < j["layers"].size(); ++l) {
+    INFO("layer " << l);
+    CHECK(j["layers"][l]["exposed"].get<std::uint64_t>() == 0);
+  }
+  // Each layer: 64 x 64 B = 4096 B from DRAM.
+  for (const auto& l : j["layers"]) CHECK(l["dram"] == 4096);
+}
+
+TEST_CASE("fabric stream: at low ingress bandwidth the stream takes bytes / bw and is exposed", "[unit]") {
+  // One 64x64 layer (4096 B), batch 4, 1 KiB buffer (8 chunks of 512 B), 2 B/cycle: the link is
+  // the bottleneck (a chunk takes 256 cycles to arrive, 512 wavelets over 4 columns enter in
+  // about 128), so the chunks stream back to back: the first leaves the store at
+  // 512/64 + 20 = 28, the last is in at 28 + 4 (hop) + 4096 / 2 = 2080.
+  const Mlp m = make_mlp({64, 64}, 4, 1.0, 31);
+  tb::FabricStreamOptions o = base_options(tb::Engine::kModel);
+  o.ingress_bw = 2;
+  o.weight_buffer_bytes = 1024;
+  const nlohmann::json j = run(o, m);
+  INFO(j.dump());
+  CHECK(j["golden"] == true);
+  const auto& l = j["layers"][0];
+  CHECK(l["chunks"] == 8);
+  CHECK(l["first_issue"] == 0.0);
+  CHECK(l["last_ready"].get<double>() == Approx(2080.0).margin(3));
+  // The fabric waits for most of it: the first chunk's 284 cycles, then about 128 of every 256.
+  CHECK(l["exposed"].get<std::uint64_t>() > 284 + 6 * 100);
+  CHECK(l["compute"].get<std::uint64_t>() > 2080 - 284 - 10);
+  CHECK(j["overwrites"] == 0);
+}
+
+TEST_CASE("fabric stream: a half is refilled only after all of its wavelets entered the fabric", "[unit]") {
+  // Halves of one 40-byte row: 48 + 40 chunks; ingress fast, so the streamer always waits for a half.
+  const Mlp m = make_mlp({48, 40, 24}, 3, 0.5, 41);
+  tb::FabricStreamOptions o = base_options(tb::Engine::kModel);
+  o.ingress_bw = 512;
+  o.weight_buffer_bytes = 80;
+  const nlohmann::json j = run(o, m);
+  INFO(j.dump());
+  CHECK(j["golden"] == true);
+  CHECK(j["overwrites"] == 0);
+  const std::size_t n = j["issue"].size();
+  REQUIRE(n == 48 + 40);
+  CHECK(j["releases"] == n);
+  int held_back = 0;
+  for (std::size_t s = 2; s < n; ++s) {
+    INFO("chunk " << s);
+    CHECK(j["issue"][s].get<double>() >= j["release"][s - 2].get<double>());
+    CHECK(j["release"][s].get<double>() >= j["ready"][s].get<double>());
+    held_back += j["issue"][s].get<double>() == j["release"][s - 2].get<double>() &&
+                 j["issue"][s].get<double>() > j["issue"][s - 1].get<double>();
+  }
+  CHECK(held_back > static_cast<int>(n) / 2);  // back-pressure really acted
+}
