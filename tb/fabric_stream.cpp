@@ -150,6 +150,7 @@ class FabricStreamSystem : public sc_core::sc_module {
         st.compute_cycles += r.run.cycles;
         st.span_cycles += r.end_cycle - r.start_cycle;
         st.exposed_cycles += r.exposed_cycles;
+        st.end_cycle = r.end_cycle;
         for (int s = job.first_seq; s < job.first_seq + job.chunks; ++s) {
           const models::ChunkTiming& t = m_streamer->timings().at(static_cast<std::size_t>(s));
           st.stream_cycles += t.ready - t.issue;

@@ -47,8 +47,12 @@ struct FabricStreamLayer {
   std::uint64_t weight_bytes = 0, dram_bytes = 0, flash_bytes = 0;
   double ingress_bw = 0;
   double first_issue = 0, last_ready = 0;  // cycles: first chunk issued, last chunk in the buffer
-  double link_utilization() const {     // ingress link busy share over the layer's span
-    return span_cycles ? static_cast<double>(weight_bytes) / ingress_bw / static_cast<double>(span_cycles) : 0.0;
+  std::uint64_t end_cycle = 0;         // global cycle the layer's last job was done
+  // Ingress link busy share (weight_bytes / ingress_bw) over the window from the layer's first
+  // chunk issue to the layer's end (its weights may stream during the previous layer).
+  double link_utilization() const {
+    const double window = static_cast<double>(end_cycle) - first_issue;
+    return window > 0 ? static_cast<double>(weight_bytes) / ingress_bw / window : 0.0;
   }
   double mesh_link_utilization(int mesh) const { return tb::link_utilization(link_flits, mesh, compute_cycles); }
   bool golden_pass = false;

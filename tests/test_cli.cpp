@@ -250,6 +250,45 @@ TEST_CASE("cli: run on the fabric, weight streaming splits the batch into passes
   CHECK(j["layers"][0]["passes"].get<int>() > 1);  // 12 outputs per PE x 40 > 256 accumulators
 }
 
+TEST_CASE("cli: run on the fabric with --ingress-bw streams the weights and reports compute, stream and exposed cycles", "[system]") {
+  for (const std::string engine : {"rtl", "model"}) {
+    const Outcome o = waferbench("run --target fabric --mesh 4x4 --model mlp:64x64x32 --batch 4 --density 0.5 "
+                                 "--layout weight-streaming --ingress-bw 4 --weight-buffer 1024 --engine " + engine +
+                                 " --json " + tmp("fstream_" + engine + ".json"));
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("exposed") != std::string::npos);
+  }
+  const auto rtl = nlohmann::json::parse(slurp(tmp("fstream_rtl.json")));
+  const auto model = nlohmann::json::parse(slurp(tmp("fstream_model.json")));
+  CHECK(rtl["golden"] == "pass");
+  CHECK(rtl["streamed"] == true);
+  CHECK(rtl["buffer_overwrites"] == 0);
+  REQUIRE(rtl["layers"].size() == 2);
+  for (const char* f : {"load_cycles", "compute_cycles", "stream_cycles", "exposed_cycles", "weight_bytes", "dram_bytes",
+                        "flash_bytes", "link_utilization", "span_cycles", "chunks"}) {
+    INFO(f);
+    CHECK(rtl["layers"][0].contains(f));
+  }
+  CHECK(rtl["layers"][0]["weight_bytes"] == 64 * 64);
+  CHECK(rtl["layers"][0]["exposed_cycles"].get<int>() > 0);  // 4 B/cycle is below the fabric's need
+  for (const char* f : {"cycles", "load_cycles", "compute_cycles", "exposed_cycles", "stream_cycles"}) {
+    INFO(f);
+    CHECK(rtl[f] == model[f]);
+  }
+}
+
+TEST_CASE("cli: bad weight-streaming input is one line on stderr, exit 2, and no output file", "[system]") {
+  const std::string run = "run --target fabric --mesh 4x4 --model mlp:32x32 --batch 2 ";
+  expect_input_error(run + "--layout weight-streaming --ingress-bw 0", "--ingress-bw");
+  expect_input_error(run + "--layout weight-streaming --ingress-bw x", "ingress-bw");
+  expect_input_error(run + "--ingress-bw 8", "--layout weight-streaming");
+  expect_input_error(run + "--layout weight-streaming --weight-buffer 512", "does not apply");
+  expect_input_error(run + "--layout weight-streaming --ingress-bw 8 --weight-buffer 1", "--weight-buffer");
+  expect_input_error(run + "--layout weight-streaming --ingress-bw 8 --weight-buffer 40", "cannot hold one weight row");
+  expect_input_error("run --ingress-bw 8", "does not apply");
+}
+
 TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and 1/d", "[system]") {
   const Outcome o = waferbench("sparsity --mesh 4x4 --m 2 --k 64 --n 64 --densities 1,0.25 --json " + tmp("sp.json"));
   INFO(o.err);

@@ -11,6 +11,7 @@
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_gemm.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/fabric_stream.hpp"
 
 namespace po = boost::program_options;
 
@@ -88,6 +89,122 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
   return all_pass ? 0 : 1;
 }
 
+struct StreamArgs {
+  double ingress_bw = 0.0;        // 0: not given (the preloaded path)
+  long long weight_buffer = 4096;
+  long long hop_latency = 4;
+  double store_bw = 64.0;
+};
+
+// Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
+int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
+  tb::FabricStreamOptions o;
+  o.mesh = job.mesh;
+  o.engine = job.engine;
+  o.ingress_bw = a.ingress_bw;
+  o.hop_latency = static_cast<std::uint64_t>(a.hop_latency);
+  o.store.dram.bytes_per_cycle = a.store_bw;
+  o.weight_buffer_bytes = static_cast<std::size_t>(a.weight_buffer);
+  o.run.backpressure = job.backpressure;
+  o.run.seed = job.seed;
+  const sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
+  std::vector<sw::MatrixI8> weights;
+  for (int l = 0; l < spec.layers(); ++l) {
+    const std::uint64_t seed = sys.seed * 1000003u + l + 1;
+    weights.push_back(job.density < 1.0 ? sw::random_sparse_int8(spec.widths[l], spec.widths[l + 1], job.density, seed)
+                                        : sw::random_int8(spec.widths[l], spec.widths[l + 1], seed));
+  }
+  const tb::FabricStreamResult r = tb::run_fabric_stream(o, x, weights);
+
+  std::vector<std::vector<std::string>> table{{"layer", "M x K x N", "tier", "chunks", "load cyc", "compute cyc",
+                                               "stream cyc", "exposed", "weight KB", "link util %", "golden"}};
+  std::uint64_t load = 0, compute = 0, exposed = 0, bytes = 0, dram = 0, flash = 0, macs = 0;
+  double stream = 0;
+  for (const auto& s : r.layers) {
+    table.push_back({s.name, std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n), s.tier,
+                     std::to_string(s.chunks * s.passes), std::to_string(s.load_cycles), std::to_string(s.compute_cycles),
+                     sw::fixed(s.stream_cycles, 0), std::to_string(s.exposed_cycles), sw::fixed(s.weight_bytes / 1e3, 1),
+                     sw::fixed(100.0 * s.link_utilization(), 1), s.golden_pass ? "pass" : "FAIL"});
+    load += s.load_cycles;
+    compute += s.compute_cycles;
+    stream += s.stream_cycles;
+    exposed += s.exposed_cycles;
+    bytes += s.weight_bytes;
+    dram += s.dram_bytes;
+    flash += s.flash_bytes;
+    macs += s.macs;
+  }
+  const double link_util = r.cycles ? static_cast<double>(bytes) / a.ingress_bw / static_cast<double>(r.cycles) : 0.0;
+  table.push_back({"total", "", "", "", std::to_string(load), std::to_string(compute), sw::fixed(stream, 0),
+                   std::to_string(exposed), sw::fixed(bytes / 1e3, 1), sw::fixed(100.0 * link_util, 1),
+                   r.golden_pass ? "pass" : "FAIL"});
+  std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
+            << " fabric" << (job.engine == tb::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
+            << sw::fixed(job.density, 3) << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
+            << a.weight_buffer << " B\n\n"
+            << sw::format_table(table) << "\n"
+            << r.cycles << " cycles end to end; exposed stream " << exposed << " cycles ("
+            << sw::fixed(r.cycles ? 100.0 * exposed / r.cycles : 0.0, 1) << " %); store: DRAM "
+            << sw::fixed(dram / 1e3, 1) << " KB, flash " << sw::fixed(flash / 1e3, 1) << " KB\nsimulated in "
+            << sw::fixed(r.sim_seconds, 3) << " s\n";
+  if (!r.golden_pass) std::cerr << "waferbench: golden check failed\n";
+  if (!sys.json.empty()) {
+    nlohmann::json j;
+    j["target"] = "fabric";
+    j["engine"] = tb::engine_name(job.engine);
+    j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
+    j["layout"] = "weight-streaming";
+    j["streamed"] = true;
+    j["density"] = job.density;
+    j["model"] = spec.text();
+    j["batch"] = batch;
+    j["ingress_bw"] = a.ingress_bw;
+    j["weight_buffer_bytes"] = a.weight_buffer;
+    j["layers"] = nlohmann::json::array();
+    for (const auto& s : r.layers) {
+      nlohmann::json l;
+      l["name"] = s.name;
+      l["m"] = s.m;
+      l["k"] = s.k;
+      l["n"] = s.n;
+      l["nnz"] = s.nnz;
+      l["act_nnz"] = s.act_nnz;
+      l["tier"] = s.tier;
+      l["chunks"] = s.chunks;
+      l["passes"] = s.passes;
+      l["macs"] = s.macs;
+      l["wavelets"] = s.wavelets;
+      l["load_cycles"] = s.load_cycles;
+      l["compute_cycles"] = s.compute_cycles;
+      l["span_cycles"] = s.span_cycles;
+      l["stream_cycles"] = s.stream_cycles;
+      l["exposed_cycles"] = s.exposed_cycles;
+      l["weight_bytes"] = s.weight_bytes;
+      l["dram_bytes"] = s.dram_bytes;
+      l["flash_bytes"] = s.flash_bytes;
+      l["link_utilization"] = s.link_utilization();
+      l["mesh_link_utilization"] = s.mesh_link_utilization(job.mesh);
+      l["golden"] = s.golden_pass ? "pass" : "fail";
+      j["layers"].push_back(l);
+    }
+    j["cycles"] = r.cycles;
+    j["load_cycles"] = load;
+    j["compute_cycles"] = compute;
+    j["stream_cycles"] = stream;
+    j["exposed_cycles"] = exposed;
+    j["weight_bytes"] = bytes;
+    j["dram_bytes"] = dram;
+    j["flash_bytes"] = flash;
+    j["link_utilization"] = link_util;
+    j["macs"] = macs;
+    j["buffer_overwrites"] = r.overwrites;
+    j["golden"] = r.golden_pass ? "pass" : "fail";
+    j["sim_seconds"] = r.sim_seconds;
+    sw::write_json_file(sys.json, j);
+  }
+  return r.golden_pass ? 0 : 1;
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
@@ -95,6 +212,7 @@ int run_command(int argc, char** argv) {
   FabricArgs fabric;
   std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
+  StreamArgs stream;
   po::options_description desc("waferbench run options");
   desc.add_options()("help", "show this help")
       ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
@@ -102,6 +220,11 @@ int run_command(int argc, char** argv) {
       ("batch", po::value(&batch)->default_value(batch), "batch size (rows of each layer's A)");
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
+  desc.add_options()
+      ("ingress-bw", po::value(&stream.ingress_bw), "fabric, weight-streaming: stream the weights from the store at this many bytes/cycle (without it the weights are preloaded into the edge queues)")
+      ("weight-buffer", po::value(&stream.weight_buffer)->default_value(stream.weight_buffer), "fabric, with --ingress-bw: edge weight buffer bytes (two halves)")
+      ("hop-latency", po::value(&stream.hop_latency)->default_value(stream.hop_latency), "fabric, with --ingress-bw: cycles of the ingress link")
+      ("store-bw", po::value(&stream.store_bw)->default_value(stream.store_bw), "fabric, with --ingress-bw: weight store DRAM bytes/cycle");
   po::variables_map given;
   if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &given)) return 0;
 
@@ -113,9 +236,20 @@ int run_command(int argc, char** argv) {
   if (target == "fabric") {
     reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
     check_run_outputs(sys);
+    if (given.count("ingress-bw")) {
+      if (fabric.layout != "weight-streaming") throw sw::InputError("--ingress-bw needs --layout weight-streaming");
+      if (!(stream.ingress_bw > 0.0) || stream.ingress_bw > 1e6) throw sw::InputError("--ingress-bw must be in (0, 1e6] bytes per cycle");
+      if (stream.weight_buffer < 2 || stream.weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
+      if (stream.hop_latency < 0 || stream.hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
+      if (!(stream.store_bw > 0.0) || stream.store_bw > 1e6) throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
+      if (!sys.trace.empty()) throw sw::InputError("--trace is not supported with --ingress-bw");
+      return run_streamed(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, stream, spec, batch);
+    }
+    reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
     return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, spec, batch);
   }
-  reject_given(given, {"mesh", "layout", "density"}, "--target systolic");
+  reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
+               "--target systolic");
   const tb::SystemOptions options = to_system_options(sys);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
 
