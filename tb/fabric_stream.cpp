@@ -62,7 +62,7 @@ class FabricStreamSystem : public sc_core::sc_module {
     m_tree = std::make_unique<models::ReduceTree>("tree", models::TreeConfig{1, 2, o.ingress_bw, o.hop_latency}, m_clock);
     m_tree->tree2mx_wt.bind(m_store->tree2mx_wt);
     m_tree->tree2mx_grad.bind(m_store->tree2mx_grad);
-    m_xactor = std::make_unique<FabricTransactor>("wafer", make_wafer_dut(o.mesh, WaferDutOptions{o.engine, "", 1}),
+    m_xactor = std::make_unique<FabricTransactor>("wafer", make_wafer_dut(o.mesh, WaferDutOptions{o.engine, o.trace, 1}),
                                                   m_clock, half);
     m_tree->tree2sys_wt.bind(m_xactor->tree2wafer_wt);
     m_grad_dummy.bind(m_tree->sys2tree_grad);
@@ -189,6 +189,35 @@ class FabricStreamSystem : public sc_core::sc_module {
 };
 
 }  // namespace
+
+nlohmann::json to_json(const FabricStreamLayer& s, int mesh) {
+  return nlohmann::json{{"name", s.name},
+                        {"m", s.m},
+                        {"k", s.k},
+                        {"n", s.n},
+                        {"nnz", s.nnz},
+                        {"act_nnz", s.act_nnz},
+                        {"tier", s.tier},
+                        {"chunks", s.chunks},
+                        {"passes", s.passes},
+                        {"macs", s.macs},
+                        {"expected_macs", s.expected_macs},
+                        {"wavelets", s.wavelets},
+                        {"load_cycles", s.load_cycles},
+                        {"compute_cycles", s.compute_cycles},
+                        {"span_cycles", s.span_cycles},
+                        {"stream_cycles", s.stream_cycles},
+                        {"exposed_cycles", s.exposed_cycles},
+                        {"first_issue_cycle", s.first_issue},
+                        {"last_ready_cycle", s.last_ready},
+                        {"end_cycle", s.end_cycle},
+                        {"weight_bytes", s.weight_bytes},
+                        {"dram_bytes", s.dram_bytes},
+                        {"flash_bytes", s.flash_bytes},
+                        {"link_utilization", s.link_utilization()},
+                        {"mesh_link_utilization", s.mesh_link_utilization(mesh)},
+                        {"golden", s.golden_pass ? "pass" : "fail"}};
+}
 
 FabricStreamResult run_fabric_stream(const FabricStreamOptions& o, const sw::MatrixI8& x,
                                      const std::vector<sw::MatrixI8>& weights) {

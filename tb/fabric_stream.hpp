@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "models/weight_store.hpp"
 #include "models/weight_streamer.hpp"
 #include "sw/tensor.hpp"
@@ -28,6 +30,7 @@ struct FabricStreamOptions {
   models::WeightStoreConfig store;     // tiers (bandwidth, latency, capacity)
   std::size_t weight_buffer_bytes = 4096;  // both halves of the edge buffer
   WaferRunOptions run;                 // back-pressure, seed, watchdog
+  std::string trace;                   // FST waveform of every job (RTL only)
 };
 
 struct FabricStreamLayer {
@@ -69,6 +72,9 @@ struct FabricStreamResult {
   bool golden_pass = true;
   double sim_seconds = 0;
 };
+
+// The layer's JSON object (`waferbench run --ingress-bw` per-layer fields).
+nlohmann::json to_json(const FabricStreamLayer& layer, int mesh);
 
 // Layer l computes C_l = X_l * W_l; X_0 = x, X_{l+1} = sw::relu_requantize(C_l). Throws
 // sw::InputError on a bad option, a layer that does not fit the fabric or the store, or a weight

@@ -107,6 +107,7 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
   o.weight_buffer_bytes = static_cast<std::size_t>(a.weight_buffer);
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
+  o.trace = job.trace;  // every layer's jobs in one waveform (RTL)
   const sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
   std::vector<sw::MatrixI8> weights;
   for (int l = 0; l < spec.layers(); ++l) {
@@ -161,32 +162,7 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
     j["ingress_bw"] = a.ingress_bw;
     j["weight_buffer_bytes"] = a.weight_buffer;
     j["layers"] = nlohmann::json::array();
-    for (const auto& s : r.layers) {
-      nlohmann::json l;
-      l["name"] = s.name;
-      l["m"] = s.m;
-      l["k"] = s.k;
-      l["n"] = s.n;
-      l["nnz"] = s.nnz;
-      l["act_nnz"] = s.act_nnz;
-      l["tier"] = s.tier;
-      l["chunks"] = s.chunks;
-      l["passes"] = s.passes;
-      l["macs"] = s.macs;
-      l["wavelets"] = s.wavelets;
-      l["load_cycles"] = s.load_cycles;
-      l["compute_cycles"] = s.compute_cycles;
-      l["span_cycles"] = s.span_cycles;
-      l["stream_cycles"] = s.stream_cycles;
-      l["exposed_cycles"] = s.exposed_cycles;
-      l["weight_bytes"] = s.weight_bytes;
-      l["dram_bytes"] = s.dram_bytes;
-      l["flash_bytes"] = s.flash_bytes;
-      l["link_utilization"] = s.link_utilization();
-      l["mesh_link_utilization"] = s.mesh_link_utilization(job.mesh);
-      l["golden"] = s.golden_pass ? "pass" : "fail";
-      j["layers"].push_back(l);
-    }
+    for (const auto& s : r.layers) j["layers"].push_back(tb::to_json(s, job.mesh));
     j["cycles"] = r.cycles;
     j["load_cycles"] = load;
     j["compute_cycles"] = compute;
@@ -242,7 +218,6 @@ int run_command(int argc, char** argv) {
       if (stream.weight_buffer < 2 || stream.weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
       if (stream.hop_latency < 0 || stream.hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
       if (!(stream.store_bw > 0.0) || stream.store_bw > 1e6) throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
-      if (!sys.trace.empty()) throw sw::InputError("--trace is not supported with --ingress-bw");
       return run_streamed(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, stream, spec, batch);
     }
     reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
