@@ -154,7 +154,9 @@ class WaferDriver {
     for (auto& s : m_sources) {
       bool valid = false;
       std::uint64_t wavelet = 0;
-      if (s.next < s.wavelets.size() && s.avail[s.next] <= now) {
+      if (s.next < s.wavelets.size() && s.avail[s.next] > now) {
+        m_last_move = m_pins.cycle();  // not yet arrived: waiting, not hung
+      } else if (s.next < s.wavelets.size()) {
         const auto& w = s.wavelets[s.next];
         if (s.credits[w.color] > 0) {
           --s.credits[w.color];

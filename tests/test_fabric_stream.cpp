@@ -291,3 +291,17 @@ TEST_CASE("fabric stream: bytes are counted per store tier; a flash layer stream
   CHECK(fc2["first_issue_cycle"] == 0.0);
   CHECK(fc2["last_ready_cycle"].get<double>() == Approx(339.0));
 }
+
+TEST_CASE("fabric stream: a chunk that takes longer than the watchdog to arrive is waited for, not a hang", "[unit]") {
+  // One 32x64 layer (2048 B, one chunk) at 0.05 B/cycle: ready at 2048/64 + 20 + 4 + 40960 = 41016,
+  // twice the 20000-cycle watchdog.
+  const Mlp m = make_mlp({32, 64}, 2, 1.0, 61);
+  tb::FabricStreamOptions o = base_options(tb::Engine::kModel);
+  o.ingress_bw = 0.05;
+  o.weight_buffer_bytes = 4096;
+  const nlohmann::json j = run(o, m);
+  INFO(j.dump());
+  CHECK(j["golden"] == "pass");
+  CHECK(j["layers"][0]["last_ready_cycle"].get<double>() == Approx(41016.0));
+  CHECK(j["layers"][0]["exposed_cycles"].get<std::uint64_t>() > 40000);
+}
