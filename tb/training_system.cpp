@@ -193,11 +193,19 @@ class TrainingSystem : public sc_core::sc_module {
     return acc;
   }
 
-  void send_gradients(int i, int l, const sw::MatrixI32& dw) {
+  // Rows of dW_l per uploaded block.
+  int grad_block_rows(int l) const {
+    const int in = m_opt.spec.widths[l];
+    const int blocks = std::min(m_opt.grad_chunks, in);
+    return (in + blocks - 1) / blocks;
+  }
+
+  // Sends rows r0.. of dW_l (`dw`) up the tree.
+  void send_gradients(int i, int l, const sw::MatrixI32& dw, int r0) {
     const models::LayerInfo& info = m_store->layer(l);
     tlm::tlm_generic_payload gp;
     gp.set_command(tlm::TLM_WRITE_COMMAND);
-    gp.set_address(info.addr);
+    gp.set_address(info.addr + static_cast<std::uint64_t>(r0) * static_cast<std::uint64_t>(dw.cols()));
     gp.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<std::int32_t*>(dw.data())));
     gp.set_data_length(static_cast<unsigned int>(dw.size() * sizeof(std::int32_t)));
     gp.set_streaming_width(gp.get_data_length());
@@ -206,11 +214,11 @@ class TrainingSystem : public sc_core::sc_module {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     (*m_grad[static_cast<std::size_t>(i)])->b_transport(gp, delay);  // a DMA: compute goes on
     if (gp.is_response_error()) throw std::runtime_error("the tree refused the gradients of layer " + info.name);
-    if (++m_grads_in[static_cast<std::size_t>(l)] % m_opt.systems == 0) {
-      m_layers[static_cast<std::size_t>(l)].grad_bytes += gp.get_data_length();
-      m_streamer->note_update(l);
-      m_last_reduce = m_tree->last_reduce_done() / m_clock.period();
-    }
+    if (i == 0) m_layers[static_cast<std::size_t>(l)].grad_bytes += gp.get_data_length();
+    m_last_reduce = std::max(m_last_reduce, m_tree->last_reduce_done() / m_clock.period());
+    const int blocks = (m_opt.spec.widths[l] + grad_block_rows(l) - 1) / grad_block_rows(l);
+    // The store has updated W_l once every system's every block is in.
+    if (++m_grads_in[static_cast<std::size_t>(l)] % (m_opt.systems * blocks) == 0) m_streamer->note_update(l);
   }
 
   void system_thread(int i) {
@@ -229,15 +237,18 @@ class TrainingSystem : public sc_core::sc_module {
         sw::MatrixI8 dy = sw::loss_gradient(y, t, m_opt.shifts.fwd_shift);
         for (int l = layers - 1; l >= 0; --l) {
           LayerTrainStats& st = m_layers[static_cast<std::size_t>(l)];
-          std::uint64_t cycles = 0;
-          const sw::MatrixI32 dw = gemm(i, sw::transpose(acts[static_cast<std::size_t>(l)]), dy, false, 0, st, cycles);
-          if (i == 0) st.bwd_cycles += cycles;
-          if (l > 0) {
-            const sw::MatrixI32 dx = weight_pass(i, l, dy, true, seq);
-            dy = sw::backward_gradient(dx, acts[static_cast<std::size_t>(l)], m_opt.shifts.bwd_shift);
+          const sw::MatrixI8& x_l = acts[static_cast<std::size_t>(l)];
+          sw::MatrixI32 dx;
+          if (l > 0) dx = weight_pass(i, l, dy, true, seq);
+          // Only now may dW_l go up: the store updates W_l once it is all in, and dX_l had to read the old W_l.
+          const int block = grad_block_rows(l);
+          for (int r0 = 0; r0 < x_l.cols(); r0 += block) {
+            std::uint64_t cycles = 0;
+            const int n = std::min(block, x_l.cols() - r0);
+            send_gradients(i, l, gemm(i, sw::transpose(sw::col_slice(x_l, r0, n)), dy, false, 0, st, cycles), r0);
+            if (i == 0) st.bwd_cycles += cycles;
           }
-          // Only now: the store updates W_l once every dW_l is in, and dX_l must have read the old W_l.
-          send_gradients(i, l, dw);
+          if (l > 0) dy = sw::backward_gradient(dx, x_l, m_opt.shifts.bwd_shift);
         }
         system_done(i);
       }
@@ -287,6 +298,7 @@ TrainResult run_training(const TrainOptions& options, const sw::TrainData& data)
   }
   if (!(options.ingress_bw > 0.0)) throw sw::InputError("ingress bandwidth must be positive");
   if (options.weight_buffer_bytes < 2) throw sw::InputError("weight buffer must be at least 2 bytes");
+  if (options.grad_chunks < 1) throw sw::InputError("gradient chunks must be at least 1");
   const std::size_t need = activation_bytes(options.spec, options.batch / options.systems);
   if (need > options.act_mem_bytes) {
     throw sw::InputError("activation memory of " + std::to_string(options.act_mem_bytes) + " bytes is too small: " +

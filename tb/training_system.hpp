@@ -8,12 +8,13 @@
 //   forward  for l = 0..L-1: per weight chunk (rows r0.. of W_l): wait for the chunk, then
 //            Y_l += X_l[:, r0..] * chunk;   X_{l+1} = activation(Y_l)
 //   loss     dY = loss_gradient(Y_{L-1}, T)
-//   backward for l = L-1..0: dW_l = X_l^T * dY (no weights needed: overlaps the next chunk's
-//            stream); then (l >= 1) per chunk dX[:, r0..] = dY * chunk^T, dY = backward_gradient(dX, X_l);
-//            then dW_l goes up the tree (after dX_l: every chunk of W_l this step needs was read
-//            from the store before the store updates W_l)
-// When the last system's dW_l is in, the tree's sum reaches the store, which applies SGD; the
-// next step's chunks of layer l are read only after that update.
+//   backward for l = L-1..0: (l >= 1) per chunk dX[:, r0..] = dY * chunk^T; then dW_l = X_l^T * dY
+//            in grad_chunks row blocks, each sent up the tree as soon as it is computed (a DMA:
+//            block j+1 computes while block j uploads, and the last block's upload overlaps
+//            layer l-1). dW_l goes up only after dX_l, so every chunk of W_l this step needs was
+//            read from the store before the store updates W_l. Then dY = backward_gradient(dX, X_l).
+// When the last system's last block of dW_l is in, the tree's sum reaches the store, which
+// applies SGD; the next step's chunks of layer l are read only after that update.
 //
 // SystemC elaborates once per process: run_training may be called once.
 #include <cstdint>
@@ -38,6 +39,7 @@ struct TrainOptions {
   std::uint64_t hop_latency = 4;
   models::WeightStoreConfig store;
   std::size_t weight_buffer_bytes = 64 * 1024;  // both halves
+  int grad_chunks = 4;        // row blocks of dW per layer, each uploaded once computed (capped at the rows)
   std::size_t act_mem_bytes = 4 * 1024 * 1024;  // per system
   sw::TrainShifts shifts;
 };

@@ -386,6 +386,34 @@ TEST_CASE("cli: train --sweep-bw stays under the roofline and crosses from bandw
   CHECK(pts[8]["exposed_fraction"].get<double>() < pts[0]["exposed_fraction"].get<double>());
 }
 
+TEST_CASE("cli: train uploads dW in blocks as they are computed, hiding all but the last block's upload", "[system]") {
+  // fc1's dW is 64 x 64 int32 = 16 KiB: 2048 cycles on an 8 B/cycle link, at the end of the step
+  // with nothing left to overlap it when sent whole. A block's dW takes longer to compute (32
+  // samples per system) than to send, so in 8 blocks only the last 2 KiB (256 cycles) stays
+  // exposed; the blocks cost extra array passes (dY is reloaded per block), all on the critical path.
+  const std::string base = "train --engine model --model mlp:64x64x64 --batch 64 --systems 2 --rows 4 --cols 4 "
+                           "--ingress-bw 8 --no-baseline --json ";
+  double step[2], bwd[2];
+  const int chunks[2] = {1, 8};
+  for (int k = 0; k < 2; ++k) {
+    const std::string file = tmp("grad" + std::to_string(chunks[k]) + ".json");
+    std::remove(file.c_str());
+    const Outcome o = waferbench(base + file + " --grad-chunks " + std::to_string(chunks[k]));
+    INFO(o.out << o.err);
+    REQUIRE(o.code == 0);
+    const auto j = nlohmann::json::parse(slurp(file));
+    CHECK(j["golden"] == "pass");
+    CHECK(j["grad_chunks"] == chunks[k]);
+    CHECK(j["layers"][0]["grad_bytes"] == 4 * 64 * 64);
+    step[k] = j["step_cycles"];
+    bwd[k] = j["layers"][0]["bwd_cycles"].get<double>() + j["layers"][1]["bwd_cycles"].get<double>();
+  }
+  const double hidden = (1.0 - 1.0 / 8) * 4 * 64 * 64 / 8;  // 1792 cycles
+  INFO("step cycles: " << step[0] << " whole, " << step[1] << " in 8 blocks; backward " << bwd[0] << " -> " << bwd[1]);
+  CHECK(bwd[1] > bwd[0]);
+  CHECK(step[0] - step[1] == Approx(hidden - (bwd[1] - bwd[0])).margin(0.1 * hidden));
+}
+
 TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output file", "[system]") {
   const std::string small = "train --model mlp:16x8x4 --rows 4 --cols 4 ";
   expect_input_error(small + "--batch 6 --systems 4", "does not split evenly");
@@ -396,6 +424,7 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error(small + "--weight-buffer 10", "cannot hold one weight row");
   expect_input_error(small + "--act-mem 100", "activation memory");
   expect_input_error(small + "--steps 0", "--steps");
+  expect_input_error(small + "--grad-chunks 0", "--grad-chunks");
   expect_input_error("train --model mlp:16 --rows 4 --cols 4", "model");
   expect_input_error("train --model mlp:16x8x4 --rows 5 --cols 5", "not built");
 }

@@ -225,7 +225,7 @@ TEST_CASE("weight streamer: a weight row wider than a buffer half is a clear err
 
 namespace {
 
-void check_equivalence(int systems, std::size_t buffer_bytes) {
+void check_equivalence(int systems, std::size_t buffer_bytes, int grad_chunks) {
   tb::TrainOptions o;
   o.spec = sw::parse_mlp("mlp:12x8x6");
   o.batch = 8;
@@ -234,6 +234,7 @@ void check_equivalence(int systems, std::size_t buffer_bytes) {
   o.system.array = {4, 4};
   o.ingress_bw = 4.0;
   o.weight_buffer_bytes = buffer_bytes;
+  o.grad_chunks = grad_chunks;
   o.act_mem_bytes = 4096;
   o.shifts = {8, 7};
   o.store.sgd.lr_num = 1;
@@ -262,16 +263,17 @@ void check_equivalence(int systems, std::size_t buffer_bytes) {
 }  // namespace
 
 TEST_CASE("training equivalence: 1 system on the RTL gives the CPU full-batch weights after 2 steps", "[cosim]") {
-  check_equivalence(1, 1024);
+  check_equivalence(1, 1024, 1);  // each dW whole
 }
 
 TEST_CASE("training equivalence: 2 systems on the RTL, batch split and reduced, give the full-batch weights", "[cosim]") {
-  check_equivalence(2, 1024);
+  check_equivalence(2, 1024, 4);
 }
 
 TEST_CASE("training equivalence: 4 systems on the RTL with layers streamed in chunks give the full-batch weights", "[cosim]") {
-  // Halves of 20 bytes: 2 rows of layer 1 (8 wide), 3 rows of layer 2 (6 wide) per chunk.
-  check_equivalence(4, 40);
+  // Halves of 20 bytes: 2 rows of layer 1 (8 wide), 3 rows of layer 2 (6 wide) per chunk. dW goes
+  // up in blocks of 4 rows (layer 1) and 3, 3, 2 rows (layer 2), each reduced on its own.
+  check_equivalence(4, 40, 3);
 }
 
 TEST_CASE("training: bad batch split and a small activation memory are clear errors", "[unit]") {
@@ -284,4 +286,7 @@ TEST_CASE("training: bad batch split and a small activation memory are clear err
   o.systems = 2;
   o.act_mem_bytes = 10;
   CHECK_THROWS_WITH(tb::run_training(o, d), Catch::Contains("activation memory of 10 bytes is too small"));
+  o.act_mem_bytes = 4096;
+  o.grad_chunks = 0;
+  CHECK_THROWS_WITH(tb::run_training(o, d), Catch::Contains("gradient chunks must be at least 1"));
 }

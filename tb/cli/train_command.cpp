@@ -61,6 +61,7 @@ nlohmann::json to_json(const tb::TrainOptions& o, const tb::TrainResult& r) {
   j["ingress_bw"] = o.ingress_bw;
   j["weight_buffer_bytes"] = o.weight_buffer_bytes;
   j["act_mem_bytes"] = o.act_mem_bytes;
+  j["grad_chunks"] = o.grad_chunks;
   j["layers"] = nlohmann::json::array();
   for (const auto& l : r.layers) j["layers"].push_back(to_json(l));
   j["step_end"] = r.step_end;
@@ -132,7 +133,7 @@ std::string pct(double v) { return sw::fixed(100.0 * v, 1); }
 int train_command(int argc, char** argv) {
   SystemArgs sys;
   std::string model = "mlp:256x256x256";
-  int batch = 64, systems = 1, steps = 1, fan_out = 2, lr_shift = 12;
+  int batch = 64, systems = 1, steps = 1, fan_out = 2, lr_shift = 12, grad_chunks = 4;
   tb::TrainOptions o;
   double ingress_bw = 16.0, store_bw = 256.0;
   long long hop_latency = 4, weight_buffer = 64 * 1024, act_mem = 4 * 1024 * 1024, dram_bytes = 64 << 20;
@@ -149,6 +150,7 @@ int train_command(int argc, char** argv) {
       ("store-bw", po::value(&store_bw)->default_value(store_bw), "weight store DRAM tier bytes/cycle (flash: 8)")
       ("dram-bytes", po::value(&dram_bytes)->default_value(dram_bytes), "weight store DRAM capacity; later layers go to flash")
       ("weight-buffer", po::value(&weight_buffer)->default_value(weight_buffer), "on-chip weight buffer bytes (two halves)")
+      ("grad-chunks", po::value(&grad_chunks)->default_value(grad_chunks), "row blocks of each layer's dW, each sent up the tree as soon as it is computed")
       ("act-mem", po::value(&act_mem)->default_value(act_mem), "on-chip activation memory bytes per system")
       ("lr-shift", po::value(&lr_shift)->default_value(lr_shift), "SGD learning rate 2^-S")
       ("fwd-shift", po::value(&o.shifts.fwd_shift)->default_value(o.shifts.fwd_shift), "fixed requantisation shift of Y")
@@ -178,6 +180,7 @@ int train_command(int argc, char** argv) {
   if (fan_out < 2 || fan_out > 64) throw sw::InputError("--fan-out must be in [2, 64]");
   if (hop_latency < 0 || hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
   if (weight_buffer < 2 || weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
+  if (grad_chunks < 1 || grad_chunks > 4096) throw sw::InputError("--grad-chunks must be in [1, 4096]");
   if (act_mem < 1 || act_mem > (1ll << 32)) throw sw::InputError("--act-mem must be in [1, 2^32] bytes");
   if (dram_bytes < 0 || dram_bytes > (1ll << 34)) throw sw::InputError("--dram-bytes must be in [0, 2^34]");
   if (lr_shift < 0 || lr_shift > 32) throw sw::InputError("--lr-shift must be in [0, 32]");
@@ -193,6 +196,7 @@ int train_command(int argc, char** argv) {
   o.hop_latency = static_cast<std::uint64_t>(hop_latency);
   o.weight_buffer_bytes = static_cast<std::size_t>(weight_buffer);
   o.act_mem_bytes = static_cast<std::size_t>(act_mem);
+  o.grad_chunks = grad_chunks;
   o.store.dram = models::TierConfig{static_cast<std::size_t>(dram_bytes), store_bw, 20};
   o.store.flash = models::TierConfig{std::size_t{1} << 32, 8.0, 200};
   o.store.sgd.lr_num = 1;
