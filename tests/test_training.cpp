@@ -225,11 +225,13 @@ TEST_CASE("weight streamer: a weight row wider than a buffer half is a clear err
 
 namespace {
 
-void check_equivalence(int systems, std::size_t buffer_bytes, int grad_chunks) {
+void check_equivalence(int systems, std::size_t buffer_bytes, int grad_chunks, int batch = 8,
+                       tb::Engine engine = tb::Engine::kRtl) {
   tb::TrainOptions o;
   o.spec = sw::parse_mlp("mlp:12x8x6");
-  o.batch = 8;
+  o.batch = batch;
   o.systems = systems;
+  o.system.dut.engine = engine;
   o.steps = 2;
   o.system.array = {4, 4};
   o.ingress_bw = 4.0;
@@ -274,6 +276,10 @@ TEST_CASE("training equivalence: 4 systems on the RTL with layers streamed in ch
   // Halves of 20 bytes: 2 rows of layer 1 (8 wide), 3 rows of layer 2 (6 wide) per chunk. dW goes
   // up in blocks of 4 rows (layer 1) and 3, 3, 2 rows (layer 2), each reduced on its own.
   check_equivalence(4, 40, 3);
+}
+
+TEST_CASE("training equivalence: 192 systems on the C++ array model, 2 samples each, give the full-batch weights", "[cosim]") {
+  check_equivalence(192, 40, 3, 384, tb::Engine::kModel);
 }
 
 TEST_CASE("training: bad batch split and a small activation memory are clear errors", "[unit]") {
