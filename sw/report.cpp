@@ -8,6 +8,12 @@
 
 namespace wb::sw {
 
+void put_sim_speed(nlohmann::json& j, double seconds, std::uint64_t cycles) {
+  j["sim_seconds"] = seconds;
+  j["sim_cycles"] = cycles;
+  j["sim_cycles_per_second"] = seconds > 0 ? static_cast<double>(cycles) / seconds : 0.0;
+}
+
 nlohmann::json to_json(const GemmStats& s) {
   nlohmann::json j;
   if (!s.name.empty()) j["name"] = s.name;
@@ -28,9 +34,7 @@ nlohmann::json to_json(const GemmStats& s) {
   j["c_beats"] = s.c_beats;
   j["mem_bytes_read"] = s.mem_bytes_read;
   j["golden"] = s.golden_pass ? "pass" : "fail";
-  j["sim_seconds"] = s.sim_seconds;
-  j["sim_cycles"] = s.sim_cycles;
-  j["sim_cycles_per_second"] = s.sim_seconds > 0 ? static_cast<double>(s.sim_cycles) / s.sim_seconds : 0.0;
+  put_sim_speed(j, s.sim_seconds, s.sim_cycles);
   return j;
 }
 
@@ -59,9 +63,7 @@ nlohmann::json to_json(const FabricStats& s) {
   j["link_flits"] = s.link_flits;
   j["link_utilization"] = s.link_utilization;
   j["golden"] = s.golden_pass ? "pass" : "fail";
-  j["sim_seconds"] = s.sim_seconds;
-  j["sim_cycles"] = s.sim_cycles;
-  j["sim_cycles_per_second"] = s.sim_seconds > 0 ? static_cast<double>(s.sim_cycles) / s.sim_seconds : 0.0;
+  put_sim_speed(j, s.sim_seconds, s.sim_cycles);
   return j;
 }
 

@@ -29,6 +29,9 @@ struct GemmStats {
 
 nlohmann::json to_json(const GemmStats& s);
 
+// Simulator speed fields of every run's JSON: sim_seconds, sim_cycles, sim_cycles_per_second.
+void put_sim_speed(nlohmann::json& j, double seconds, std::uint64_t cycles);
+
 // One sparse GEMM C = A (M x K) * B (K x N) on a mesh x mesh compute fabric; B is the weight.
 struct FabricStats {
   std::string name;

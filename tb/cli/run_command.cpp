@@ -81,9 +81,7 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
     j["macs"] = macs;
     j["wavelets"] = wavelets;
     j["golden"] = all_pass ? "pass" : "fail";
-    j["sim_seconds"] = seconds;
-    j["sim_cycles"] = simulated;
-    j["sim_cycles_per_second"] = seconds > 0 ? simulated / seconds : 0.0;
+    sw::put_sim_speed(j, seconds, simulated);
     sw::write_json_file(sys.json, j);
   }
   return all_pass ? 0 : 1;
@@ -288,9 +286,7 @@ int run_command(int argc, char** argv) {
     j["utilization"] = total.utilization();
     j["macs"] = total.macs;
     j["golden"] = all_pass ? "pass" : "fail";
-    j["sim_seconds"] = seconds;
-    j["sim_cycles"] = simulated;
-    j["sim_cycles_per_second"] = seconds > 0 ? simulated / seconds : 0.0;
+    sw::put_sim_speed(j, seconds, simulated);
     sw::write_json_file(sys.json, j);
   }
   return all_pass ? 0 : 1;

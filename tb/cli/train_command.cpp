@@ -91,8 +91,7 @@ nlohmann::json to_json(const tb::TrainOptions& o, const tb::TrainResult& r) {
   j["flash_grad_bytes"] = r.flash_grad_bytes;
   j["leaf_link_utilization"] = r.leaf_link_utilization;
   j["golden"] = r.golden_pass ? "pass" : "fail";
-  j["sim_seconds"] = r.sim_seconds;
-  j["sim_cycles"] = r.sim_cycles;
+  sw::put_sim_speed(j, r.sim_seconds, r.sim_cycles);
   return j;
 }
 
