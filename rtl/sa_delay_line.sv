@@ -15,15 +15,15 @@ module sa_delay_line #(
     logic unused_clk_rst;
     assign unused_clk_rst = clk_i ^ rst_ni;
   end else begin : gen_regs
-    logic [Width-1:0] stage_q [Depth];
+    // Stage i holds data_i of i + 1 cycles ago. One packed vector, so that a shift is one
+    // vector operation in simulation rather than Depth assignments.
+    // The shift is written in the flop: a separate next-state signal would depend on data_i
+    // and be re-evaluated on every input change instead of once per clock edge.
+    logic [Depth-1:0][Width-1:0] stage_q;
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        for (int unsigned i = 0; i < Depth; i++) stage_q[i] <= '0;
-      end else begin
-        stage_q[0] <= data_i;
-        for (int unsigned i = 1; i < Depth; i++) stage_q[i] <= stage_q[i-1];
-      end
+      if (!rst_ni) stage_q <= '0;
+      else         stage_q <= (Depth * Width)'({stage_q, data_i});
     end
 
     assign data_o = stage_q[Depth-1];

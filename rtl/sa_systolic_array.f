@@ -1,4 +1,4 @@
 sa_delay_line.sv
 sa_fifo.sv
-sa_mac_pe.sv
+sa_pe_grid.sv
 sa_systolic_array.sv

@@ -112,30 +112,24 @@ module sa_systolic_array #(
 
   assign idle_o = (credit_q == AllCredits);
 
-  // ---------------------------------------------------------------- PE grid wiring
-  // a_*[r][c] enters PE(r,c) from the left; b_*[r][c] enters PE(r,c) from above;
-  // v_*[r][c] enters PE(r,c) from above (row NumRows is the bottom edge).
-  logic                   a_valid_w [NumRows][NumCols+1];
-  logic                   a_first_w [NumRows][NumCols+1];
-  logic                   a_last_w  [NumRows][NumCols+1];
-  logic [DataWidth-1:0]   a_data_w  [NumRows][NumCols+1];
-  logic                   b_valid_w [NumRows+1][NumCols];
-  logic [RowIdxWidth-1:0] b_row_w   [NumRows+1][NumCols];
-  logic [DataWidth-1:0]   b_data_w  [NumRows+1][NumCols];
-  logic                   v_valid_w [NumRows+1][NumCols];
-  logic                   v_tag_w   [NumRows+1][NumCols];
-  logic [AccWidth-1:0]    v_data_w  [NumRows+1][NumCols];
-  logic                   drain_w   [NumCols];
-  logic                   drain_tag_w [NumCols];
+  // ---------------------------------------------------------------- PE grid
+  logic [NumRows-1:0]     grid_a_valid, grid_a_first, grid_a_last;
+  logic [DataWidth-1:0]   grid_a_data [NumRows];
+  logic [NumCols-1:0]     grid_b_valid;
+  logic [NumCols-1:0][RowIdxWidth-1:0] grid_b_row;
+  logic [NumCols-1:0][DataWidth-1:0]   grid_b_data;
+  logic [NumCols-1:0]     drain_w, drain_tag_w, bottom_a_valid, bottom_a_last;
+  logic [NumCols-1:0]     bottom_v_valid, bottom_v_tag;
+  logic [AccWidth-1:0]    bottom_v_data [NumCols];
 
   // Input skew: row r of A is delayed r + 1 cycles, column c of B c + 1 cycles. The extra
-  // register keeps every PE input a flop output, so the grid is evaluated once per clock edge
-  // and never re-evaluated when an edge input changes.
+  // register keeps every grid input a flop output, so the grid is evaluated once per clock
+  // edge and never re-evaluated when an edge input changes.
   for (genvar r = 0; r < NumRows; r++) begin : gen_a_skew
     sa_delay_line #(.Width(3 + DataWidth), .Depth(r + 1)) u_skew (
       .clk_i, .rst_ni,
       .data_i({a_fire, a_first_q, a_last_i, a_data_i[r]}),
-      .data_o({a_valid_w[r][0], a_first_w[r][0], a_last_w[r][0], a_data_w[r][0]})
+      .data_o({grid_a_valid[r], grid_a_first[r], grid_a_last[r], grid_a_data[r]})
     );
   end
 
@@ -145,33 +139,31 @@ module sa_systolic_array #(
     sa_delay_line #(.Width(1 + RowIdxWidth + DataWidth), .Depth(c + 1)) u_skew (
       .clk_i, .rst_ni,
       .data_i({b_fire, b_row_tag, b_data_i[c]}),
-      .data_o({b_valid_w[0][c], b_row_w[0][c], b_data_w[0][c]})
+      .data_o({grid_b_valid[c], grid_b_row[c], grid_b_data[c]})
     );
-    assign v_valid_w[0][c] = 1'b0;
-    assign v_tag_w[0][c]   = 1'b0;
-    assign v_data_w[0][c]  = '0;
   end
 
-  for (genvar r = 0; r < NumRows; r++) begin : gen_rows
-    for (genvar c = 0; c < NumCols; c++) begin : gen_cols
-      sa_mac_pe #(
-        .DataWidth(DataWidth), .AccWidth(AccWidth),
-        .RowIdxWidth(RowIdxWidth), .RowIndex(r)
-      ) u_pe (
-        .clk_i, .rst_ni,
-        .os_mode_i  (os_mode_q),
-        .a_valid_i  (a_valid_w[r][c]),   .a_first_i(a_first_w[r][c]),
-        .a_last_i   (a_last_w[r][c]),    .a_data_i (a_data_w[r][c]),
-        .a_valid_o  (a_valid_w[r][c+1]), .a_first_o(a_first_w[r][c+1]),
-        .a_last_o   (a_last_w[r][c+1]),  .a_data_o (a_data_w[r][c+1]),
-        .b_valid_i  (b_valid_w[r][c]),   .b_row_i  (b_row_w[r][c]),   .b_data_i(b_data_w[r][c]),
-        .b_valid_o  (b_valid_w[r+1][c]), .b_row_o  (b_row_w[r+1][c]), .b_data_o(b_data_w[r+1][c]),
-        .v_valid_i  (v_valid_w[r][c]),   .v_tag_i  (v_tag_w[r][c]),   .v_data_i(v_data_w[r][c]),
-        .v_valid_o  (v_valid_w[r+1][c]), .v_tag_o  (v_tag_w[r+1][c]), .v_data_o(v_data_w[r+1][c]),
-        .drain_i    (drain_w[c]),        .drain_tag_i(drain_tag_w[c])
-      );
-    end
-  end
+  sa_pe_grid #(
+    .NumRows(NumRows), .NumCols(NumCols), .DataWidth(DataWidth), .AccWidth(AccWidth),
+    .RowIdxWidth(RowIdxWidth)
+  ) u_grid (
+    .clk_i, .rst_ni,
+    .os_mode_i       (os_mode_q),
+    .a_valid_i       (grid_a_valid),
+    .a_first_i       (grid_a_first),
+    .a_last_i        (grid_a_last),
+    .a_data_i        (grid_a_data),
+    .b_valid_i       (grid_b_valid),
+    .b_row_i         (grid_b_row),
+    .b_data_i        (grid_b_data),
+    .drain_i         (drain_w),
+    .drain_tag_i     (drain_tag_w),
+    .bottom_a_valid_o(bottom_a_valid),
+    .bottom_a_last_o (bottom_a_last),
+    .v_valid_o       (bottom_v_valid),
+    .v_tag_o         (bottom_v_tag),
+    .v_data_o        (bottom_v_data)
+  );
 
   // ---------------------------------------------------------------- OS column drain
   // When the bottom PE of a column loads a tile's result, the column shifts that tile's
@@ -183,7 +175,7 @@ module sa_systolic_array #(
     logic [RowCntWidth-1:0] drain_cnt_q, drain_cnt_d;
     logic drain_tag_q, drain_tag_d, drain_start;
 
-    assign drain_start = os_mode_q && a_valid_w[NumRows-1][c] && a_last_w[NumRows-1][c];
+    assign drain_start = os_mode_q && bottom_a_valid[c] && bottom_a_last[c];
     always_comb begin
       drain_cnt_d = (drain_cnt_q != '0) ? drain_cnt_q - 1'b1 : '0;
       if (drain_start) drain_cnt_d = RowCount;
@@ -202,9 +194,9 @@ module sa_systolic_array #(
     assign drain_tag_w[c] = drain_tag_q;
 
     assign col_valid[c] = os_mode_q
-        ? (drain_w[c] && v_valid_w[NumRows][c] && (v_tag_w[NumRows][c] == drain_tag_q))
-        : v_valid_w[NumRows][c];
-    assign col_data[c] = v_data_w[NumRows][c];
+        ? (drain_w[c] && bottom_v_valid[c] && (bottom_v_tag[c] == drain_tag_q))
+        : bottom_v_valid[c];
+    assign col_data[c] = bottom_v_data[c];
 
 `ifndef SYNTHESIS
     DrainOverlap_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
