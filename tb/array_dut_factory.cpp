@@ -34,8 +34,12 @@ bool is_built_array_size(int rows, int cols) {
 
 std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options) {
   if (options.engine == Engine::kModel) return std::make_unique<ModelArrayDut>(rows, cols, options);
-#define WB_MAKE_DUT(R, C) \
-  if (rows == R && cols == C) return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C>>(R, C, options);
+  const bool traced = !options.trace_path.empty();
+#define WB_MAKE_DUT(R, C)                                                                          \
+  if (rows == R && cols == C) {                                                                    \
+    if (traced) return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C##_trace>>(R, C, options); \
+    return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C>>(R, C, options);                \
+  }
   WB_FOR_EACH_ARRAY(WB_MAKE_DUT)
 #undef WB_MAKE_DUT
   throw sw::InputError("array size " + std::to_string(rows) + "x" + std::to_string(cols) +

@@ -26,12 +26,7 @@ class VerilatedArrayDut final : public ArrayDut {
     m_context->traceEverOn(!options.trace_path.empty());
     m_top = std::make_unique<V>(m_context.get(), "top");
     m_c_beat.resize(static_cast<std::size_t>(cols));
-    if (!options.trace_path.empty()) {
-      m_trace = std::make_unique<VerilatedFstC>();
-      m_top->trace(m_trace.get(), 99);
-      m_trace->open(options.trace_path.c_str());
-      if (!m_trace->isOpen()) throw std::runtime_error("cannot open trace file " + options.trace_path);
-    }
+    m_trace = open_fst_trace(*m_top, options.trace_path);
     reset();
   }
 
