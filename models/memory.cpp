@@ -1,7 +1,5 @@
 #include "models/memory.hpp"
 
-#include <cstring>
-
 #include "sw/error.hpp"
 
 namespace wb::models {
@@ -23,9 +21,9 @@ bool Memory::access(tlm::tlm_generic_payload& gp) {
     return false;
   }
   if (gp.is_read()) {
-    std::memcpy(gp.get_data_ptr(), &m_bytes[addr], len);
+    m_bytes.read(addr, gp.get_data_ptr(), len);
   } else if (gp.is_write()) {
-    std::memcpy(&m_bytes[addr], gp.get_data_ptr(), len);
+    m_bytes.write(addr, gp.get_data_ptr(), len);
   }
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
   return true;

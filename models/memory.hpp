@@ -8,9 +8,9 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
-#include <vector>
 
 #include "models/clock.hpp"
+#include "models/paged_bytes.hpp"
 #include "models/port.hpp"
 
 namespace wb::models {
@@ -30,13 +30,14 @@ class Memory : public sc_core::sc_module {
   std::size_t capacity() const { return m_bytes.size(); }
   std::uint64_t bytes_read() const { return m_bytes_read; }
   std::uint64_t bytes_written() const { return m_bytes_written; }
+  std::size_t resident_bytes() const { return m_bytes.resident_bytes(); }
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
   bool access(tlm::tlm_generic_payload& gp);
 
-  std::vector<unsigned char> m_bytes;
+  PagedBytes m_bytes;  // allocated on first write
   MemoryTiming m_timing;
   Clock m_clock;
   Port m_port;

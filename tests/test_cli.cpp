@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -24,7 +25,10 @@ struct Outcome {
   std::string out, err;
 };
 
-std::string tmp(const std::string& name) { return std::string(WB_TEST_TMPDIR) + "/cli_" + name; }
+// Per process: ctest -j runs the cases (one process each) side by side.
+std::string tmp(const std::string& name) {
+  return std::string(WB_TEST_TMPDIR) + "/cli_" + std::to_string(getpid()) + "_" + name;
+}
 
 bool exists(const std::string& path) {
   struct stat st;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/memory.hpp"
+#include "models/paged_bytes.hpp"
 #include "sw/error.hpp"
 
 using namespace wb;
@@ -83,4 +84,33 @@ TEST_CASE("memory: data written by debug transport reads back; zero bandwidth is
   });
   sc_core::sc_start();
   CHECK(got == std::vector<unsigned char>{7, 8, 9});
+}
+
+TEST_CASE("paged bytes: unwritten bytes read as zero, pages are allocated on first write only", "[unit]") {
+  constexpr std::size_t kPage = models::PagedBytes::kPageBytes;
+  models::PagedBytes bytes(std::size_t{256} << 20);
+  CHECK(bytes.size() == (std::size_t{256} << 20));
+  CHECK(bytes.resident_bytes() == 0);
+  std::vector<unsigned char> out(8, 0xAA);
+  bytes.read(12345, out.data(), out.size());  // reading allocates nothing
+  CHECK(out == std::vector<unsigned char>(8, 0));
+  CHECK(bytes.resident_bytes() == 0);
+
+  // A write across a page boundary touches two pages and reads back whole.
+  const std::vector<unsigned char> in = {1, 2, 3, 4, 5, 6};
+  bytes.write(3 * kPage - 2, in.data(), in.size());
+  CHECK(bytes.resident_bytes() == 2 * kPage);
+  std::vector<unsigned char> back(in.size() + 2);
+  bytes.read(3 * kPage - 3, back.data(), back.size());
+  CHECK(back == std::vector<unsigned char>{0, 1, 2, 3, 4, 5, 6, 0});
+
+  // The last, partial page of an odd capacity.
+  models::PagedBytes odd(kPage + 5);
+  const unsigned char tail[2] = {9, 8};
+  odd.write(kPage + 3, tail, 2);
+  unsigned char got[2] = {0, 0};
+  odd.read(kPage + 3, got, 2);
+  CHECK(got[0] == 9);
+  CHECK(got[1] == 8);
+  CHECK(odd.resident_bytes() == kPage);
 }
