@@ -4,6 +4,7 @@
 #include "wb/hw_config.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,12 @@
 
 namespace wb::bench {
 namespace {
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 template <class V>
 RawResult raw_loop(const RawWorkload& w) {
@@ -28,6 +35,7 @@ RawResult raw_loop(const RawWorkload& w) {
   RawResult r;
   std::uint64_t got = 0;
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_seconds();
   while (got < w.c_beats) {
     const bool a_valid = ai < na;
     const bool b_valid = bi < nb;
@@ -57,6 +65,7 @@ RawResult raw_loop(const RawWorkload& w) {
     ++r.cycles;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.cpu_seconds = thread_cpu_seconds() - cpu0;
   tb::destroy_model(*context, top);
   return r;
 }

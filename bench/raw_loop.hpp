@@ -17,7 +17,8 @@ struct RawWorkload {
 
 struct RawResult {
   std::uint64_t cycles = 0;
-  double seconds = 0.0;
+  double seconds = 0.0;      // wall
+  double cpu_seconds = 0.0;  // this thread's CPU time
   std::int64_t checksum = 0;  // sum of all results, to compare with the full path
 };
 

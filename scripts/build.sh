@@ -5,5 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 jobs="$(nproc 2>/dev/null || echo 2)"
-cmake -S "$root" -B "$root/build" -G Ninja "$@" >/dev/null
+# ccache: a rebuild after a clean, or of a second checkout, reuses compiled objects.
+launcher=()
+if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S "$root" -B "$root/build" -G Ninja "${launcher[@]}" "$@" >/dev/null
 cmake --build "$root/build" -j "$jobs"

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   verilator libsystemc-dev
   catch2 libboost-program-options-dev libboost-dev
   nlohmann-json3-dev

@@ -1,9 +1,11 @@
-// waferbench bench: simulated cycles per wall-second of (a) the Verilated array driven by a bare
-// C++ loop and (b) the full SystemC/TLM path (memory -> streamer -> transactor -> RTL ->
-// monitor), on the same GEMM, with the ratio b/a; and (m) the C++ reference model of the array
-// (tb/model_array_dut.hpp) on the same beats, with m/a. Each (b) run is a child process because
-// SystemC elaborates once per process; medians over --repeat runs.
-#include <unistd.h>
+// waferbench bench: simulated cycles per CPU-second (and per wall-second) of (a) the Verilated
+// array driven by a bare C++ loop and (b) the full SystemC/TLM path (memory -> streamer ->
+// transactor -> RTL -> monitor), on the same GEMM in both dataflows, with the ratio b/a; and
+// (m) the C++ reference model of the array (tb/model_array_dut.hpp) on the same beats, with m/a.
+// Then a network figure: wall time, CPU time and peak memory of a whole process running the
+// GEMMs of a BERT-base encoder layer on the RTL and on the model. Each (b) and network run is a
+// child process because SystemC elaborates once per process; medians over --repeat runs.
+#include <time.h>
 
 #include <algorithm>
 #include <array>
@@ -12,7 +14,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench/bert_layer.hpp"
 #include "bench/raw_loop.hpp"
+#include "sw/child_process.hpp"
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/report.hpp"
@@ -26,9 +30,18 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-// The benchmark GEMM: weight-stationary, 4 folds, M sized for about `cycles` cycles.
-sw::GemmShape bench_shape(sw::ArrayShape array, std::uint64_t cycles) {
-  return {static_cast<int>(std::max<std::uint64_t>(cycles / 4, 1)), 2 * array.rows, 2 * array.cols};
+// The benchmark GEMM, 4 folds sized for about `cycles` cycles: WS streams M rows per fold
+// (M x 2R x 2C), OS streams K beat pairs per fold (2R x K x 2C).
+sw::GemmShape bench_shape(sw::ArrayShape array, sw::Dataflow dataflow, std::uint64_t cycles) {
+  const int stream = static_cast<int>(std::max<std::uint64_t>(cycles / 4, 1));
+  if (dataflow == sw::Dataflow::kOutputStationary) return {2 * array.rows, stream, 2 * array.cols};
+  return {stream, 2 * array.rows, 2 * array.cols};
+}
+
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 bench::RawWorkload raw_workload(const sw::GemmPlan& plan, const sw::MatrixI8& a, const sw::MatrixI8& b) {
@@ -63,44 +76,71 @@ std::int64_t checksum(const sw::MatrixI32& c) {
   return sum;
 }
 
-nlohmann::json run_worker(sw::ArrayShape array, sw::GemmShape shape) {
-  std::ostringstream cmd;
-  cmd << "'" << self_exe() << "' bench-worker --rows " << array.rows << " --cols " << array.cols << " --m " << shape.m
-      << " --k " << shape.k << " --n " << shape.n;
-  FILE* pipe = popen(cmd.str().c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot start " + cmd.str());
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  if (pclose(pipe) != 0) throw std::runtime_error("bench worker failed: " + cmd.str());
-  return nlohmann::json::parse(out);
+// Runs `waferbench bench-worker <args>` and returns its JSON line and resource use.
+nlohmann::json run_worker(const std::vector<std::string>& args, sw::ChildResult* usage = nullptr) {
+  std::vector<std::string> argv{self_exe(), "bench-worker"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  sw::ChildResult r = sw::run_child(argv);
+  if (r.exit_code != 0) throw std::runtime_error("bench worker failed (exit " + std::to_string(r.exit_code) + ")");
+  if (usage) *usage = r;
+  return nlohmann::json::parse(r.out);
 }
 
 }  // namespace
 
 int bench_worker_command(int argc, char** argv) {
   int rows = 0, cols = 0, m = 0, k = 0, n = 0;
+  std::string dataflow_text = "ws", engine_text = "rtl", network;
   po::options_description desc("bench-worker (internal)");
   desc.add_options()("help", "")("rows", po::value(&rows)->required(), "")("cols", po::value(&cols)->required(), "")
-      ("m", po::value(&m)->required(), "")("k", po::value(&k)->required(), "")("n", po::value(&n)->required(), "");
+      ("m", po::value(&m), "")("k", po::value(&k), "")("n", po::value(&n), "")
+      ("dataflow", po::value(&dataflow_text), "")("engine", po::value(&engine_text), "")
+      ("network", po::value(&network), "bert-encoder: the GEMMs of bench/bert_layer.hpp");
   if (!parse_command_line(argc, argv, desc, "usage: waferbench bench-worker ...")) return 0;
   tb::SystemOptions options;
   options.array = {rows, cols};
-  // Memory never the bottleneck: the RTL sets the pace, as in the bare loop.
+  options.dut.engine = tb::parse_engine(engine_text);
+  const sw::Dataflow dataflow = sw::parse_dataflow(dataflow_text);
+  // Memory never the bottleneck: the array sets the pace, as in the bare loop.
   options.memory.bytes_per_cycle = 1e6;
   options.memory.latency_cycles = 0;
-  const sw::MatrixI8 a = sw::random_int8(m, k, 1), b = sw::random_int8(k, n, 2);
-  tb::GemmRun run;
+  struct Job {
+    sw::MatrixI8 a, b;
+  };
+  std::vector<Job> jobs;
+  if (network == "bert-encoder") {
+    std::uint64_t seed = 1;
+    for (const bench::LayerGemm& g : bench::bert_base_encoder_gemms()) {
+      for (int i = 0; i < g.count; ++i, seed += 2) {
+        jobs.push_back({sw::random_int8(g.m, g.k, seed), sw::random_int8(g.k, g.n, seed + 1)});
+      }
+    }
+  } else if (network.empty()) {
+    jobs.push_back({sw::random_int8(m, k, 1), sw::random_int8(k, n, 2)});
+  } else {
+    throw sw::InputError("unknown bench network '" + network + "'");
+  }
+  std::int64_t sum = 0;
+  bool golden = true;
   std::uint64_t simulated = 0;
+  double cpu = 0.0;
   const double seconds = tb::run_array_system(options, [&](tb::ArraySession& s) {
-    run = s.gemm(a, b, sw::Dataflow::kWeightStationary);
+    const double cpu0 = process_cpu_seconds();
+    for (const Job& job : jobs) {
+      const tb::GemmRun run = s.gemm(job.a, job.b, dataflow);
+      golden &= run.c == sw::gemm_ref(job.a, job.b);
+      sum += checksum(run.c);
+    }
+    cpu = process_cpu_seconds() - cpu0;
     simulated = s.simulated_cycles();
   });
   nlohmann::json j;
   j["cycles"] = simulated;
   j["seconds"] = seconds;
-  j["checksum"] = checksum(run.c);
-  j["golden"] = run.c == sw::gemm_ref(a, b) ? "pass" : "fail";
+  j["cpu_seconds"] = cpu;
+  j["gemms"] = jobs.size();
+  j["checksum"] = sum;
+  j["golden"] = golden ? "pass" : "fail";
   std::cout << j.dump() << "\n";
   return 0;
 }
@@ -115,8 +155,12 @@ int bench_command(int argc, char** argv) {
       ("sizes", po::value(&sizes_text)->default_value(sizes_text), "array sizes, comma-separated RxC")
       ("repeat", po::value(&repeat)->default_value(repeat), "runs per measurement (median reported)")
       ("cycles", po::value(&cycles)->default_value(cycles), "approximate simulated cycles per run")
-      ("json", po::value(&json_path), "write the table as JSON to FILE");
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench bench [options]")) return 0;
+      ("json", po::value(&json_path), "write the tables as JSON to FILE")
+      ("no-network", "skip the network figure (BERT-base encoder layer on 16x16 OS, RTL and model)");
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench bench [options]", &vm)) return 0;
+  // (the network runs on the 16x16 RTL: skipped in builds without it)
+  const bool run_network = vm.count("no-network") == 0 && tb::is_built_array_size(16, 16);
   if (repeat < 1 || repeat > 99) throw sw::InputError("--repeat must be in [1, 99]");
   if (cycles < 100 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [100, 1e8]");
   if (!json_path.empty()) check_writable(json_path, "--json");
@@ -132,53 +176,97 @@ int bench_command(int argc, char** argv) {
     sizes.push_back({r, c});
   }
 
-  std::vector<std::vector<std::string>> table{
-      {"array", "cycles", "a: bare loop Mcyc/s", "b: SystemC/TLM Mcyc/s", "b/a", "m: C++ model Mcyc/s", "m/a", "golden"}};
-  nlohmann::json out = nlohmann::json::array();
+  std::vector<std::vector<std::string>> table{{"array", "flow", "cycles", "a: bare Mcyc/cpu-s", "a: Mcyc/wall-s",
+                                               "b: SystemC/TLM Mcyc/cpu-s", "b/a", "m: model Mcyc/cpu-s", "m/a",
+                                               "golden"}};
+  nlohmann::json arrays = nlohmann::json::array();
   bool all_ok = true;
   for (const sw::ArrayShape array : sizes) {
-    const sw::GemmShape shape = bench_shape(array, cycles);
-    const sw::MatrixI8 a = sw::random_int8(shape.m, shape.k, 1), b = sw::random_int8(shape.k, shape.n, 2);
-    const sw::GemmPlan plan(shape, array, sw::Dataflow::kWeightStationary);
-    const bench::RawWorkload w = raw_workload(plan, a, b);
-    const std::int64_t expected_sum = checksum(sw::gemm_ref(a, b));
-    std::vector<double> raw_rate, tlm_rate, model_rate;
-    std::uint64_t raw_cycles = 0, tlm_cycles = 0, model_cycles = 0;
-    bool ok = true;
-    // Interleave the two so that machine noise hits both alike.
-    for (int i = 0; i < repeat; ++i) {
-      const bench::RawResult r = bench::run_raw_loop(w);
-      raw_cycles = r.cycles;
-      raw_rate.push_back(static_cast<double>(r.cycles) / r.seconds);
-      ok &= r.checksum == expected_sum;
-      const nlohmann::json t = run_worker(array, shape);
-      tlm_cycles = t["cycles"].get<std::uint64_t>();
-      tlm_rate.push_back(static_cast<double>(tlm_cycles) / t["seconds"].get<double>());
-      ok &= t["golden"] == "pass" && t["checksum"].get<std::int64_t>() == expected_sum;
-      // The reference model on the same beats (pin-level driver, no SystemC).
-      tb::DutOptions model_options;
-      model_options.engine = tb::Engine::kModel;
-      auto model = tb::make_array_dut(array.rows, array.cols, model_options);
-      const auto t0 = std::chrono::steady_clock::now();
-      const tb::PinGemmResult mr = tb::run_gemm_on_pins(*model, plan, a, b);
-      const double ms = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      model_cycles = model->cycle();
-      model_rate.push_back(static_cast<double>(model_cycles) / ms);
-      ok &= checksum(mr.c) == expected_sum;
+    for (const sw::Dataflow dataflow : {sw::Dataflow::kWeightStationary, sw::Dataflow::kOutputStationary}) {
+      const sw::GemmShape shape = bench_shape(array, dataflow, cycles);
+      const sw::MatrixI8 a = sw::random_int8(shape.m, shape.k, 1), b = sw::random_int8(shape.k, shape.n, 2);
+      const sw::GemmPlan plan(shape, array, dataflow);
+      const bench::RawWorkload w = raw_workload(plan, a, b);
+      const std::int64_t expected_sum = checksum(sw::gemm_ref(a, b));
+      std::vector<double> raw_cpu_rate, raw_wall_rate, tlm_rate, model_rate;
+      std::uint64_t raw_cycles = 0, tlm_cycles = 0, model_cycles = 0;
+      bool ok = true;
+      const std::vector<std::string> worker_args{"--rows", std::to_string(array.rows), "--cols",
+                                                 std::to_string(array.cols), "--m", std::to_string(shape.m),
+                                                 "--k", std::to_string(shape.k), "--n", std::to_string(shape.n),
+                                                 "--dataflow", sw::dataflow_name(dataflow)};
+      // Interleave the three so that machine noise hits them alike.
+      for (int i = 0; i < repeat; ++i) {
+        const bench::RawResult r = bench::run_raw_loop(w);
+        raw_cycles = r.cycles;
+        raw_cpu_rate.push_back(static_cast<double>(r.cycles) / r.cpu_seconds);
+        raw_wall_rate.push_back(static_cast<double>(r.cycles) / r.seconds);
+        ok &= r.checksum == expected_sum;
+        const nlohmann::json t = run_worker(worker_args);
+        tlm_cycles = t["cycles"].get<std::uint64_t>();
+        tlm_rate.push_back(static_cast<double>(tlm_cycles) / t["cpu_seconds"].get<double>());
+        ok &= t["golden"] == "pass" && t["checksum"].get<std::int64_t>() == expected_sum;
+        // The reference model on the same beats (pin-level driver, no SystemC).
+        tb::DutOptions model_options;
+        model_options.engine = tb::Engine::kModel;
+        auto model = tb::make_array_dut(array.rows, array.cols, model_options);
+        const double cpu0 = process_cpu_seconds();
+        const tb::PinGemmResult mr = tb::run_gemm_on_pins(*model, plan, a, b);
+        const double cpu = process_cpu_seconds() - cpu0;
+        model_cycles = model->cycle();
+        model_rate.push_back(static_cast<double>(model_cycles) / cpu);
+        ok &= checksum(mr.c) == expected_sum;
+      }
+      const double ra = sw::median(raw_cpu_rate), rw = sw::median(raw_wall_rate), rb = sw::median(tlm_rate),
+                   rm = sw::median(model_rate);
+      const std::string name = std::to_string(array.rows) + "x" + std::to_string(array.cols);
+      table.push_back({name, sw::dataflow_name(dataflow), std::to_string(tlm_cycles), sw::fixed(ra / 1e6, 3),
+                       sw::fixed(rw / 1e6, 3), sw::fixed(rb / 1e6, 3), sw::fixed(rb / ra, 3), sw::fixed(rm / 1e6, 3),
+                       sw::fixed(rm / ra, 2), ok ? "pass" : "FAIL"});
+      arrays.push_back({{"array", name}, {"dataflow", sw::dataflow_name(dataflow)}, {"m", shape.m}, {"k", shape.k},
+                        {"n", shape.n}, {"raw_cycles", raw_cycles}, {"tlm_cycles", tlm_cycles},
+                        {"raw_cycles_per_cpu_second", ra}, {"raw_cycles_per_second", rw},
+                        {"tlm_cycles_per_cpu_second", rb}, {"ratio", rb / ra}, {"model_cycles", model_cycles},
+                        {"model_cycles_per_cpu_second", rm}, {"model_ratio", rm / ra}, {"repeat", repeat},
+                        {"golden", ok ? "pass" : "fail"}});
+      all_ok &= ok;
     }
-    const double ra = sw::median(raw_rate), rb = sw::median(tlm_rate), rm = sw::median(model_rate);
-    const std::string name = std::to_string(array.rows) + "x" + std::to_string(array.cols);
-    table.push_back({name, std::to_string(tlm_cycles), sw::fixed(ra / 1e6, 3), sw::fixed(rb / 1e6, 3),
-                     sw::fixed(rb / ra, 3), sw::fixed(rm / 1e6, 3), sw::fixed(rm / ra, 2), ok ? "pass" : "FAIL"});
-    out.push_back({{"array", name}, {"m", shape.m}, {"k", shape.k}, {"n", shape.n}, {"raw_cycles", raw_cycles},
-                   {"tlm_cycles", tlm_cycles}, {"raw_cycles_per_second", ra}, {"tlm_cycles_per_second", rb},
-                   {"ratio", rb / ra}, {"model_cycles", model_cycles}, {"model_cycles_per_second", rm},
-                   {"model_ratio", rm / ra}, {"repeat", repeat}, {"golden", ok ? "pass" : "fail"}});
-    all_ok &= ok;
   }
-  std::cout << "waferbench bench: WS GEMM M x 2R x 2C (4 folds), median of " << repeat << " runs\n\n"
+  std::cout << "waferbench bench: GEMM of 4 folds (WS M x 2R x 2C, OS 2R x K x 2C), median of " << repeat
+            << " runs; rates per CPU-second of the simulation\n\n"
             << sw::format_table(table);
-  if (!json_path.empty()) sw::write_json_file(json_path, out);
+
+  // The network figure: whole processes (start-up, inputs, golden checks included).
+  nlohmann::json network = nlohmann::json::array();
+  if (run_network) {
+    std::vector<std::vector<std::string>> net_table{
+        {"network", "array", "flow", "engine", "gemms", "cycles", "wall s", "cpu s", "peak MB", "golden"}};
+    for (const char* engine : {"rtl", "model"}) {
+      std::vector<double> wall, cpu, rss;
+      nlohmann::json last;
+      for (int i = 0; i < repeat; ++i) {
+        sw::ChildResult usage;
+        last = run_worker({"--network", "bert-encoder", "--rows", "16", "--cols", "16", "--dataflow", "os",
+                           "--engine", engine},
+                          &usage);
+        wall.push_back(usage.wall_seconds);
+        cpu.push_back(usage.cpu_seconds);
+        rss.push_back(static_cast<double>(usage.max_rss_kb) / 1024.0);
+      }
+      const bool ok = last["golden"] == "pass";
+      all_ok &= ok;
+      net_table.push_back({"bert-base encoder, seq 128", "16x16", "os", engine,
+                           std::to_string(last["gemms"].get<int>()), std::to_string(last["cycles"].get<std::uint64_t>()),
+                           sw::fixed(sw::median(wall), 2), sw::fixed(sw::median(cpu), 2), sw::fixed(sw::median(rss), 1),
+                           ok ? "pass" : "FAIL"});
+      network.push_back({{"network", "bert-base-encoder-seq128"}, {"rows", 16}, {"cols", 16}, {"dataflow", "os"},
+                         {"engine", engine}, {"gemms", last["gemms"]}, {"cycles", last["cycles"]},
+                         {"wall_seconds", sw::median(wall)}, {"cpu_seconds", sw::median(cpu)},
+                         {"peak_rss_mb", sw::median(rss)}, {"repeat", repeat}, {"golden", ok ? "pass" : "fail"}});
+    }
+    std::cout << "\nwhole process, median of " << repeat << " runs\n\n" << sw::format_table(net_table);
+  }
+  if (!json_path.empty()) sw::write_json_file(json_path, {{"arrays", arrays}, {"network", network}});
   return all_ok ? 0 : 1;
 }
 

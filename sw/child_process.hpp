@@ -1,0 +1,21 @@
+#pragma once
+// Runs a program with an argument vector (no shell, so no quoting) and collects its standard
+// output, exit status and resource use: wall time, CPU time (user + system) and peak resident
+// memory, as the kernel accounts them for that child alone.
+#include <string>
+#include <vector>
+
+namespace wb::sw {
+
+struct ChildResult {
+  std::string out;         // everything the child wrote to stdout
+  int exit_code = -1;      // -1 when killed by a signal
+  double wall_seconds = 0.0;
+  double cpu_seconds = 0.0;
+  long max_rss_kb = 0;
+};
+
+// argv[0] is the program path. Throws std::runtime_error when it cannot be started.
+ChildResult run_child(const std::vector<std::string>& argv);
+
+}  // namespace wb::sw
