@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, then configures and builds waferbench in build/ (Release, Ninja).
-# Extra arguments go to CMake's configure step, e.g. -DWB_ONLY_SIZES="4x4;8x8".
+# Extra arguments go to CMake's configure step, e.g. -DWB_ONLY_SIZES="4x4;8x8". WB_TARGET=name
+# builds one target (and what it needs) instead of everything.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
@@ -9,4 +10,6 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 cmake -S "$root" -B "$root/build" -G Ninja "${launcher[@]}" "$@" >/dev/null
-cmake --build "$root/build" -j "$jobs"
+target=()
+if [ -n "${WB_TARGET:-}" ]; then target=(--target "$WB_TARGET"); fi
+cmake --build "$root/build" -j "$jobs" "${target[@]}"

@@ -3,5 +3,7 @@
 # `waferbench run`, e.g. --rows 32 --cols 32 --dataflow os).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$root/scripts/build.sh"
+# Only what the default job needs: the waferbench executable (the fabric RTL, in
+# waferbench-fabric, and the tests are built by `scripts/build.sh` or `scripts/test.sh`).
+WB_TARGET=waferbench bash "$root/scripts/build.sh"
 exec "$root/build/waferbench" run "$@"

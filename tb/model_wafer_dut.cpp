@@ -589,4 +589,9 @@ std::unique_ptr<WaferJob> ModelWaferDut::start(const sw::FabricProgram& program,
   return std::make_unique<DriverJob<Fabric>>(*m_fabric, m_k, program, options);
 }
 
+std::unique_ptr<WaferDut> make_model_wafer_dut(int k, const WaferDutOptions& options) {
+  if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
+  return std::make_unique<ModelWaferDut>(k);
+}
+
 }  // namespace wb::tb

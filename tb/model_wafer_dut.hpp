@@ -31,4 +31,8 @@ class ModelWaferDut final : public WaferDut {
   std::unique_ptr<Fabric> m_fabric;
 };
 
+// The model behind make_wafer_dut's Engine::kModel: throws sw::InputError for a trace (the
+// model has no pins to dump) or k outside 1..16.
+std::unique_ptr<WaferDut> make_model_wafer_dut(int k, const WaferDutOptions& options);
+
 }  // namespace wb::tb

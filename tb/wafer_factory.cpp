@@ -33,10 +33,7 @@ bool is_built_wafer_mesh(int k) {
 }
 
 std::unique_ptr<WaferDut> make_wafer_dut(int k, const WaferDutOptions& options) {
-  if (options.engine == Engine::kModel) {
-    if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
-    return std::make_unique<ModelWaferDut>(k);
-  }
+  if (options.engine == Engine::kModel) return make_model_wafer_dut(k, options);
   return make_wafer_dut(k, options.trace_path, options.threads);
 }
 

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -40,9 +41,9 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-Outcome waferbench(const std::string& args) {
+Outcome run_cli(const std::string& exe, const std::string& args) {
   const std::string err_file = tmp("stderr.txt");
-  const std::string cmd = std::string("'") + WB_CLI_PATH + "' " + args + " 2>'" + err_file + "'";
+  const std::string cmd = std::string("'") + exe + "' " + args + " 2>'" + err_file + "'";
   Outcome o;
   FILE* pipe = popen(cmd.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -53,6 +54,8 @@ Outcome waferbench(const std::string& args) {
   o.err = slurp(err_file);
   return o;
 }
+
+Outcome waferbench(const std::string& args) { return run_cli(WB_CLI_PATH, args); }
 
 // Bad input: exit 2, exactly one line on stderr mentioning `why`, and no result files.
 void expect_input_error(const std::string& args, const std::string& why) {
@@ -431,4 +434,25 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error(small + "--grad-chunks 0", "--grad-chunks");
   expect_input_error("train --model mlp:16 --rows 4 --cols 4", "model");
   expect_input_error("train --model mlp:16x8x4 --rows 5 --cols 5", "not built");
+}
+
+TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric; without it, one line and exit 2", "[system]") {
+  // Through the sibling: the RTL NoC and the RTL fabric answer as usual.
+  const Outcome noc = waferbench("noc --mesh 4x4 --cycles 300 --warmup 100");
+  CHECK(noc.code == 0);
+  CHECK(noc.out.find("waferbench noc: 4x4 mesh") != std::string::npos);
+  const Outcome gemm = waferbench("gemm --target fabric --mesh 4x4 --m 2 --k 8 --n 8");
+  CHECK(gemm.code == 0);
+  CHECK(gemm.out.find("golden pass") != std::string::npos);
+  // A copy of waferbench alone in a directory: the model still runs, the RTL fabric is refused.
+  const std::string dir = tmp("alone");
+  const std::string copy = dir + "/waferbench";
+  REQUIRE(std::system(("mkdir -p '" + dir + "' && cp '" + std::string(WB_CLI_PATH) + "' '" + copy + "'").c_str()) == 0);
+  const Outcome model = run_cli(copy, "gemm --target fabric --engine model --mesh 6x6 --m 2 --k 8 --n 8");
+  CHECK(model.code == 0);
+  const Outcome alone = run_cli(copy, "noc --mesh 4x4 --cycles 300");
+  CHECK(alone.code == 2);
+  CHECK(alone.err.find("waferbench-fabric") != std::string::npos);
+  CHECK(std::count(alone.err.begin(), alone.err.end(), '\n') == 1);
+  CHECK(alone.out.empty());
 }

@@ -8,8 +8,12 @@
 #include <iostream>
 #include <string>
 
+#include <unistd.h>
+
 #include "sw/error.hpp"
 #include "tb/cli/commands.hpp"
+#include "tb/cli/options.hpp"
+#include "tb/fabric_rtl_elsewhere.hpp"
 
 namespace {
 
@@ -27,6 +31,18 @@ const char* kUsage =
     "  bench    simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
     "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n"
     "  fabric-bench  simulation speed of the fabric RTL: cycles/s and router-cycles/s per mesh\n";
+
+// Replaces this process with waferbench-fabric (beside this executable) on the same command
+// line; returns only when that fails.
+int run_fabric_executable(char* argv[]) {
+  std::string exe = wb::cli::self_exe();
+  exe = exe.substr(0, exe.find_last_of('/') + 1) + "waferbench-fabric";
+  std::cout.flush();
+  execv(exe.c_str(), argv);
+  std::cerr << "waferbench: error: this command needs the fabric RTL, which is in " << exe
+            << " (build it: cmake --build build --target waferbench-fabric)\n";
+  return 2;
+}
 
 }  // namespace
 
@@ -47,6 +63,8 @@ int sc_main(int argc, char* argv[]) {
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
     return 2;
+  } catch (const wb::tb::FabricRtlElsewhere&) {
+    return run_fabric_executable(argv);
   } catch (const wb::sw::InputError& e) {
     std::cerr << "waferbench: error: " << e.what() << "\n";
     return 2;
