@@ -18,9 +18,9 @@
 //    the tile's parity, and the column drains it downwards (drain_i) while the accumulator
 //    already works on the next tile.
 //
-// Written for simulation speed under Verilator (measured: docs in the README): the grid is one
-// pair of loops over arrays, not NumRows x NumCols module instances (which Verilator flattens
-// into one copy of straight-line code per PE), each dataflow has its own loop, and the one-bit
+// Written for simulation speed under Verilator (measured: README, "Simulation speed"): one loop
+// over the rows with an inner loop over the columns per dataflow, not NumRows x NumCols module
+// instances (which Verilator flattens into one copy of straight-line code per PE); the one-bit
 // fields of a row are packed into one vector (bit c = column c) so that they move, reset and
 // combine as whole rows.
 module sa_pe_grid #(
@@ -66,7 +66,7 @@ module sa_pe_grid #(
   logic [NumCols-1:0][RowIdxWidth-1:0] b_row_q   [NumRows], b_row_d   [NumRows];
   logic [NumCols-1:0][DataWidth-1:0]   b_data_q  [NumRows], b_data_d  [NumRows];
   // PE state: the WS weight pair {shadow, weight}, the OS accumulator, the vertical chain.
-  // The 32-bit arrays have one spare column (never written, never read): it keeps them off
+  // The 32-bit arrays have one spare column (held at zero, never read): it keeps them off
   // 4 KiB strides in the Verilated C++, where PE(r,c) of one array and of the next shared
   // their low address bits and every load waited on an unrelated store (4K aliasing: the
   // 32x32 OS loop ran 4x slower).
