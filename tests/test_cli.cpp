@@ -434,6 +434,9 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error(small + "--grad-chunks 0", "--grad-chunks");
   expect_input_error("train --model mlp:16 --rows 4 --cols 4", "model");
   expect_input_error("train --model mlp:16x8x4 --rows 5 --cols 5", "not built");
+  // Abbreviations are not guessed (they reached the worker processes twice).
+  expect_input_error(small + "--sys 2", "unrecognised option '--sys'");
+  expect_input_error("gemm --m 8 --k 8 --n 8 --row 4 --cols 4", "unrecognised option '--row'");
 }
 
 TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric; without it, one line and exit 2", "[system]") {

@@ -84,7 +84,10 @@ bool parse_command_line(int argc, char** argv, const po::options_description& de
                         po::variables_map* given) {
   po::variables_map local;
   po::variables_map& vm = given ? *given : local;
-  po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+  // No abbreviated option names: `--sys` for `--systems` would reach worker processes
+  // twice, and a misspelt option should be an error, not a guess.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(argc, argv).options(desc).style(style).run(), vm);
   if (vm.count("help")) {
     std::cout << usage << "\n" << desc << "\n";
     return false;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "models/weight_streamer.hpp"
+#include "sw/child_process.hpp"
 #include "sw/error.hpp"
 #include "sw/report.hpp"
 #include "sw/training.hpp"
@@ -96,8 +97,9 @@ nlohmann::json to_json(const tb::TrainOptions& o, const tb::TrainResult& r) {
 }
 
 // The original arguments without the ones a worker gets anew.
-std::string worker_args(int argc, char** argv, const std::vector<std::string>& drop, const po::options_description& desc) {
-  std::string out;
+std::vector<std::string> worker_args(int argc, char** argv, const std::vector<std::string>& drop,
+                                     const po::options_description& desc) {
+  std::vector<std::string> out;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     std::string name = a.rfind("--", 0) == 0 ? a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2) : "";
@@ -105,24 +107,22 @@ std::string worker_args(int argc, char** argv, const std::vector<std::string>& d
     for (const auto& d : drop) skip |= name == d;
     const po::option_description* od = name.empty() ? nullptr : desc.find_nothrow(name, false);
     const bool takes_value = od != nullptr && od->semantic()->max_tokens() > 0 && a.find('=') == std::string::npos;
-    if (!skip) out += " '" + a + "'";
+    if (!skip) out.push_back(a);
     if (takes_value && i + 1 < argc) {
-      if (!skip) out += std::string(" '") + argv[i + 1] + "'";
+      if (!skip) out.push_back(argv[i + 1]);
       ++i;
     }
   }
   return out;
 }
 
-nlohmann::json run_worker(const std::string& args) {
-  const std::string cmd = "'" + self_exe() + "' train" + args + " --worker";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot start " + cmd);
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  if (pclose(pipe) != 0) throw std::runtime_error("train worker failed: " + cmd);
-  return nlohmann::json::parse(out);
+// Runs `waferbench train <args> --worker` (an argument vector: no shell) and returns its JSON.
+nlohmann::json run_worker(std::vector<std::string> args) {
+  args.insert(args.begin(), {self_exe(), "train"});
+  args.push_back("--worker");
+  const sw::ChildResult r = sw::run_child(args);
+  if (r.exit_code != 0) throw std::runtime_error("train worker failed (exit " + std::to_string(r.exit_code) + ")");
+  return nlohmann::json::parse(r.out);
 }
 
 std::string pct(double v) { return sw::fixed(100.0 * v, 1); }
@@ -210,15 +210,17 @@ int train_command(int argc, char** argv) {
   const sw::TrainData data = sw::make_train_data(o.spec, batch, sys.seed);
 
   if (sweep) {
-    const std::string base = worker_args(argc, argv, {"ingress-bw", "json", "sweep-bw", "no-baseline"}, desc);
+    const std::vector<std::string> base = worker_args(argc, argv, {"ingress-bw", "json", "sweep-bw", "no-baseline"}, desc);
     std::vector<std::vector<std::string>> table{
         {"ingress B/cycle", "step cycles", "exposed %", "MACs/cycle", "roofline", "peak", "bound"}};
     nlohmann::json points = nlohmann::json::array();
     double intensity = 0.0;
     for (double bw = 1; bw <= 256; bw *= 2) {
-      std::ostringstream extra;
-      extra << " --ingress-bw " << bw;
-      nlohmann::json p = run_worker(base + extra.str());
+      std::vector<std::string> args = base;
+      std::ostringstream value;
+      value << bw;
+      args.insert(args.end(), {"--ingress-bw", value.str()});
+      nlohmann::json p = run_worker(args);
       const double achieved = p["macs_per_cycle_per_system"], roof = p["roofline_macs_per_cycle_per_system"];
       const double peak = p["peak_macs_per_cycle_per_system"];
       intensity = p["operational_intensity"];
@@ -251,7 +253,9 @@ int train_command(int argc, char** argv) {
 
   nlohmann::json baseline;
   if (!worker && !no_baseline && systems > 1) {
-    baseline = run_worker(worker_args(argc, argv, {"systems", "json", "no-baseline"}, desc) + " --systems 1");
+    std::vector<std::string> args = worker_args(argc, argv, {"systems", "json", "no-baseline"}, desc);
+    args.insert(args.end(), {"--systems", "1"});
+    baseline = run_worker(args);
   }
   const tb::TrainResult r = tb::run_training(o, data);
   nlohmann::json j = to_json(o, r);
