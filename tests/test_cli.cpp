@@ -459,3 +459,52 @@ TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric; with
   CHECK(std::count(alone.err.begin(), alone.err.end(), '\n') == 1);
   CHECK(alone.out.empty());
 }
+
+TEST_CASE("cli: bench measures both dataflows on the RTL, the TLM path and the model, all golden", "[system]") {
+  const Outcome o = waferbench("bench --sizes 4x4 --repeat 1 --cycles 400 --no-network --json " + tmp("bench.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("bench.json")));
+  REQUIRE(j["arrays"].size() == 2);
+  CHECK(j["network"].empty());
+  for (const auto& row : j["arrays"]) {
+    CHECK(row["golden"] == "pass");
+    CHECK(row["raw_cycles_per_cpu_second"].get<double>() > 0);
+    CHECK(row["tlm_cycles_per_cpu_second"].get<double>() > 0);
+    CHECK(row["model_cycles_per_cpu_second"].get<double>() > 0);
+  }
+  // 4 folds of 100 beats on 4x4 (R = C = 4), folds overlapped. WS, M x 2R x 2C = 100 x 8 x 8:
+  // 400 A beats + R weight beats of the first fold + R + C + 1 to the last result. OS,
+  // 2R x K x 2C = 8 x 100 x 8: 400 beat pairs + 2R + C.
+  const auto& ws = j["arrays"][0];
+  const auto& os = j["arrays"][1];
+  CHECK(ws["dataflow"] == "ws");
+  CHECK(ws["m"] == 100);
+  CHECK(ws["raw_cycles"] == 400 + 4 + 4 + 4 + 1);
+  CHECK(os["dataflow"] == "os");
+  CHECK(os["k"] == 100);
+  CHECK(os["raw_cycles"] == 400 + 8 + 4);
+  // The pin-level drivers also count the two cycles that settle a change of the dataflow pin
+  // (the TLM system starts in WS, so only its OS run has them).
+  CHECK(ws["tlm_cycles"] == ws["raw_cycles"]);
+  CHECK(ws["model_cycles"].get<int>() == ws["raw_cycles"].get<int>() + 2);
+  CHECK(os["tlm_cycles"].get<int>() == os["raw_cycles"].get<int>() + 2);
+  CHECK(os["model_cycles"].get<int>() == os["raw_cycles"].get<int>() + 2);
+}
+
+TEST_CASE("cli: bench's network figure runs the BERT-base encoder layer on the RTL and the model", "[system]") {
+  const Outcome o = waferbench("bench --sizes 4x4 --repeat 1 --cycles 100 --json " + tmp("net.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("net.json")));
+  REQUIRE(j["network"].size() == 2);
+  for (const auto& row : j["network"]) {
+    CHECK(row["golden"] == "pass");
+    CHECK(row["gemms"] == 28);  // qkv, 12 x qk, 12 x av, proj, ffn1, ffn2
+    // Both engines, cycle-exact; pinned so that a change to the array or the streamer shows.
+    CHECK(row["cycles"] == 3638594);
+    CHECK(row["peak_rss_mb"].get<double>() < 100.0);
+  }
+  CHECK(j["network"][0]["engine"] == "rtl");
+  CHECK(j["network"][1]["engine"] == "model");
+}
