@@ -4,21 +4,15 @@
 #include "wb/hw_config.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <memory>
 #include <string>
 
+#include "sw/cpu_time.hpp"
 #include "sw/error.hpp"
 #include "tb/verilated_model.hpp"
 
 namespace wb::bench {
 namespace {
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 
 template <class V>
 RawResult raw_loop(const RawWorkload& w) {
@@ -35,7 +29,7 @@ RawResult raw_loop(const RawWorkload& w) {
   RawResult r;
   std::uint64_t got = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  const double cpu0 = thread_cpu_seconds();
+  const double cpu0 = sw::thread_cpu_seconds();
   while (got < w.c_beats) {
     const bool a_valid = ai < na;
     const bool b_valid = bi < nb;
@@ -65,7 +59,7 @@ RawResult raw_loop(const RawWorkload& w) {
     ++r.cycles;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.cpu_seconds = thread_cpu_seconds() - cpu0;
+  r.cpu_seconds = sw::thread_cpu_seconds() - cpu0;
   tb::destroy_model(*context, top);
   return r;
 }

@@ -6,15 +6,9 @@
 # verilate() runs Verilator at configure time, serially, for every configuration (the 16x16
 # meshes included), which made a fresh configure cost minutes; here the verilations run as
 # build steps, in parallel, and only for what the requested targets need.
+# VERILATOR_ROOT and VERILATOR_BIN come from find_package(verilator) in the top CMakeLists.
 find_program(WB_CCACHE ccache)
-set(WB_VERILATOR_BIN "${VERILATOR_BIN}")
-if(NOT WB_VERILATOR_BIN)
-  find_program(WB_VERILATOR_BIN verilator REQUIRED)
-endif()
 set(WB_VERILATOR_INCLUDE "${VERILATOR_ROOT}/include")
-if(NOT EXISTS "${WB_VERILATOR_INCLUDE}/verilated.h")
-  set(WB_VERILATOR_INCLUDE /usr/share/verilator/include)
-endif()
 
 # The runtime every Verilated class links, compiled once (FST writer and DPI included).
 find_package(ZLIB REQUIRED)
@@ -24,7 +18,7 @@ add_library(wb_verilated STATIC
   ${WB_VERILATOR_INCLUDE}/verilated_fst_c.cpp
   ${WB_VERILATOR_INCLUDE}/verilated_threads.cpp)
 target_include_directories(wb_verilated SYSTEM PUBLIC ${WB_VERILATOR_INCLUDE} ${WB_VERILATOR_INCLUDE}/vltstd)
-target_compile_definitions(wb_verilated PUBLIC VM_COVERAGE=0 VM_SC=0 VM_TRACE=1 VM_TRACE_FST=1 VM_TRACE_VCD=0)
+target_compile_definitions(wb_verilated PRIVATE VM_COVERAGE=0 VM_SC=0 VM_TRACE=1 VM_TRACE_FST=1 VM_TRACE_VCD=0)
 target_compile_options(wb_verilated PRIVATE -O2 -w)
 target_link_libraries(wb_verilated PUBLIC Threads::Threads ZLIB::ZLIB)
 
@@ -45,7 +39,7 @@ function(wb_verilate target)
   # optimising. make -j2: these steps run side by side under ninja, each on few files.
   add_custom_command(
     OUTPUT "${archive}" "${dir}/${V_PREFIX}.h"
-    COMMAND ${WB_VERILATOR_BIN} --cc --prefix ${V_PREFIX} --Mdir "${dir}" --top-module ${V_TOP} ${trace} ${V_ARGS}
+    COMMAND ${VERILATOR_BIN} --cc --prefix ${V_PREFIX} --Mdir "${dir}" --top-module ${V_TOP} ${trace} ${V_ARGS}
             ${V_SOURCES}
     COMMAND make -s -j2 -C "${dir}" -f ${V_PREFIX}.mk ${V_PREFIX}__ALL.a VM_PARALLEL_BUILDS=1
             "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${objcache}

@@ -5,18 +5,14 @@
 // Then a network figure: wall time, CPU time and peak memory of a whole process running the
 // GEMMs of a BERT-base encoder layer on the RTL and on the model. Each (b) and network run is a
 // child process because SystemC elaborates once per process; medians over --repeat runs.
-#include <time.h>
-
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "bench/bert_layer.hpp"
 #include "bench/raw_loop.hpp"
 #include "sw/child_process.hpp"
+#include "sw/cpu_time.hpp"
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/report.hpp"
@@ -36,12 +32,6 @@ sw::GemmShape bench_shape(sw::ArrayShape array, sw::Dataflow dataflow, std::uint
   const int stream = static_cast<int>(std::max<std::uint64_t>(cycles / 4, 1));
   if (dataflow == sw::Dataflow::kOutputStationary) return {2 * array.rows, stream, 2 * array.cols};
   return {stream, 2 * array.rows, 2 * array.cols};
-}
-
-double process_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 bench::RawWorkload raw_workload(const sw::GemmPlan& plan, const sw::MatrixI8& a, const sw::MatrixI8& b) {
@@ -125,9 +115,9 @@ int bench_worker_command(int argc, char** argv) {
   double cpu = 0.0;
   // The rate counts the simulation only: the golden checks come after (the bare loop has none).
   const double seconds = tb::run_array_system(options, [&](tb::ArraySession& s) {
-    const double cpu0 = process_cpu_seconds();
+    const double cpu0 = sw::process_cpu_seconds();
     for (const Job& job : jobs) results.push_back(s.gemm(job.a, job.b, dataflow).c);
-    cpu = process_cpu_seconds() - cpu0;
+    cpu = sw::process_cpu_seconds() - cpu0;
     simulated = s.simulated_cycles();
   });
   std::int64_t sum = 0;
@@ -212,9 +202,9 @@ int bench_command(int argc, char** argv) {
         tb::DutOptions model_options;
         model_options.engine = tb::Engine::kModel;
         auto model = tb::make_array_dut(array.rows, array.cols, model_options);
-        const double cpu0 = process_cpu_seconds();
+        const double cpu0 = sw::process_cpu_seconds();
         const tb::PinGemmResult mr = tb::run_gemm_on_pins(*model, plan, a, b);
-        const double cpu = process_cpu_seconds() - cpu0;
+        const double cpu = sw::process_cpu_seconds() - cpu0;
         model_cycles = model->cycle();
         model_rate.push_back(static_cast<double>(model_cycles) / cpu);
         ok &= checksum(mr.c) == expected_sum;

@@ -7,8 +7,6 @@
 // SystemC elaborates once per process: the one-system baseline and the sweep points run as
 // worker processes of this executable (`train ... --worker` prints the JSON on stdout).
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <string>
