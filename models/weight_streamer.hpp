@@ -1,5 +1,5 @@
 #pragma once
-// Weight streaming into N systems (issue 5 item 2): a WeightStreamer at the root broadcasts
+// Weight streaming into N systems: a WeightStreamer at the root broadcasts
 // weight chunks from the weight store through the reduce tree; each system's WeightBuffer holds
 // them in a double-buffered on-chip weight buffer (two halves of `half_bytes`), from which the
 // system's GEMM streamer feeds the array's weight (B) inputs.

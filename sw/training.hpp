@@ -1,5 +1,5 @@
 #pragma once
-// Integer MLP training (issue 5): the math of one training step and its CPU reference.
+// Integer MLP training: the math of one training step and its CPU reference.
 //
 // Every operation after a GEMM is per sample (per row of the batch) with FIXED shifts, never a
 // shift chosen from the batch's values. The gradient of a batch is therefore the int32 sum of

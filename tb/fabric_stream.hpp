@@ -1,6 +1,6 @@
 #pragma once
-// A layer-by-layer forward pass on the compute fabric with weight streaming (issue 5 item 2,
-// the fabric half). One SystemC elaboration: the WeightStore (every layer's B, rows in
+// A layer-by-layer forward pass on the compute fabric with weight streaming.
+// One SystemC elaboration: the WeightStore (every layer's B, rows in
 // sw::weight_stream_row_order), a one-system ReduceTree (the ingress link), the WeightStreamer
 // and a FabricTransactor around one fabric (RTL or model). Activations stay on chip: each
 // layer's input is loaded into the PEs' SRAM (the job's load cycles, counted apart), while the

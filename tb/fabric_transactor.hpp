@@ -1,6 +1,5 @@
 #pragma once
-// TLM-to-pins bridge of the compute fabric for weight streaming (issue 5 item 2, the fabric
-// half). The reduce tree writes weight chunks (whole rows of B, in the store's row order, see
+// TLM-to-pins bridge of the compute fabric for weight streaming. The reduce tree writes weight chunks (whole rows of B, in the store's row order, see
 // sw::weight_stream_row_order) into tree2wafer_wt; they land in a double-buffered edge buffer
 // (models::WeightBuffer: two halves, chunk s in half s % 2). Each chunk becomes the mapper's
 // addressed MAC wavelets (sw::weight_stream_wavelets), appended to the north-edge sources of the

@@ -1,5 +1,5 @@
 #pragma once
-// The training step on N systems (issue 5 item 4): one SystemC elaboration with the weight
+// The training step on N systems: one SystemC elaboration with the weight
 // store, the reduce tree, the root weight streamer and N array systems (each an ArrayNode: its
 // own DUT from make_array_dut, GEMM streamer, on-chip memory, and a double-buffered weight
 // buffer). Every GEMM runs on the array and is checked against sw::gemm_ref.

@@ -1,4 +1,4 @@
-// Training step and weight streaming (issue 5 items 2 and 4): the integer training math [unit],
+// Training step and weight streaming: the integer training math [unit],
 // the double-buffered weight streamer's timing against hand-computed cycles [unit], and the
 // data-parallel equivalence of N = 1, 2, 4 systems on the RTL [cosim].
 #include <systemc>

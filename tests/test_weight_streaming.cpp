@@ -1,4 +1,4 @@
-// [unit] Weight streaming models (issue 5): the integer SGD, the weight store and the
+// [unit] Weight streaming models: the integer SGD, the weight store and the
 // broadcast/reduce tree, with timing checked against hand-computed cycle counts.
 #include <systemc>
 #include <tlm>

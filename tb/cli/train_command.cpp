@@ -1,5 +1,5 @@
 // waferbench train: training steps of an int8 MLP on N array systems behind a weight store and
-// a broadcast/reduce tree, with weights streamed into double-buffered weight buffers (issue 5).
+// a broadcast/reduce tree, with weights streamed into double-buffered weight buffers.
 // Per layer: compute, stream and exposed cycles, bytes per tier, link utilisation; per step: time,
 // speedup against one system and scaling efficiency. --sweep-bw runs the step at several ingress
 // bandwidths and prints the achieved throughput next to the roofline min(peak, BW x intensity).
