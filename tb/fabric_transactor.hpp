@@ -3,9 +3,10 @@
 // chunks (whole rows of B, in the store's row order, see sw::weight_stream_row_order) into
 // tree2wafer_wt; they land in a double-buffered edge buffer (models::WeightBuffer: two halves,
 // chunk s in half s % 2). Each chunk becomes the mapper's addressed MAC wavelets
-// (sw::weight_stream_wavelets), appended to the north-edge sources of the running job, available from the cycle the chunk was complete in the buffer; the last chunk of
-// a job adds each PE's end-of-layer wavelet. A half is released to the WeightStreamer (which
-// then may refill it: back-pressure) when every wavelet of its chunk has entered the fabric.
+// (sw::weight_stream_wavelets), appended to the north-edge sources of the running job, available
+// from the cycle the chunk was complete in the buffer; the last chunk of a job adds each PE's end-
+// of-layer wavelet. A half is released to the WeightStreamer (which then may refill it: back-
+// pressure) when every wavelet of its chunk has entered the fabric.
 //
 // The fabric (RTL or model, through WaferDut::start / WaferJob) is clocked inside run_job, in
 // the caller's SC_THREAD, ahead of SystemC time (temporal decoupling). That is exact: the
