@@ -2,7 +2,7 @@
 // What software loads into and streams through a k x k compute fabric (rtl/sa_fabric.sv with
 // PEs) for one job: route tables, PE registers and SRAM images, the wavelets each edge slot
 // injects, and where each wavelet leaving an edge slot belongs in the result. The mapper
-// (fabric_mapper.hpp) writes programs; the testbench (tb/wafer_dut.hpp) runs them on the RTL.
+// (fabric_mapper.hpp) writes programs; the testbench (models/ref/fabric_dut.hpp) runs them on the RTL.
 #include <cstdint>
 #include <vector>
 

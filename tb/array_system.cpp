@@ -9,7 +9,8 @@
 
 #include "models/gemm_streamer.hpp"
 #include "sw/error.hpp"
-#include "tb/array_transactor.hpp"
+#include "tb/systolic_array_factory.hpp"
+#include "tb/systolic_array_transactor.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -53,7 +54,7 @@ void ArrayNode::load(std::uint64_t addr, const std::int8_t* data, std::size_t by
 GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr) {
   ArrayTransactor& array = m_parts->array;
   models::GemmStreamer& streamer = m_parts->streamer;
-  const DutCounters before = array.dut().counters();
+  const ref::DutCounters before = array.dut().counters();
   const std::uint64_t bytes_before = streamer.counters().bytes_read;
   GemmRun run;
   run.start_cycle = array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
@@ -61,7 +62,7 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   const sc_core::sc_time start = m_clock.time(run.start_cycle);
   if (start > sc_core::sc_time_stamp()) wait(start - sc_core::sc_time_stamp());
   streamer.stream(plan, a_addr, b_addr);
-  const DutCounters& after = array.dut().counters();
+  const ref::DutCounters& after = array.dut().counters();
   run.end_cycle = array.collector().last_cycle();
   run.cycles = run.end_cycle - run.start_cycle + 1;
   run.a_beats = after.a_beats - before.a_beats;

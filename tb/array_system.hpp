@@ -14,7 +14,7 @@
 #include "models/clock.hpp"
 #include "models/memory.hpp"
 #include "sw/gemm_plan.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 
 namespace wb::tb {
 
@@ -24,7 +24,7 @@ struct SystemOptions {
   std::size_t memory_bytes = std::size_t{256} << 20;
   int chunk_beats = 32;            // beats per streamer write
   std::size_t buffer_beats = 128;  // array input buffer, per operand
-  DutOptions dut;
+  ref::DutOptions dut;
 };
 
 struct GemmRun {

@@ -18,18 +18,18 @@
 #include "models/weight_store.hpp"
 #include "models/weight_streamer.hpp"
 #include "sw/tensor.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 
 namespace wb::tb {
 
 struct FabricStreamOptions {
   int mesh = 4;
-  Engine engine = Engine::kRtl;
+  ref::Engine engine = ref::Engine::kRtl;
   double ingress_bw = 64.0;            // bytes/cycle of the link into the fabric's edge buffer
   std::uint64_t hop_latency = 4;       // tree link latency (one level)
   models::WeightStoreConfig store;     // tiers (bandwidth, latency, capacity)
   std::size_t weight_buffer_bytes = 4096;  // both halves of the edge buffer
-  WaferRunOptions run;                 // back-pressure, seed, watchdog
+  ref::WaferRunOptions run;                 // back-pressure, seed, watchdog
   std::string trace;                   // FST waveform of every job (RTL only)
 };
 
@@ -57,7 +57,7 @@ struct FabricStreamLayer {
     const double window = static_cast<double>(end_cycle) - first_issue;
     return window > 0 ? static_cast<double>(weight_bytes) / ingress_bw / window : 0.0;
   }
-  double mesh_link_utilization(int mesh) const { return tb::link_utilization(link_flits, mesh, compute_cycles); }
+  double mesh_link_utilization(int mesh) const { return ref::link_utilization(link_flits, mesh, compute_cycles); }
   bool golden_pass = false;
 };
 

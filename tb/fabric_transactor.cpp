@@ -8,7 +8,7 @@
 
 namespace wb::tb {
 
-FabricTransactor::FabricTransactor(sc_core::sc_module_name name, std::unique_ptr<WaferDut> dut,
+FabricTransactor::FabricTransactor(sc_core::sc_module_name name, std::unique_ptr<ref::WaferDut> dut,
                                    const models::Clock& clock, std::size_t half_bytes)
     : sc_core::sc_module(name),
       tree2wafer_wt("tree2wafer_wt"),
@@ -52,7 +52,7 @@ FabricJobResult FabricTransactor::run_job(const FabricStreamJob& jd) {
   FabricJobResult res;
   res.start_cycle = m_cycle;
   const std::uint64_t g0 = m_cycle;  // global cycle = g0 + job cycle
-  std::unique_ptr<WaferJob> job = m_dut->start(*jd.program, jd.options);
+  std::unique_ptr<ref::WaferJob> job = m_dut->start(*jd.program, jd.options);
   if (static_cast<int>(job->inputs()) != jd.layout.used_x) throw std::logic_error("fabric transactor: inputs != PE columns");
   for (std::size_t i = 0; i < job->inputs(); ++i) {
     if (job->appended(i) != 0) throw std::logic_error("fabric transactor: the program's inputs must be empty");

@@ -8,7 +8,7 @@
 // of-layer wavelet. A half is released to the WeightStreamer (which then may refill it: back-
 // pressure) when every wavelet of its chunk has entered the fabric.
 //
-// The fabric (RTL or model, through WaferDut::start / WaferJob) is clocked inside run_job, in
+// The fabric (RTL or model, through ref::WaferDut::start / ref::WaferJob) is clocked inside run_job, in
 // the caller's SC_THREAD, ahead of SystemC time (temporal decoupling). That is exact: the
 // streamer issues a chunk only at time 0 or when a half is released, and only this transactor
 // releases halves, so before every release the thread waits until SystemC time reaches the
@@ -26,7 +26,7 @@
 #include "models/clock.hpp"
 #include "models/weight_streamer.hpp"
 #include "sw/fabric_mapper.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 
 namespace wb::tb {
 
@@ -37,11 +37,11 @@ struct FabricStreamJob {
   sw::WeightStreamLayout layout;
   const std::vector<int>* row_order = nullptr;  // store row p of the layer is row (*row_order)[p] of B
   int first_seq = 0, chunks = 0;
-  WaferRunOptions options;
+  ref::WaferRunOptions options;
 };
 
 struct FabricJobResult {
-  WaferRunResult run;               // the job's counters and C (run.cycles: first wavelet in .. last result out)
+  ref::WaferRunResult run;               // the job's counters and C (run.cycles: first wavelet in .. last result out)
   std::uint64_t start_cycle = 0;    // global fabric cycle of the job's reset (loading starts)
   std::uint64_t end_cycle = 0;      // global cycle the job was done (results in, fabric settled)
   std::uint64_t exposed_cycles = 0; // stream-phase cycles with no wavelet available at any edge input
@@ -54,7 +54,7 @@ class FabricTransactor : public sc_core::sc_module {
   tlm_utils::simple_target_socket<FabricTransactor> tree2wafer_wt;
 
   // Throws sw::InputError when half_bytes is 0.
-  FabricTransactor(sc_core::sc_module_name name, std::unique_ptr<WaferDut> dut, const models::Clock& clock,
+  FabricTransactor(sc_core::sc_module_name name, std::unique_ptr<ref::WaferDut> dut, const models::Clock& clock,
                    std::size_t half_bytes);
 
   // The edge buffer, as the WeightStreamer sees it (its "system 0").
@@ -80,7 +80,7 @@ class FabricTransactor : public sc_core::sc_module {
   models::Clock m_clock;
   models::WeightBuffer m_buffer;
   tlm_utils::simple_initiator_socket<FabricTransactor> wafer2buf_wt;
-  std::unique_ptr<WaferDut> m_dut;
+  std::unique_ptr<ref::WaferDut> m_dut;
   models::WeightStreamer* m_streamer = nullptr;
   std::uint64_t m_cycle = 0;
   std::vector<bool> m_released;  // by chunk sequence number

@@ -3,7 +3,8 @@
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
-#include "tb/verilated_noc_dut.hpp"
+#include "tb/noc_factory.hpp"
+#include "tb/verilated_noc.hpp"
 
 namespace wb::tb {
 
@@ -23,7 +24,7 @@ std::vector<int> built_noc_meshes() {
   return v;
 }
 
-std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path) {
+std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path) {
 #define WB_MAKE_NOC(K, C) \
   if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path);
   WB_FOR_EACH_NOC_MESH(WB_MAKE_NOC)

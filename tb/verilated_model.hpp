@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "sw/error.hpp"
-#include "tb/mesh_diagnosis.hpp"
+#include "models/ref/mesh_diagnosis.hpp"
 
 namespace wb::tb {
 
@@ -69,10 +69,10 @@ bool bit_of(const T& v, int i) {
 }
 
 // For a watchdog message: the mesh's stuck (tile, port, color) places, from sa_fabric's
-// diagnostic outputs (see mesh_diagnosis.hpp).
+// diagnostic outputs (see models/ref/mesh_diagnosis.hpp).
 template <class V>
 std::string describe_mesh_ports(const V& top, int k, int colors, int limit = 6) {
-  return describe_mesh_ports(
+  return ref::describe_mesh_ports(
       k, colors, [&](int t, int bit) { return bit_of(top.stored_o[t], bit); },
       [&](int t, int bit) { return bit_of(top.no_credit_o[t], bit); }, limit);
 }

@@ -101,7 +101,7 @@ Mlp make_mlp(const std::vector<int>& widths, int batch, double density, std::uin
   return m;
 }
 
-tb::FabricStreamOptions base_options(tb::Engine engine) {
+tb::FabricStreamOptions base_options(ref::Engine engine) {
   tb::FabricStreamOptions o;
   o.mesh = 4;
   o.engine = engine;
@@ -119,7 +119,7 @@ nlohmann::json run(const tb::FabricStreamOptions& o, const Mlp& m) {
 // A run on the model engine at `bw` B/cycle with a `buffer`-byte edge buffer; `tweak` may change more.
 nlohmann::json run_model(const Mlp& m, double bw, std::size_t buffer,
                          const std::function<void(tb::FabricStreamOptions&)>& tweak = {}) {
-  tb::FabricStreamOptions o = base_options(tb::Engine::kModel);
+  tb::FabricStreamOptions o = base_options(ref::Engine::kModel);
   o.ingress_bw = bw;
   o.weight_buffer_bytes = buffer;
   if (tweak) tweak(o);
@@ -184,10 +184,10 @@ TEST_CASE("fabric stream: a small MLP is bit-exact on the RTL and the model, wit
   for (double density : {1.0, 0.1}) {
     for (double bp : {0.0, 0.2}) {
       const Mlp m = make_mlp({48, 40, 24, 10}, 6, density, 11);
-      tb::FabricStreamOptions o = base_options(tb::Engine::kRtl);
+      tb::FabricStreamOptions o = base_options(ref::Engine::kRtl);
       o.run.backpressure = bp;
       const nlohmann::json rtl = run(o, m);
-      o.engine = tb::Engine::kModel;
+      o.engine = ref::Engine::kModel;
       const nlohmann::json model = run(o, m);
       INFO("density " << density << " backpressure " << bp);
       CHECK(rtl["golden"] == "pass");
@@ -201,9 +201,9 @@ TEST_CASE("fabric stream: a small MLP is bit-exact on the RTL and the model, wit
 
 TEST_CASE("fabric stream: batches bigger than the accumulators stream each pass's weights, RTL = model", "[cosim]") {
   const Mlp m = make_mlp({32, 48, 10}, 40, 0.5, 3);  // 12 outputs per PE x 40 rows > 256 accumulators
-  tb::FabricStreamOptions o = base_options(tb::Engine::kRtl);
+  tb::FabricStreamOptions o = base_options(ref::Engine::kRtl);
   const nlohmann::json rtl = run(o, m);
-  o.engine = tb::Engine::kModel;
+  o.engine = ref::Engine::kModel;
   const nlohmann::json model = run(o, m);
   CHECK(rtl["golden"] == "pass");
   CHECK(rtl["hash"] == cpu_hash(m));

@@ -4,14 +4,15 @@
 #include <catch2/catch.hpp>
 
 #include "sw/error.hpp"
-#include "tb/noc_dut.hpp"
+#include "models/ref/noc_dut.hpp"
+#include "tb/noc_factory.hpp"
 
 using namespace wb;
 
 namespace {
 
-tb::NocResult run(int k, sw::Traffic traffic, double rate, std::uint64_t cycles, int colors = 4, double stall = 0.0) {
-  tb::NocOptions o;
+ref::NocResult run(int k, sw::Traffic traffic, double rate, std::uint64_t cycles, int colors = 4, double stall = 0.0) {
+  ref::NocOptions o;
   o.traffic = traffic;
   o.rate = rate;
   o.cycles = cycles;
@@ -66,7 +67,7 @@ TEST_CASE("noc: nothing lost, duplicated or reordered at saturation and under ej
 }
 
 TEST_CASE("noc: a watchdog names the stuck tile, port and color when nothing moves", "[cosim]") {
-  tb::NocOptions o;
+  ref::NocOptions o;
   o.rate = 0.5;
   o.cycles = 2000;
   o.warmup = 0;
@@ -90,7 +91,7 @@ TEST_CASE("noc: a watchdog names the stuck tile, port and color when nothing mov
 
 TEST_CASE("noc: a size that was not built and too many colors are input errors", "[unit]") {
   CHECK_THROWS_AS(tb::make_noc_dut(5), sw::InputError);
-  tb::NocOptions o;
+  ref::NocOptions o;
   o.colors = 99;
   CHECK_THROWS_AS(tb::make_noc_dut(4)->run(o), sw::InputError);
 }

@@ -8,7 +8,8 @@
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
 #include "tb/array_system.hpp"
-#include "tb/pin_gemm.hpp"
+#include "models/ref/pin_gemm.hpp"
+#include "tb/systolic_array_factory.hpp"
 
 using namespace wb;
 
@@ -42,7 +43,7 @@ TEST_CASE("system: with ideal memory the TLM path adds exactly the memory latenc
   const auto a = sw::random_int8(40, 20, 1), b = sw::random_int8(20, 12, 2);
   const sw::GemmPlan plan({40, 20, 12}, {8, 8}, sw::Dataflow::kWeightStationary);
   auto dut = tb::make_array_dut(8, 8, {});
-  const auto pins = tb::run_gemm_on_pins(*dut, plan, a, b);
+  const auto pins = ref::run_gemm_on_pins(*dut, plan, a, b);
   tb::SystemOptions options;
   options.array = {8, 8};
   options.memory = {1e6, 25};

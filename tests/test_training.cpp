@@ -226,7 +226,7 @@ TEST_CASE("weight streamer: a weight row wider than a buffer half is a clear err
 namespace {
 
 void check_equivalence(int systems, std::size_t buffer_bytes, int grad_chunks, int batch = 8,
-                       tb::Engine engine = tb::Engine::kRtl) {
+                       ref::Engine engine = ref::Engine::kRtl) {
   tb::TrainOptions o;
   o.spec = sw::parse_mlp("mlp:12x8x6");
   o.batch = batch;
@@ -279,7 +279,7 @@ TEST_CASE("training equivalence: 4 systems on the RTL with layers streamed in ch
 }
 
 TEST_CASE("training equivalence: 192 systems on the C++ array model, 2 samples each, give the full-batch weights", "[cosim]") {
-  check_equivalence(192, 40, 3, 384, tb::Engine::kModel);
+  check_equivalence(192, 40, 3, 384, ref::Engine::kModel);
 }
 
 TEST_CASE("training: bad batch split and a small activation memory are clear errors", "[unit]") {

@@ -1,7 +1,7 @@
 // waferbench bench: simulated cycles per CPU-second (and per wall-second) of (a) the Verilated
 // array driven by a bare C++ loop and (b) the full SystemC/TLM path (memory -> streamer ->
 // transactor -> RTL -> monitor), on the same GEMM in both dataflows, with the ratio b/a; and
-// (m) the C++ reference model of the array (tb/model_array_dut.hpp) on the same beats, with m/a.
+// (m) the C++ reference model of the array (models/ref/systolic_array_model.hpp) on the same beats, with m/a.
 // Then a network figure: wall time, CPU time and peak memory of a whole process running the
 // GEMMs of a BERT-base encoder layer on the RTL and on the model. Each (b) and network run is a
 // child process because SystemC elaborates once per process; medians over --repeat runs.
@@ -17,9 +17,10 @@
 #include "sw/gemm_ref.hpp"
 #include "sw/report.hpp"
 #include "tb/array_system.hpp"
-#include "tb/pin_gemm.hpp"
+#include "models/ref/pin_gemm.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/systolic_array_factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -89,7 +90,7 @@ int bench_worker_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench bench-worker ...")) return 0;
   tb::SystemOptions options;
   options.array = {rows, cols};
-  options.dut.engine = tb::parse_engine(engine_text);
+  options.dut.engine = ref::parse_engine(engine_text);
   const sw::Dataflow dataflow = sw::parse_dataflow(dataflow_text);
   // Memory never the bottleneck: the array sets the pace, as in the bare loop.
   options.memory.bytes_per_cycle = 1e6;
@@ -199,11 +200,11 @@ int bench_command(int argc, char** argv) {
         tlm_rate.push_back(static_cast<double>(tlm_cycles) / t["cpu_seconds"].get<double>());
         ok &= t["golden"] == "pass" && t["checksum"].get<std::int64_t>() == expected_sum;
         // The reference model on the same beats (pin-level driver, no SystemC).
-        tb::DutOptions model_options;
-        model_options.engine = tb::Engine::kModel;
+        ref::DutOptions model_options;
+        model_options.engine = ref::Engine::kModel;
         auto model = tb::make_array_dut(array.rows, array.cols, model_options);
         const double cpu0 = sw::process_cpu_seconds();
-        const tb::PinGemmResult mr = tb::run_gemm_on_pins(*model, plan, a, b);
+        const ref::PinGemmResult mr = ref::run_gemm_on_pins(*model, plan, a, b);
         const double cpu = sw::process_cpu_seconds() - cpu0;
         model_cycles = model->cycle();
         model_rate.push_back(static_cast<double>(model_cycles) / cpu);

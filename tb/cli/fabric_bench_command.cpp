@@ -12,9 +12,11 @@
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
-#include "tb/noc_dut.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/noc_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
+#include "tb/fabric_factory.hpp"
+#include "tb/noc_factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -44,7 +46,7 @@ Row bench_compute(const tb::WaferVariant& v, std::uint64_t cycles, int repeat) {
   std::vector<double> rates;
   for (int i = 0; i < repeat; ++i) {
     auto dut = tb::make_wafer_dut(v.mesh, "", v.threads);
-    const tb::WaferRunResult r = dut->run(program, {});
+    const ref::WaferRunResult r = dut->run(program, {});
     row.ok &= r.result == expected && r.macs == program.expected_macs;
     row.cycles = r.sim_cycles;
     rates.push_back(static_cast<double>(r.sim_cycles) / r.sim_seconds);
@@ -58,11 +60,11 @@ Row bench_noc(int k, std::uint64_t cycles, int repeat) {
   row.k = k;
   std::vector<double> rates;
   for (int i = 0; i < repeat; ++i) {
-    tb::NocOptions o;
+    ref::NocOptions o;
     o.rate = 0.3;
     o.warmup = cycles / 10;
     o.cycles = cycles;
-    const tb::NocResult r = tb::make_noc_dut(k)->run(o);
+    const ref::NocResult r = tb::make_noc_dut(k)->run(o);
     row.ok &= r.clean();
     row.cycles = r.sim_cycles;
     rates.push_back(static_cast<double>(r.sim_cycles) / r.sim_seconds);

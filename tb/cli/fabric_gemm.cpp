@@ -5,8 +5,9 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "tb/cli/options.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
+#include "tb/fabric_factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -32,13 +33,13 @@ FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64
   job.backpressure = backpressure;
   job.seed = seed;
   job.trace = trace;
-  job.engine = tb::parse_engine(engine);
-  if (job.engine == tb::Engine::kModel && !trace.empty()) {
+  job.engine = ref::parse_engine(engine);
+  if (job.engine == ref::Engine::kModel && !trace.empty()) {
     throw sw::InputError("--trace needs --engine rtl (the model has no waveform)");
   }
   // Fail early, before any work, when the size is not built (RTL) or too big (model).
-  if (job.engine == tb::Engine::kModel ? job.mesh > 16 : !tb::is_built_wafer_mesh(job.mesh)) {
-    tb::make_wafer_dut(job.mesh, tb::WaferDutOptions{job.engine, "", 1});  // throws the reason
+  if (job.engine == ref::Engine::kModel ? job.mesh > 16 : !tb::is_built_wafer_mesh(job.mesh)) {
+    tb::make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, "", 1});  // throws the reason
   }
   return job;
 }
@@ -67,11 +68,11 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     sw::MatrixI8 part(rows, a.cols());
     std::copy(a.row(row0), a.row(row0) + part.size(), part.data());
     const sw::FabricProgram program = sw::map_sparse_gemm(part, b, job.mesh, job.layout, limits);
-    auto dut = tb::make_wafer_dut(job.mesh, tb::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
-    tb::WaferRunOptions options;
+    auto dut = tb::make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
+    ref::WaferRunOptions options;
     options.backpressure = job.backpressure;
     options.seed = job.seed + static_cast<std::uint64_t>(row0);
-    const tb::WaferRunResult r = dut->run(program, options);
+    const ref::WaferRunResult r = dut->run(program, options);
     // Bit-exact results, and nothing more: no extra wavelets, no dropped ones, the work expected.
     exact &= sw::first_mismatch(sw::gemm_ref(part, b), r.result).count == 0 && r.extra_outputs == 0 &&
              !r.route_error && !r.pe_error && r.macs == program.expected_macs;
@@ -86,7 +87,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     s.sim_cycles += r.sim_cycles;
     ++s.passes;
   }
-  s.link_utilization = tb::link_utilization(s.link_flits, job.mesh, s.cycles);
+  s.link_utilization = ref::link_utilization(s.link_flits, job.mesh, s.cycles);
   s.golden_pass = exact;
   return s;
 }

@@ -9,7 +9,7 @@
 #include "sw/fabric_mapper.hpp"
 #include "sw/report.hpp"
 #include "sw/tensor.hpp"
-#include "tb/engine.hpp"
+#include "models/ref/engine.hpp"
 
 namespace wb::cli {
 
@@ -28,7 +28,7 @@ struct FabricJob {
   double backpressure = 0.0;
   std::uint64_t seed = 1;
   std::string trace;
-  tb::Engine engine = tb::Engine::kRtl;  // kModel: any mesh 1..16, no waveform
+  ref::Engine engine = ref::Engine::kRtl;  // kModel: any mesh 1..16, no waveform
 };
 
 // Validates the values (one-line sw::InputError: mesh not built for the RTL, over 16x16 for the

@@ -21,7 +21,7 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
   sw::MatrixI32 c;
   const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
   std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
-            << (job.engine == tb::Engine::kModel ? " (model), " : ", ")
+            << (job.engine == ref::Engine::kModel ? " (model), " : ", ")
             << s.layout << ", weight density " << sw::fixed(static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n), 3)
             << " (" << s.nnz << " nonzeros): " << s.cycles << " cycles (ideal " << s.ideal_cycles() << ", dense ideal "
             << s.ideal_dense_cycles() << ", PE utilization " << sw::fixed(100.0 * s.utilization(), 1) << " %), "
@@ -33,7 +33,7 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
   if (!s.golden_pass) std::cerr << "waferbench: golden check failed on the fabric\n";
   if (!sys.json.empty()) {
     nlohmann::json j = sw::to_json(s);
-    j["engine"] = tb::engine_name(job.engine);
+    j["engine"] = ref::engine_name(job.engine);
     sw::write_json_file(sys.json, j);
   }
   if (!out_path.empty() && s.golden_pass) sw::write_npy(out_path, c);
@@ -127,7 +127,7 @@ int gemm_command(int argc, char** argv) {
   stats.sim_cycles = simulated;
 
   std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
-            << " " << stats.dataflow << (options.dut.engine == tb::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
+            << " " << stats.dataflow << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
             << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
             << (stats.golden_pass ? "pass" : "FAIL") << "\n"
             << "simulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
@@ -138,7 +138,7 @@ int gemm_command(int argc, char** argv) {
   }
   if (!sys.json.empty()) {
     nlohmann::json j = sw::to_json(stats);
-    j["engine"] = tb::engine_name(options.dut.engine);
+    j["engine"] = ref::engine_name(options.dut.engine);
     sw::write_json_file(sys.json, j);
   }
   if (!out_path.empty() && stats.golden_pass) sw::write_npy(out_path, run.c);

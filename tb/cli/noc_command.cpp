@@ -8,14 +8,15 @@
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
-#include "tb/noc_dut.hpp"
+#include "models/ref/noc_dut.hpp"
+#include "tb/noc_factory.hpp"
 
 namespace po = boost::program_options;
 
 namespace wb::cli {
 namespace {
 
-nlohmann::json to_json(const tb::NocResult& r, double rate) {
+nlohmann::json to_json(const ref::NocResult& r, double rate) {
   return {{"rate", rate},
           {"offered", r.offered},
           {"accepted", r.accepted},
@@ -38,7 +39,7 @@ nlohmann::json to_json(const tb::NocResult& r, double rate) {
            r.sim_seconds > 0 ? static_cast<double>(r.sim_cycles) * r.k * r.k / r.sim_seconds : 0.0}};
 }
 
-std::vector<std::string> table_row(const tb::NocResult& r, double rate) {
+std::vector<std::string> table_row(const ref::NocResult& r, double rate) {
   return {sw::fixed(rate, 3), sw::fixed(r.offered, 3), sw::fixed(r.accepted, 3), sw::fixed(r.latency.mean, 1),
           std::to_string(r.latency.p50), std::to_string(r.latency.p99), sw::fixed(r.mean_hops, 2),
           r.clean() ? "ok" : "FAIL"};
@@ -67,7 +68,7 @@ int noc_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
 
   const int k = parse_mesh(mesh);
-  tb::NocOptions o;
+  ref::NocOptions o;
   o.traffic = sw::parse_traffic(traffic);
   if (!(rate > 0.0 && rate <= 1.0)) throw sw::InputError("--rate must be in (0, 1]");
   if (cycles < 10 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [10, 1e8]");
@@ -95,7 +96,7 @@ int noc_command(int argc, char** argv) {
   double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
   for (double r : rates) {
     o.rate = r;
-    const tb::NocResult res = tb::make_noc_dut(k, trace)->run(o);
+    const ref::NocResult res = tb::make_noc_dut(k, trace)->run(o);
     table.push_back(table_row(res, r));
     points.push_back(to_json(res, r));
     clean &= res.clean();

@@ -11,6 +11,7 @@
 
 #include "sw/error.hpp"
 #include "sw/gemm_plan.hpp"
+#include "tb/systolic_array_factory.hpp"
 
 namespace po = boost::program_options;
 
@@ -59,14 +60,14 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   if (!(args.mem_bw > 0.0) || args.mem_bw > 1e9) throw sw::InputError("--mem-bw must be in (0, 1e9] bytes per cycle");
   if (args.mem_latency < 0 || args.mem_latency > 1000000) throw sw::InputError("--mem-latency must be in [0, 1000000] cycles");
   check_run_outputs(args);
-  const tb::Engine engine = tb::parse_engine(args.engine);
-  if (engine == tb::Engine::kModel && !args.trace.empty()) {
+  const ref::Engine engine = ref::parse_engine(args.engine);
+  if (engine == ref::Engine::kModel && !args.trace.empty()) {
     throw sw::InputError("--trace needs --engine rtl (the model has no waveform)");
   }
-  if (engine == tb::Engine::kModel && (args.rows > 1024 || args.cols > 1024)) {
+  if (engine == ref::Engine::kModel && (args.rows > 1024 || args.cols > 1024)) {
     throw sw::InputError("--engine model supports arrays up to 1024x1024");
   }
-  if (engine == tb::Engine::kRtl && !tb::is_built_array_size(args.rows, args.cols)) {
+  if (engine == ref::Engine::kRtl && !tb::is_built_array_size(args.rows, args.cols)) {
     throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }

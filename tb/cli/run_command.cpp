@@ -58,7 +58,7 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
   table.push_back({"total", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
                    std::to_string(wavelets), "", all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
-            << " fabric" << (job.engine == tb::Engine::kModel ? " (model), " : ", ")
+            << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ")
             << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3)
             << "\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
@@ -67,7 +67,7 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["target"] = "fabric";
-    j["engine"] = tb::engine_name(job.engine);
+    j["engine"] = ref::engine_name(job.engine);
     j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
     j["layout"] = sw::fabric_layout_name(job.layout);
     j["density"] = job.density;
@@ -138,7 +138,7 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
                    std::to_string(exposed), sw::fixed(bytes / 1e3, 1), sw::fixed(100.0 * link_util, 1),
                    r.golden_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
-            << " fabric" << (job.engine == tb::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
+            << " fabric" << (job.engine == ref::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
             << sw::fixed(job.density, 3) << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
             << a.weight_buffer << " B\n\n"
             << sw::format_table(table) << "\n"
@@ -150,7 +150,7 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["target"] = "fabric";
-    j["engine"] = tb::engine_name(job.engine);
+    j["engine"] = ref::engine_name(job.engine);
     j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
     j["layout"] = "weight-streaming";
     j["streamed"] = true;
@@ -263,7 +263,7 @@ int run_command(int argc, char** argv) {
                    sw::fixed(100.0 * total.utilization(), 1), sw::fixed(total.mem_bytes_read / 1e6, 3),
                    all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << options.array.rows << "x"
-            << options.array.cols << " systolic array" << (options.dut.engine == tb::Engine::kModel ? " (model)" : "")
+            << options.array.cols << " systolic array" << (options.dut.engine == ref::Engine::kModel ? " (model)" : "")
             << ", " << sw::dataflow_name(dataflow) << ", memory "
             << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3)
@@ -273,7 +273,7 @@ int run_command(int argc, char** argv) {
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["target"] = "systolic";
-    j["engine"] = tb::engine_name(options.dut.engine);
+    j["engine"] = ref::engine_name(options.dut.engine);
     j["rows"] = options.array.rows;
     j["cols"] = options.array.cols;
     j["dataflow"] = sw::dataflow_name(dataflow);

@@ -69,7 +69,7 @@ int sparsity_command(int argc, char** argv) {
   const double base = static_cast<double>(runs.front().cycles);
   std::vector<std::vector<std::string>> table{
       {"density", "nnz", "macs", "cycles", "ideal", "util %", "speedup", "1/d", "wavelets", "golden"}};
-  nlohmann::json j{{"mesh", fabric.mesh}, {"layout", fabric.layout}, {"engine", tb::engine_name(job.engine)}, {"m", m}, {"k", k}, {"n", n}, {"runs", nlohmann::json::array()}};
+  nlohmann::json j{{"mesh", fabric.mesh}, {"layout", fabric.layout}, {"engine", ref::engine_name(job.engine)}, {"m", m}, {"k", k}, {"n", n}, {"runs", nlohmann::json::array()}};
   bool all_pass = true;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& s = runs[i];
@@ -85,7 +85,7 @@ int sparsity_command(int argc, char** argv) {
     all_pass &= s.golden_pass;
   }
   std::cout << "waferbench sparsity: " << m << "x" << k << "x" << n << " on the " << job.mesh << "x" << job.mesh
-            << " fabric" << (job.engine == tb::Engine::kModel ? " (model), " : ", ") << fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
+            << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ") << fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
             << sw::format_table(table);
   if (!json_path.empty()) sw::write_json_file(json_path, j);
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";

@@ -164,7 +164,7 @@ int train_command(int argc, char** argv) {
   o.spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   // Each system is a simulated array: the C++ model makes hundreds of them affordable.
-  const int max_systems = tb::parse_engine(sys.engine) == tb::Engine::kModel ? 192 : 64;
+  const int max_systems = ref::parse_engine(sys.engine) == ref::Engine::kModel ? 192 : 64;
   if (systems < 1 || systems > max_systems) {
     throw sw::InputError("--systems must be in [1, " + std::to_string(max_systems) + "] with --engine " + sys.engine);
   }

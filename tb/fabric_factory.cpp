@@ -3,8 +3,9 @@
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
-#include "tb/model_wafer_dut.hpp"
-#include "tb/verilated_wafer_dut.hpp"
+#include "models/ref/fabric_model.hpp"
+#include "tb/fabric_factory.hpp"
+#include "tb/verilated_fabric.hpp"
 
 namespace wb::tb {
 
@@ -32,12 +33,12 @@ bool is_built_wafer_mesh(int k) {
   return false;
 }
 
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const WaferDutOptions& options) {
-  if (options.engine == Engine::kModel) return make_model_wafer_dut(k, options);
+std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions& options) {
+  if (options.engine == ref::Engine::kModel) return ref::make_model_wafer_dut(k, options);
   return make_wafer_dut(k, options.trace_path, options.threads);
 }
 
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads) {
+std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads) {
 #define WB_MAKE_WAFER(K, T) \
   if (k == K && threads == T) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K##_t##T>>(K, T, trace_path);
   WB_FOR_EACH_WAFER(WB_MAKE_WAFER)

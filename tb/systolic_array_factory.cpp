@@ -3,8 +3,9 @@
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
-#include "tb/model_array_dut.hpp"
-#include "tb/verilated_array_dut.hpp"
+#include "models/ref/systolic_array_model.hpp"
+#include "tb/systolic_array_factory.hpp"
+#include "tb/verilated_systolic_array.hpp"
 
 namespace wb::tb {
 
@@ -32,8 +33,8 @@ bool is_built_array_size(int rows, int cols) {
   return false;
 }
 
-std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options) {
-  if (options.engine == Engine::kModel) return std::make_unique<ModelArrayDut>(rows, cols, options);
+std::unique_ptr<ref::ArrayDut> make_array_dut(int rows, int cols, const ref::DutOptions& options) {
+  if (options.engine == ref::Engine::kModel) return std::make_unique<ref::ModelArrayDut>(rows, cols, options);
   const bool traced = !options.trace_path.empty();
 #define WB_MAKE_DUT(R, C)                                                                          \
   if (rows == R && cols == C) {                                                                    \

@@ -1,7 +1,7 @@
 #pragma once
 // TLM-to-pins bridge of the systolic array: accepts beat writes from a streamer into bounded
-// input buffers and clocks the Verilated array (through ArrayDut) only as far as it must: to
-// make room for new beats, or to finish a job. The monitor (GemmCollector) takes the results.
+// input buffers and clocks the Verilated array (through ref::ArrayDut) only as far as it must: to
+// make room for new beats, or to finish a job. The monitor (ref::GemmCollector) takes the results.
 // Advancing the RTL inside b_transport keeps the whole run in one thread with no per-cycle
 // wait(): SystemC time only moves when the streamer syncs its quantum.
 #include <systemc>
@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "models/clock.hpp"
-#include "tb/array_dut.hpp"
-#include "tb/gemm_collector.hpp"
+#include "models/ref/systolic_array_dut.hpp"
+#include "models/ref/gemm_collector.hpp"
 
 namespace wb::tb {
 
@@ -21,15 +21,15 @@ class ArrayTransactor : public sc_core::sc_module {
   tlm_utils::simple_target_socket<ArrayTransactor> streamer2sa_a;
   tlm_utils::simple_target_socket<ArrayTransactor> streamer2sa_b;
 
-  ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<ArrayDut> dut, const models::Clock& clock,
+  ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<ref::ArrayDut> dut, const models::Clock& clock,
                   std::size_t buffer_beats);
 
   // Readies the array for the next job (switching its dataflow if needed) and points the
   // monitor at the job's plan. Returns the job's first cycle.
   std::uint64_t begin_job(const sw::GemmPlan& plan, std::uint64_t now_cycle);
-  GemmCollector& collector() { return m_collector; }
-  ArrayDut& dut() { return *m_dut; }
-  const ArrayDut& dut() const { return *m_dut; }
+  ref::GemmCollector& collector() { return m_collector; }
+  ref::ArrayDut& dut() { return *m_dut; }
+  const ref::ArrayDut& dut() const { return *m_dut; }
 
  private:
   void b_transport_a(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) { accept(gp, delay, true); }
@@ -37,10 +37,10 @@ class ArrayTransactor : public sc_core::sc_module {
   void accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay, bool is_a);
   void finish_job();
 
-  std::unique_ptr<ArrayDut> m_dut;
+  std::unique_ptr<ref::ArrayDut> m_dut;
   models::Clock m_clock;
   std::size_t m_buffer_beats;
-  GemmCollector m_collector;
+  ref::GemmCollector m_collector;
   sw::Dataflow m_dataflow = sw::Dataflow::kWeightStationary;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
 // Synthetic-traffic runs on a router-only k x k mesh (the NoC benchmark): every tile's ramp is a
 // traffic source with an unbounded queue and a sink that consumes at once (or with random
-// stalls). The per-cycle loop lives in the template (verilated_noc_dut.hpp).
+// stalls). The per-cycle loop lives in the template (tb/verilated_noc.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,7 +9,7 @@
 
 #include "sw/noc_traffic.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 struct NocOptions {
   sw::Traffic traffic = sw::Traffic::kUniform;
@@ -56,10 +56,5 @@ class NocDut {
   virtual NocResult run(const NocOptions& options) = 0;
 };
 
-std::string built_noc_meshes_text();  // "4x4, 8x8, ..."
-std::vector<int> built_noc_meshes();
-// Throws sw::InputError when no router-only k x k mesh was built. With a trace path, run()
-// writes an FST waveform of the whole mesh there.
-std::unique_ptr<NocDut> make_noc_dut(int k, const std::string& trace_path = "");
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,6 +1,6 @@
 #pragma once
 // Pin-level driver of one Verilated systolic-array configuration, behind a size-independent
-// interface. The per-cycle loop lives in the template (verilated_array_dut.hpp): no virtual call
+// interface. The per-cycle loop lives in the template (tb/verilated_systolic_array.hpp): no virtual call
 // per cycle. Inputs come from two BeatQueues (A, B); results go to an OutputSink.
 #include <cstdint>
 #include <limits>
@@ -11,10 +11,10 @@
 
 #include "sw/gemm_plan.hpp"
 #include "sw/rng.hpp"
-#include "tb/beat_queue.hpp"
-#include "tb/engine.hpp"  // the ArrayDut model: tb/model_array_dut.hpp
+#include "models/ref/beat_queue.hpp"
+#include "models/ref/engine.hpp"  // the ArrayDut model: models/ref/systolic_array_model.hpp
 
-namespace wb::tb {
+namespace wb::ref {
 
 class OutputSink {
  public:
@@ -119,12 +119,5 @@ class ArrayDut {
   DutCounters m_counters;
 };
 
-// The array sizes this build contains (from config/hardware.json).
-std::vector<sw::ArrayShape> built_array_sizes();
-std::string built_array_sizes_text();  // "4x4, 8x8, ..."
-bool is_built_array_size(int rows, int cols);
-// The model for Engine::kModel (any positive size), else the RTL. Throws sw::InputError when
-// rows x cols was not built (RTL), or for a trace with the model.
-std::unique_ptr<ArrayDut> make_array_dut(int rows, int cols, const DutOptions& options);
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,5 +1,5 @@
 #pragma once
-// ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
+// ref::ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
 // from translation units that do not include <systemc> first (Verilator headers go first).
 #include <verilated.h>
 #include <verilated_fst_c.h>
@@ -9,17 +9,17 @@
 #include <stdexcept>
 
 #include "sw/rng.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 #include "tb/verilated_model.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
 template <class V>
-class VerilatedArrayDut final : public ArrayDut {
+class VerilatedArrayDut final : public ref::ArrayDut {
  public:
-  VerilatedArrayDut(int rows, int cols, const DutOptions& options)
-      : ArrayDut(rows, cols),
+  VerilatedArrayDut(int rows, int cols, const ref::DutOptions& options)
+      : ref::ArrayDut(rows, cols),
         m_options(options),
         m_rng(options.seed),
         m_context(std::make_unique<VerilatedContext>()) {
@@ -55,7 +55,7 @@ class VerilatedArrayDut final : public ArrayDut {
     }
   }
 
-  void run(const RunUntil& until) override {
+  void run(const ref::RunUntil& until) override {
     drive(
         until, m_options, m_rng,
         [this](bool a_valid, bool b_valid, bool c_ready) {
@@ -125,7 +125,7 @@ class VerilatedArrayDut final : public ArrayDut {
     reset_model(*m_top);
   }
 
-  std::string watchdog_message(const RunUntil& until) const {
+  std::string watchdog_message(const ref::RunUntil& until) const {
     std::ostringstream os;
     os << "watchdog: no beat moved for " << m_options.watchdog_cycles << " cycles at cycle " << m_cycle
        << " (a queued=" << m_a.size() << " a_ready=" << int(m_top->a_ready_o)
@@ -139,7 +139,7 @@ class VerilatedArrayDut final : public ArrayDut {
   // waveform's time axis is real time.
   static constexpr std::uint64_t kTracePeriodPs = static_cast<std::uint64_t>(1e6 / hw::kClockMhz);
 
-  DutOptions m_options;
+  ref::DutOptions m_options;
   sw::SplitMix64 m_rng;
   std::unique_ptr<VerilatedContext> m_context;
   std::unique_ptr<V> m_top;

@@ -1,11 +1,11 @@
-#include "tb/pin_gemm.hpp"
+#include "models/ref/pin_gemm.hpp"
 
 #include <algorithm>
 #include <vector>
 
-#include "tb/gemm_collector.hpp"
+#include "models/ref/gemm_collector.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw::MatrixI8& a,
                                const sw::MatrixI8& b, int window) {
@@ -54,4 +54,4 @@ PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw
   return result;
 }
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,4 +1,4 @@
-#include "tb/model_array_dut.hpp"
+#include "models/ref/systolic_array_model.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -7,7 +7,7 @@
 #include "sw/error.hpp"
 #include "wb/hw_config.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 const char* engine_name(Engine engine) { return engine == Engine::kModel ? "model" : "rtl"; }
 
@@ -187,4 +187,4 @@ std::string ModelArrayDut::watchdog_message(const RunUntil& until) const {
   return os.str();
 }
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,14 +1,14 @@
-#include "tb/model_wafer_dut.hpp"
+#include "models/ref/fabric_model.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "sw/error.hpp"
-#include "tb/wafer_drive.hpp"
+#include "models/ref/fabric_drive.hpp"
 #include "wb/hw_config.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 namespace {
 
@@ -139,7 +139,7 @@ class ModelWaferDut::Fabric {
     }
   }
 
-  // ---- the pins run_wafer_program drives (see tb/wafer_drive.hpp)
+  // ---- the pins run_wafer_program drives (see models/ref/fabric_drive.hpp)
   std::uint64_t cycle() const { return m_cycle; }
   void cfg_route(bool valid, const sw::RouteSetting& r) {
     m_route_cfg_valid = valid;
@@ -594,4 +594,4 @@ std::unique_ptr<WaferDut> make_model_wafer_dut(int k, const WaferDutOptions& opt
   return std::make_unique<ModelWaferDut>(k);
 }
 
-}  // namespace wb::tb
+}  // namespace wb::ref

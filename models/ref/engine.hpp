@@ -3,10 +3,10 @@
 // built sizes) or the C++ reference model (any size, same edges, cycles and results).
 #include <string>
 
-namespace wb::tb {
+namespace wb::ref {
 
 enum class Engine { kRtl, kModel };
 const char* engine_name(Engine engine);        // "rtl" / "model"
 Engine parse_engine(const std::string& text);  // throws sw::InputError
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -5,9 +5,9 @@
 #include <stdexcept>
 
 #include "sw/gemm_plan.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 class GemmCollector final : public OutputSink {
  public:
@@ -50,4 +50,4 @@ class GemmCollector final : public OutputSink {
   std::uint64_t m_last_cycle = 0;
 };
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,4 +1,4 @@
-// [cosim] The C++ reference model of the systolic array (tb/model_array_dut.hpp) against the
+// [cosim] The C++ reference model of the systolic array (models/ref/systolic_array_model.hpp) against the
 // Verilated RTL on the same traces: results equal bit for bit, cycle counts within 1 % (the
 // worst ratio is printed), at pin level and through the full TLM path; and the model alone on a
 // size that was not verilated, against the CPU reference.
@@ -18,9 +18,10 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 #include "tb/array_system.hpp"
-#include "tb/pin_gemm.hpp"
+#include "models/ref/pin_gemm.hpp"
+#include "tb/systolic_array_factory.hpp"
 
 using namespace wb;
 
@@ -35,14 +36,14 @@ struct Job {
 struct EngineRun {
   std::vector<sw::MatrixI32> c;
   std::vector<std::uint64_t> cycles;
-  tb::DutCounters counters;
+  ref::DutCounters counters;
   std::uint64_t end_cycle = 0;
 };
 
 // Runs `jobs` back to back on one DUT of `engine` (state carries over between jobs).
-EngineRun run_jobs(tb::Engine engine, sw::ArrayShape array, const std::vector<Job>& jobs, double stall,
+EngineRun run_jobs(ref::Engine engine, sw::ArrayShape array, const std::vector<Job>& jobs, double stall,
                    std::uint64_t seed) {
-  tb::DutOptions options;
+  ref::DutOptions options;
   options.engine = engine;
   options.a_stall = options.b_stall = options.c_stall = stall;
   options.seed = seed;
@@ -52,7 +53,7 @@ EngineRun run_jobs(tb::Engine engine, sw::ArrayShape array, const std::vector<Jo
     const sw::MatrixI8 a = sw::random_int8(job.shape.m, job.shape.k, job.seed);
     const sw::MatrixI8 b = sw::random_int8(job.shape.k, job.shape.n, job.seed + 1000);
     const sw::GemmPlan plan(job.shape, array, job.dataflow);
-    auto result = tb::run_gemm_on_pins(*dut, plan, a, b);
+    auto result = ref::run_gemm_on_pins(*dut, plan, a, b);
     out.c.push_back(std::move(result.c));
     out.cycles.push_back(result.cycles);
   }
@@ -75,8 +76,8 @@ void note_ratio(std::uint64_t model, std::uint64_t rtl) {
 // Same jobs, same stall seed on the RTL and on the model: equal results, cycles within 1 %.
 void compare(sw::ArrayShape array, const std::vector<Job>& jobs, double stall, std::uint64_t seed,
              bool print = false) {
-  const EngineRun rtl = run_jobs(tb::Engine::kRtl, array, jobs, stall, seed);
-  const EngineRun model = run_jobs(tb::Engine::kModel, array, jobs, stall, seed);
+  const EngineRun rtl = run_jobs(ref::Engine::kRtl, array, jobs, stall, seed);
+  const EngineRun model = run_jobs(ref::Engine::kModel, array, jobs, stall, seed);
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     INFO("array " << array.rows << "x" << array.cols << " " << sw::dataflow_name(j.dataflow) << " " << j.shape.m
@@ -153,7 +154,7 @@ TEST_CASE("model alone: sizes that were not verilated match the CPU reference", 
     for (auto df : {kWs, kOs}) {
       for (double stall : {0.0, 0.3}) {
         const sw::GemmShape shape = array.rows == 128 ? sw::GemmShape{200, 300, 150} : sw::GemmShape{100, 130, 70};
-        const EngineRun run = run_jobs(tb::Engine::kModel, array, {{shape, df, 21}}, stall, 3);
+        const EngineRun run = run_jobs(ref::Engine::kModel, array, {{shape, df, 21}}, stall, 3);
         INFO(array.rows << "x" << array.cols << " " << sw::dataflow_name(df) << " stall " << stall);
         CHECK(run.c[0] == sw::gemm_ref(sw::random_int8(shape.m, shape.k, 21), sw::random_int8(shape.k, shape.n, 1021)));
         const sw::GemmPlan plan(shape, array, df);
@@ -162,28 +163,28 @@ TEST_CASE("model alone: sizes that were not verilated match the CPU reference", 
     }
     // The documented single-fold formulas hold at any size.
     const int r = array.rows, c = array.cols;
-    CHECK(run_jobs(tb::Engine::kModel, array, {{{7, r, c}, kWs, 1}}, 0.0, 1).cycles[0] ==
+    CHECK(run_jobs(ref::Engine::kModel, array, {{{7, r, c}, kWs, 1}}, 0.0, 1).cycles[0] ==
           static_cast<std::uint64_t>(r + 7 + r + c + 1));
-    CHECK(run_jobs(tb::Engine::kModel, array, {{{r, 9, c}, kOs, 1}}, 0.0, 1).cycles[0] ==
+    CHECK(run_jobs(ref::Engine::kModel, array, {{{r, 9, c}, kOs, 1}}, 0.0, 1).cycles[0] ==
           static_cast<std::uint64_t>(9 + 2 * r + c));
   }
-  CHECK_THROWS_AS(tb::make_array_dut(0, 4, tb::DutOptions{tb::Engine::kModel}), sw::InputError);
-  CHECK_THROWS_AS(tb::make_array_dut(4, -2, tb::DutOptions{tb::Engine::kModel}), sw::InputError);
-  tb::DutOptions traced{tb::Engine::kModel};
+  CHECK_THROWS_AS(tb::make_array_dut(0, 4, ref::DutOptions{ref::Engine::kModel}), sw::InputError);
+  CHECK_THROWS_AS(tb::make_array_dut(4, -2, ref::DutOptions{ref::Engine::kModel}), sw::InputError);
+  ref::DutOptions traced{ref::Engine::kModel};
   traced.trace_path = "model.fst";
   CHECK_THROWS_AS(tb::make_array_dut(4, 4, traced), sw::InputError);
 }
 
 TEST_CASE("model vs RTL: a C stream that never drains trips the same watchdog", "[cosim]") {
-  for (tb::Engine engine : {tb::Engine::kRtl, tb::Engine::kModel}) {
-    tb::DutOptions options;
+  for (ref::Engine engine : {ref::Engine::kRtl, ref::Engine::kModel}) {
+    ref::DutOptions options;
     options.engine = engine;
     options.c_stall = 1.0;  // c_ready never
     options.watchdog_cycles = 300;
     auto dut = tb::make_array_dut(8, 8, options);
     const sw::GemmPlan plan({100, 8, 8}, {8, 8}, kWs);
-    INFO(tb::engine_name(engine));
-    CHECK_THROWS_WITH(tb::run_gemm_on_pins(*dut, plan, sw::random_int8(100, 8, 1), sw::random_int8(8, 8, 2)),
+    INFO(ref::engine_name(engine));
+    CHECK_THROWS_WITH(ref::run_gemm_on_pins(*dut, plan, sw::random_int8(100, 8, 1), sw::random_int8(8, 8, 2)),
                       Catch::Contains("watchdog"));
     // Credits stop A after the FIFO's depth of results: both engines stall at the same point.
     CHECK(dut->counters().a_beats == static_cast<std::uint64_t>(8 + 8 + 4));
@@ -201,7 +202,7 @@ struct SystemRecord {
 };
 
 // One SystemC elaboration per process: run the system in a child and read its record back.
-SystemRecord system_in_child(tb::Engine engine, sw::ArrayShape array = {8, 8}, int max_dim = 60) {
+SystemRecord system_in_child(ref::Engine engine, sw::ArrayShape array = {8, 8}, int max_dim = 60) {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   const pid_t pid = fork();
@@ -249,8 +250,8 @@ SystemRecord system_in_child(tb::Engine engine, sw::ArrayShape array = {8, 8}, i
 }  // namespace
 
 TEST_CASE("model vs RTL: the full TLM path gives the same results and cycles within 1 %", "[cosim]") {
-  const SystemRecord rtl = system_in_child(tb::Engine::kRtl);
-  const SystemRecord model = system_in_child(tb::Engine::kModel);
+  const SystemRecord rtl = system_in_child(ref::Engine::kRtl);
+  const SystemRecord model = system_in_child(ref::Engine::kModel);
   REQUIRE(rtl.jobs == 8);
   REQUIRE(model.jobs == 8);
   for (int i = 0; i < 8; ++i) {
@@ -266,7 +267,7 @@ TEST_CASE("model vs RTL: the full TLM path gives the same results and cycles wit
 
 TEST_CASE("model alone: a 192x192 array through the full TLM path matches the CPU reference", "[cosim]") {
   // More rows than the transactor's default buffer (128 beats): it must still hold a fold's weights.
-  const SystemRecord model = system_in_child(tb::Engine::kModel, {192, 192}, 500);
+  const SystemRecord model = system_in_child(ref::Engine::kModel, {192, 192}, 500);
   REQUIRE(model.jobs == 8);
   for (int i = 0; i < 8; ++i) {
     INFO("job " << i);
@@ -279,15 +280,15 @@ TEST_CASE("model vs RTL: simulation speed on a 16x16 GEMM (printed, not checked)
   const sw::GemmShape shape{2000, 32, 32};
   const auto a = sw::random_int8(shape.m, shape.k, 1), b = sw::random_int8(shape.k, shape.n, 2);
   const sw::GemmPlan plan(shape, array, kWs);
-  for (tb::Engine engine : {tb::Engine::kRtl, tb::Engine::kModel}) {
-    tb::DutOptions options;
+  for (ref::Engine engine : {ref::Engine::kRtl, ref::Engine::kModel}) {
+    ref::DutOptions options;
     options.engine = engine;
     auto dut = tb::make_array_dut(array.rows, array.cols, options);
     const auto t0 = std::chrono::steady_clock::now();
-    const auto result = tb::run_gemm_on_pins(*dut, plan, a, b);
+    const auto result = ref::run_gemm_on_pins(*dut, plan, a, b);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     CHECK(result.c == sw::gemm_ref(a, b));
-    std::printf("speed %s 16x16 ws %dx%dx%d: %llu cycles in %.4f s = %.0f cycles/s\n", tb::engine_name(engine), shape.m,
+    std::printf("speed %s 16x16 ws %dx%dx%d: %llu cycles in %.4f s = %.0f cycles/s\n", ref::engine_name(engine), shape.m,
                 shape.k, shape.n, static_cast<unsigned long long>(dut->cycle()), s, static_cast<double>(dut->cycle()) / s);
   }
 }

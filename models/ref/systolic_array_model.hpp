@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "sw/rng.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 class ModelArrayDut final : public ArrayDut {
  public:
@@ -61,4 +61,4 @@ class ModelArrayDut final : public ArrayDut {
   std::size_t m_next_slot = 0;
 };
 
-}  // namespace wb::tb
+}  // namespace wb::ref

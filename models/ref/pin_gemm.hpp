@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "sw/gemm_plan.hpp"
-#include "tb/array_dut.hpp"
+#include "models/ref/systolic_array_dut.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 struct PinGemmResult {
   sw::MatrixI32 c;
@@ -18,4 +18,4 @@ struct PinGemmResult {
 PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw::MatrixI8& a,
                                const sw::MatrixI8& b, int window = 256);
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -1,6 +1,6 @@
 #pragma once
-// WaferDut over a Verilated sa_fabric class `V` built with PEs: the pins that the shared edge
-// driver (tb/wafer_drive.hpp) clocks. Include only where no SystemC header came first.
+// ref::WaferDut over a Verilated sa_fabric class `V` built with PEs: the pins that the shared edge
+// driver (models/ref/fabric_drive.hpp) clocks. Include only where no SystemC header came first.
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -14,14 +14,14 @@
 #include "sw/error.hpp"
 #include "sw/rng.hpp"
 #include "tb/verilated_model.hpp"
-#include "tb/wafer_drive.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_drive.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
 template <class V>
-class VerilatedWaferDut final : public WaferDut {
+class VerilatedWaferDut final : public ref::WaferDut {
  public:
   VerilatedWaferDut(int k, int threads, const std::string& trace_path) : m_k(k) {
     m_ctx.threads(static_cast<unsigned>(threads));
@@ -35,18 +35,18 @@ class VerilatedWaferDut final : public WaferDut {
   }
   int mesh() const override { return m_k; }
 
-  WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& o) override {
-    check_program_mesh(program, m_k);
+  ref::WaferRunResult run(const sw::FabricProgram& program, const ref::WaferRunOptions& o) override {
+    ref::check_program_mesh(program, m_k);
     reset_model(*m_top);
-    return run_wafer_program(*this, m_k, program, o);
+    return ref::run_wafer_program(*this, m_k, program, o);
   }
-  std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& o) override {
-    check_program_mesh(program, m_k);
+  std::unique_ptr<ref::WaferJob> start(const sw::FabricProgram& program, const ref::WaferRunOptions& o) override {
+    ref::check_program_mesh(program, m_k);
     reset_model(*m_top);
-    return std::make_unique<DriverJob<VerilatedWaferDut>>(*this, m_k, program, o);
+    return std::make_unique<ref::DriverJob<VerilatedWaferDut>>(*this, m_k, program, o);
   }
 
-  // ---- the pins run_wafer_program drives (see tb/wafer_drive.hpp)
+  // ---- the pins ref::run_wafer_program drives (see models/ref/fabric_drive.hpp)
   std::uint64_t cycle() const { return m_cycle; }
   void cfg_route(bool valid, const sw::RouteSetting& route) {
     m_top->cfg_valid_i = valid;

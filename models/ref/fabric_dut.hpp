@@ -2,8 +2,8 @@
 // Runs a FabricProgram (sw/fabric_program.hpp) on a k x k compute fabric at pin level: loads
 // route tables and PE SRAMs, streams the edge inputs under credit flow control, collects the
 // edge outputs into the result, and reads the fabric's counters. The per-cycle loop is shared
-// (tb/wafer_drive.hpp) by the two engines: the Verilated RTL (verilated_wafer_dut.hpp) and the
-// C++ reference model (model_wafer_dut.hpp).
+// (models/ref/fabric_drive.hpp) by the two engines: the Verilated RTL (tb/verilated_fabric.hpp) and the
+// C++ reference model (fabric_model.hpp).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,9 +11,9 @@
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
-#include "tb/engine.hpp"
+#include "models/ref/engine.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 struct WaferRunOptions {
   double backpressure = 0.0;  // probability per cycle an edge sink withholds its credits
@@ -42,10 +42,10 @@ struct WaferRunResult {
 inline double link_utilization(std::uint64_t link_flits, int mesh, std::uint64_t cycles) {
   return cycles ? static_cast<double>(link_flits) / (4.0 * mesh * mesh * static_cast<double>(cycles)) : 0.0;
 }
-inline double WaferRunResult::link_utilization(int mesh) const { return tb::link_utilization(link_flits, mesh, cycles); }
+inline double WaferRunResult::link_utilization(int mesh) const { return ref::link_utilization(link_flits, mesh, cycles); }
 
 // One job driven a cycle at a time (weight streaming): the shared edge driver
-// (tb/wafer_drive.hpp WaferDriver) behind a virtual interface. Cycles count from the job's
+// (models/ref/fabric_drive.hpp WaferDriver) behind a virtual interface. Cycles count from the job's
 // reset; loading (routes, PE SRAM) is done when WaferDut::start returns. Each input (the
 // program's edge inputs, in order) injects its wavelets in order, each not before the cycle
 // given to append(); inputs stay open (a dry input is waiting, not hung) until close_inputs().
@@ -80,26 +80,10 @@ class WaferDut {
   virtual std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& options) = 0;
 };
 
-std::string built_wafer_meshes_text();  // "4x4, 8x8, ..." (single-threaded builds)
-
-struct WaferVariant {
-  int mesh = 0;
-  int threads = 1;  // Verilator --threads of the build
-};
-std::vector<WaferVariant> built_wafer_variants();
-
-bool is_built_wafer_mesh(int k);  // a single-threaded k x k RTL build exists
-
 struct WaferDutOptions {
-  Engine engine = Engine::kRtl;  // kModel: tb/model_wafer_dut.hpp, any k in 1..16, no build needed
+  Engine engine = Engine::kRtl;  // kModel: models/ref/fabric_model.hpp, any k in 1..16, no build needed
   std::string trace_path;        // FST waveform written by run() (RTL only)
   int threads = 1;               // Verilator --threads of the RTL build (ignored by the model)
 };
 
-// Throws sw::InputError when, for the RTL, no k x k compute fabric with that many Verilator
-// threads was built; for the model, when k is outside 1..16 or a trace is requested.
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const WaferDutOptions& options);
-// The RTL (kept for callers that predate the engine choice).
-std::unique_ptr<WaferDut> make_wafer_dut(int k, const std::string& trace_path = "", int threads = 1);
-
-}  // namespace wb::tb
+}  // namespace wb::ref

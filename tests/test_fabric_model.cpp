@@ -1,4 +1,4 @@
-// [cosim] The C++ reference model of the compute fabric (tb/model_wafer_dut.hpp) against the
+// [cosim] The C++ reference model of the compute fabric (models/ref/fabric_model.hpp) against the
 // RTL: on the same programs and seeds (both layouts, densities 1 / 0.5 / 0.1 / 0.01, GEMV and
 // SpMM, with and without back-pressure, on the built 4x4, 8x8 and 16x16 meshes) the results,
 // cycle counts, MACs, link flits and wavelet counts are equal; the model alone runs meshes that
@@ -15,24 +15,25 @@
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
+#include "tb/fabric_factory.hpp"
 
 namespace {
 
 using wb::sw::FabricLayout;
-using wb::tb::Engine;
+using wb::ref::Engine;
 
 wb::sw::FabricLimits limits() {
   return {wb::hw::kPeSramBytes / 4, wb::hw::kPeAccumulators, wb::hw::kWaferColors};
 }
 
-wb::tb::WaferRunResult run(Engine engine, const wb::sw::FabricProgram& program, double backpressure,
+wb::ref::WaferRunResult run(Engine engine, const wb::sw::FabricProgram& program, double backpressure,
                            std::uint64_t seed = 1) {
-  wb::tb::WaferDutOptions dut_options;
+  wb::ref::WaferDutOptions dut_options;
   dut_options.engine = engine;
   auto dut = wb::tb::make_wafer_dut(program.mesh, dut_options);
-  wb::tb::WaferRunOptions options;
+  wb::ref::WaferRunOptions options;
   options.backpressure = backpressure;
   options.seed = seed;
   return dut->run(program, options);
@@ -154,10 +155,10 @@ TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same
   const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
   std::string messages[2];
   for (auto engine : {Engine::kRtl, Engine::kModel}) {
-    wb::tb::WaferDutOptions dut_options;
+    wb::ref::WaferDutOptions dut_options;
     dut_options.engine = engine;
     auto dut = wb::tb::make_wafer_dut(4, dut_options);
-    wb::tb::WaferRunOptions options;
+    wb::ref::WaferRunOptions options;
     options.backpressure = 1.0;  // the east edge never returns a credit
     options.watchdog_cycles = 500;
     try {
@@ -195,7 +196,7 @@ TEST_CASE("the fabric model runs meshes that are not built, bit-exact", "[wafer]
 }
 
 TEST_CASE("the fabric model refuses meshes over 16x16, waveforms and programs for another mesh", "[wafer][model]") {
-  wb::tb::WaferDutOptions o;
+  wb::ref::WaferDutOptions o;
   o.engine = Engine::kModel;
   CHECK_THROWS_AS(wb::tb::make_wafer_dut(17, o), wb::sw::InputError);
   CHECK_THROWS_AS(wb::tb::make_wafer_dut(0, o), wb::sw::InputError);

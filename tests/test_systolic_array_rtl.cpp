@@ -8,8 +8,9 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
-#include "tb/array_dut.hpp"
-#include "tb/pin_gemm.hpp"
+#include "models/ref/systolic_array_dut.hpp"
+#include "models/ref/pin_gemm.hpp"
+#include "tb/systolic_array_factory.hpp"
 
 using namespace wb;
 
@@ -17,14 +18,14 @@ namespace {
 
 void check_gemm(sw::ArrayShape array, sw::Dataflow dataflow, sw::GemmShape shape, std::uint64_t seed,
                 double stall) {
-  tb::DutOptions options;
+  ref::DutOptions options;
   options.a_stall = options.b_stall = options.c_stall = stall;
   options.seed = seed * 7919 + 1;
   auto dut = tb::make_array_dut(array.rows, array.cols, options);
   const sw::MatrixI8 a = sw::random_int8(shape.m, shape.k, seed);
   const sw::MatrixI8 b = sw::random_int8(shape.k, shape.n, seed + 1000);
   const sw::GemmPlan plan(shape, array, dataflow);
-  const auto result = tb::run_gemm_on_pins(*dut, plan, a, b);
+  const auto result = ref::run_gemm_on_pins(*dut, plan, a, b);
   const auto mm = sw::first_mismatch(sw::gemm_ref(a, b), result.c);
   INFO("array " << array.rows << "x" << array.cols << " " << sw::dataflow_name(dataflow) << " M=" << shape.m
                 << " K=" << shape.k << " N=" << shape.n << " seed=" << seed << " stall=" << stall);
@@ -82,14 +83,14 @@ TEST_CASE("single-fold cycle counts follow the documented formula", "[cosim]") {
     for (int m : {1, r, 3 * r + 1}) {
       auto dut = tb::make_array_dut(r, c, {});
       const sw::GemmPlan plan({m, r, c}, size, sw::Dataflow::kWeightStationary);
-      const auto result = tb::run_gemm_on_pins(*dut, plan, sw::random_int8(m, r, 1), sw::random_int8(r, c, 2));
+      const auto result = ref::run_gemm_on_pins(*dut, plan, sw::random_int8(m, r, 1), sw::random_int8(r, c, 2));
       INFO("ws " << r << "x" << c << " M=" << m);
       CHECK(result.cycles == static_cast<std::uint64_t>(2 * r + c + m + 1));
     }
     for (int k : {1, r, 5 * r}) {
       auto dut = tb::make_array_dut(r, c, {});
       const sw::GemmPlan plan({r, k, c}, size, sw::Dataflow::kOutputStationary);
-      const auto result = tb::run_gemm_on_pins(*dut, plan, sw::random_int8(r, k, 1), sw::random_int8(k, c, 2));
+      const auto result = ref::run_gemm_on_pins(*dut, plan, sw::random_int8(r, k, 1), sw::random_int8(k, c, 2));
       INFO("os " << r << "x" << c << " K=" << k);
       CHECK(result.cycles == static_cast<std::uint64_t>(k + 2 * r + c));
     }

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-namespace wb::tb {
+namespace wb::ref {
 
 class BeatQueue {
  public:
@@ -59,4 +59,4 @@ class BeatQueue {
   std::size_t m_mask = 0;
 };
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-namespace wb::tb {
+namespace wb::ref {
 
 template <class Stored, class NoCredit>
 std::string describe_mesh_ports(int k, int colors, Stored&& stored, NoCredit&& no_credit, int limit = 6) {
@@ -32,4 +32,4 @@ std::string describe_mesh_ports(int k, int colors, Stored&& stored, NoCredit&& n
   return os.str();
 }
 
-}  // namespace wb::tb
+}  // namespace wb::ref

@@ -9,8 +9,9 @@
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
+#include "tb/fabric_factory.hpp"
 
 namespace {
 
@@ -20,11 +21,11 @@ wb::sw::FabricLimits limits() {
   return {wb::hw::kPeSramBytes / 4, wb::hw::kPeAccumulators, wb::hw::kWaferColors};
 }
 
-wb::tb::WaferRunResult run(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, FabricLayout layout,
+wb::ref::WaferRunResult run(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, FabricLayout layout,
                            double backpressure = 0.0) {
   const auto program = wb::sw::map_sparse_gemm(a, b, mesh, layout, limits());
   auto dut = wb::tb::make_wafer_dut(mesh);
-  wb::tb::WaferRunOptions options;
+  wb::ref::WaferRunOptions options;
   options.backpressure = backpressure;
   auto r = dut->run(program, options);
   CHECK(r.macs == program.expected_macs);
@@ -111,7 +112,7 @@ TEST_CASE("a watchdog names the stuck tile, port and color when results cannot l
   const auto b = wb::sw::random_int8(16, 16, 92);
   const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
   auto dut = wb::tb::make_wafer_dut(4);
-  wb::tb::WaferRunOptions options;
+  wb::ref::WaferRunOptions options;
   options.backpressure = 1.0;  // the east edge never returns a credit
   options.watchdog_cycles = 500;
   try {

@@ -1,4 +1,4 @@
-#include "tb/array_transactor.hpp"
+#include "tb/systolic_array_transactor.hpp"
 
 #include <algorithm>
 
@@ -7,7 +7,7 @@
 
 namespace wb::tb {
 
-ArrayTransactor::ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<ArrayDut> dut,
+ArrayTransactor::ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<ref::ArrayDut> dut,
                                  const models::Clock& clock, std::size_t buffer_beats)
     : sc_core::sc_module(name),
       streamer2sa_a("streamer2sa_a"),
@@ -45,7 +45,7 @@ void ArrayTransactor::accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
     finish_job();
     delay = m_clock.time(std::max(m_dut->cycle(), m_clock.cycles(now + delay))) - now;
   } else {
-    BeatQueue& queue = is_a ? m_dut->a_queue() : m_dut->b_queue();
+    ref::BeatQueue& queue = is_a ? m_dut->a_queue() : m_dut->b_queue();
     const std::size_t width = static_cast<std::size_t>(queue.width());
     if (static_cast<std::size_t>(ext->beat_bytes) != width || gp.get_data_length() % width != 0) {
       gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
@@ -55,7 +55,7 @@ void ArrayTransactor::accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
     // Room in the buffer: clock the array until enough beats have left it.
     const std::size_t keep = beats >= m_buffer_beats ? 0 : m_buffer_beats - beats;
     if (queue.size() > keep) {
-      RunUntil until;
+      ref::RunUntil until;
       (is_a ? until.a_queued_at_most : until.b_queued_at_most) = keep;
       m_dut->run(until);
     }
@@ -71,7 +71,7 @@ void ArrayTransactor::accept(tlm::tlm_generic_payload& gp, sc_core::sc_time& del
 }
 
 void ArrayTransactor::finish_job() {
-  RunUntil until;
+  ref::RunUntil until;
   until.a_queued_at_most = 0;
   until.b_queued_at_most = 0;
   until.c_beats_at_least = m_dut->counters().c_beats + (m_collector.expected() - m_collector.received());

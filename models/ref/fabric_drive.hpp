@@ -2,8 +2,8 @@
 // The edge driver every compute-fabric engine shares (the swap rule): loading route tables and
 // PE configuration, streaming the edge inputs under credit flow control, random back-pressure
 // on the edge outputs (SplitMix64 from WaferRunOptions::seed), collecting results, the watchdog
-// and its diagnosis. The Verilated RTL (verilated_wafer_dut.hpp) and the C++ model
-// (model_wafer_dut.hpp) differ only in the `Pins` they hand to run_wafer_program, so on the same
+// and its diagnosis. The Verilated RTL (tb/verilated_fabric.hpp) and the C++ model
+// (fabric_model.hpp) differ only in the `Pins` they hand to run_wafer_program, so on the same
 // program and seed they see the same inputs, credits and stalls cycle by cycle.
 //
 // Pins (a k x k sa_fabric with PEs, seen from its ports) provides:
@@ -30,11 +30,11 @@
 #include "sw/error.hpp"
 #include "sw/fabric_program.hpp"
 #include "sw/rng.hpp"
-#include "tb/mesh_diagnosis.hpp"
-#include "tb/wafer_dut.hpp"
+#include "models/ref/mesh_diagnosis.hpp"
+#include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 // sa_wavelet_t as a 45-bit integer: color[44:40], dst_x[39:36], dst_y[35:32], data[31:0].
 inline std::uint64_t pack_wavelet(const sw::FabricWavelet& w) {
@@ -50,7 +50,7 @@ inline void check_program_mesh(const sw::FabricProgram& program, int k) {
   }
 }
 
-namespace wafer_drive_detail {
+namespace fabric_drive_detail {
 
 // Route tables one entry per cycle; every PE's registers and SRAM in parallel, a word per cycle.
 template <class Pins>
@@ -84,7 +84,7 @@ void load(Pins& pins, int k, const sw::FabricProgram& p) {
   for (int t = 0; t < tiles; ++t) pins.cfg_pe(t, false, false, 0, 0);
 }
 
-}  // namespace wafer_drive_detail
+}  // namespace fabric_drive_detail
 
 // The edge driver of one job, steppable: load() the program's routes and PE SRAMs, then step()
 // a cycle at a time (or run_until a predicate). Each edge source injects its wavelets in order,
@@ -122,7 +122,7 @@ class WaferDriver {
   std::uint64_t cycle() const { return m_pins.cycle() - m_base; }
 
   void load() {
-    wafer_drive_detail::load(m_pins, m_k, m_program);
+    fabric_drive_detail::load(m_pins, m_k, m_program);
     m_r.load_cycles = cycle();
     m_last_move = m_pins.cycle();
   }
@@ -348,4 +348,4 @@ WaferRunResult run_wafer_program(Pins& pins, int k, const sw::FabricProgram& pro
   return r;
 }
 
-}  // namespace wb::tb
+}  // namespace wb::ref

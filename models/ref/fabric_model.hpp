@@ -5,15 +5,15 @@
 // buffers with the same-cycle bypass, route lookup on arrival, per-(output, color) credits,
 // round-robin output-first allocation, registered outputs; the PE's per-color FIFOs, issue
 // stage, SRAM read latency, accumulators and reduction), and the edge inputs are registered
-// once, as in sa_fabric. The edge driver is tb/wafer_drive.hpp, shared with VerilatedWaferDut,
+// once, as in sa_fabric. The edge driver is models/ref/fabric_drive.hpp, shared with VerilatedWaferDut,
 // so on the same program and seed the model's results, cycles, MACs, link flits and watchdog
 // equal the RTL's. Any k from 1 to 16 (the wavelet's 4-bit coordinates); no waveform. Idle
 // tiles are skipped, so the cost follows the traffic, not the mesh.
 #include <memory>
 
-#include "tb/wafer_dut.hpp"
+#include "models/ref/fabric_dut.hpp"
 
-namespace wb::tb {
+namespace wb::ref {
 
 class ModelWaferDut final : public WaferDut {
  public:
@@ -24,7 +24,7 @@ class ModelWaferDut final : public WaferDut {
   WaferRunResult run(const sw::FabricProgram& program, const WaferRunOptions& options) override;
   std::unique_ptr<WaferJob> start(const sw::FabricProgram& program, const WaferRunOptions& options) override;
 
-  class Fabric;  // the model's pins (see model_wafer_dut.cpp)
+  class Fabric;  // the model's pins (see fabric_model.cpp)
 
  private:
   int m_k;
@@ -35,4 +35,4 @@ class ModelWaferDut final : public WaferDut {
 // model has no pins to dump) or k outside 1..16.
 std::unique_ptr<WaferDut> make_model_wafer_dut(int k, const WaferDutOptions& options);
 
-}  // namespace wb::tb
+}  // namespace wb::ref

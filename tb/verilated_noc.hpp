@@ -1,5 +1,5 @@
 #pragma once
-// NocDut over a Verilated sa_fabric class `V`. Include only where no SystemC header came first.
+// ref::NocDut over a Verilated sa_fabric class `V`. Include only where no SystemC header came first.
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "sw/error.hpp"
-#include "tb/noc_dut.hpp"
+#include "models/ref/noc_dut.hpp"
 #include "tb/verilated_model.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
 template <class V>
-class VerilatedNocDut final : public NocDut {
+class VerilatedNocDut final : public ref::NocDut {
  public:
   VerilatedNocDut(int k, int colors, const std::string& trace_path) : m_k(k), m_colors(colors) {
     m_ctx.traceEverOn(!trace_path.empty());
@@ -32,7 +32,7 @@ class VerilatedNocDut final : public NocDut {
   int mesh() const override { return m_k; }
   int colors() const override { return m_colors; }
 
-  NocResult run(const NocOptions& o) override {
+  ref::NocResult run(const ref::NocOptions& o) override {
     if (o.colors < 1 || o.colors > m_colors) {
       throw sw::InputError("--colors must be in [1, " + std::to_string(m_colors) + "] for this build");
     }
@@ -54,7 +54,7 @@ class VerilatedNocDut final : public NocDut {
     std::vector<bool> seen;                                   // per flit id
     std::vector<bool> pair_seen(static_cast<std::size_t>(n) * n, false);
     sw::SplitMix64 rng(o.seed);
-    NocResult r;
+    ref::NocResult r;
     r.k = m_k;
     r.colors = colors;
     std::uint64_t outstanding = 0, hops_total = 0, window_delivered = 0, window_generated = 0;
@@ -164,7 +164,7 @@ class VerilatedNocDut final : public NocDut {
   // Names the oldest wavelet still in flight (its tile, the port it waits at, its color) and the
   // ramps that hold queued wavelets without credits or ejected ones without returning credits.
   template <class Flits>
-  std::string watchdog_message(const NocOptions& o, std::uint64_t cycle, const Flits& flits, const std::vector<bool>& seen,
+  std::string watchdog_message(const ref::NocOptions& o, std::uint64_t cycle, const Flits& flits, const std::vector<bool>& seen,
                                const std::vector<std::deque<std::uint32_t>>& queue, const std::vector<int>& credits,
                                const std::vector<int>& held) const {
     const auto tile = [&](int t) { return "(" + std::to_string(t % m_k) + "," + std::to_string(t / m_k) + ")"; };

@@ -1,0 +1,20 @@
+#pragma once
+// Which array sizes this build holds, and the factory that gives either engine of one.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/ref/systolic_array_dut.hpp"
+#include "sw/gemm_plan.hpp"
+
+namespace wb::tb {
+
+// The array sizes this build contains (from config/hardware.json).
+std::vector<sw::ArrayShape> built_array_sizes();
+std::string built_array_sizes_text();  // "4x4, 8x8, ..."
+bool is_built_array_size(int rows, int cols);
+// The model for ref::Engine::kModel (any positive size), else the RTL. Throws sw::InputError when
+// rows x cols was not built (RTL), or for a trace with the model.
+std::unique_ptr<ref::ArrayDut> make_array_dut(int rows, int cols, const ref::DutOptions& options);
+
+}  // namespace wb::tb
