@@ -1,6 +1,7 @@
 // Networks as layer lists: convolution lowering, SCALE-Sim topology files, built-in networks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/network.hpp"
+#include "sw/run_policy.hpp"
 #include "sw/topology_csv.hpp"
 
 using namespace wb;
@@ -275,4 +277,37 @@ TEST_CASE("built-in networks: layer lists and MAC counts", "[unit]") {
   bad.seq = 128;
   bad.layers = 13;
   CHECK_THROWS_AS(sw::builtin_network("gpt2", bad), sw::InputError);
+}
+
+TEST_CASE("run policy: RTL within the budget, a seeded sample of tiles beyond it", "[unit]") {
+  sw::RunPolicy policy;  // 60 s, 4 tiles
+  policy.validate();
+  const sw::LayerRunPlan small = sw::plan_layer_run(policy, 30'000'000, 1e6, 100);
+  CHECK(small.mode == sw::RunMode::kRtl);
+  CHECK(small.estimated_rtl_seconds == Approx(30.0));
+  CHECK(small.sampled_tiles.empty());
+  const sw::LayerRunPlan big = sw::plan_layer_run(policy, 120'000'000, 1e6, 100);
+  CHECK(big.mode == sw::RunMode::kSampled);
+  REQUIRE(big.sampled_tiles.size() == 4);
+  CHECK(std::is_sorted(big.sampled_tiles.begin(), big.sampled_tiles.end()));
+  CHECK(std::adjacent_find(big.sampled_tiles.begin(), big.sampled_tiles.end()) == big.sampled_tiles.end());
+  CHECK(big.sampled_tiles.back() < 100);
+  CHECK(sw::plan_layer_run(policy, 120'000'000, 1e6, 1).mode == sw::RunMode::kRtl);  // one tile: no sampling
+  policy.model_only = true;
+  CHECK(sw::plan_layer_run(policy, 10, 1e6, 100).mode == sw::RunMode::kModel);
+
+  CHECK(sw::sample_indices(10, 3, 7) == sw::sample_indices(10, 3, 7));
+  CHECK(sw::sample_indices(5, 9, 1) == std::vector<int>{0, 1, 2, 3, 4});
+  std::vector<int> seen(1000, 0);
+  for (std::uint64_t seed = 0; seed < 200; ++seed) {
+    for (int i : sw::sample_indices(1000, 5, seed)) ++seen[static_cast<std::size_t>(i)];
+  }
+  CHECK(std::count(seen.begin(), seen.end(), 0) < 1000 - 600);  // spread over the population
+
+  sw::RunPolicy bad;
+  bad.rtl_budget_seconds = 0;
+  CHECK_THROWS_AS(bad.validate(), sw::InputError);
+  bad.rtl_budget_seconds = 1;
+  bad.sample_tiles = 0;
+  CHECK_THROWS_AS(bad.validate(), sw::InputError);
 }
