@@ -10,6 +10,7 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/network.hpp"
+#include "sw/network_operands.hpp"
 #include "sw/run_policy.hpp"
 #include "sw/topology_csv.hpp"
 
@@ -310,4 +311,67 @@ TEST_CASE("run policy: RTL within the budget, a seeded sample of tiles beyond it
   bad.rtl_budget_seconds = 1;
   bad.sample_tiles = 0;
   CHECK_THROWS_AS(bad.validate(), sw::InputError);
+}
+
+TEST_CASE("layer operands: real tensors, seeded random ones, N:M weights, im2col inputs", "[unit]") {
+  // 2:4 over K = 10: groups of rows 0-3, 4-7 and 8-9, two nonzeros each in every column.
+  const sw::MatrixI8 w = sw::random_nm_sparse_int8(10, 3, {2, 4}, 5);
+  for (int col = 0; col < 3; ++col) {
+    for (int k0 = 0; k0 < 10; k0 += 4) {
+      int nnz = 0;
+      for (int k = k0; k < std::min(k0 + 4, 10); ++k) nnz += w.at(k, col) != 0;
+      CHECK(nnz == 2);
+    }
+  }
+  CHECK(sw::count_nonzeros(sw::random_nm_sparse_int8(8, 16, {1, 4}, 9)) == 2 * 16);
+  CHECK(sw::random_nm_sparse_int8(8, 16, {1, 4}, 9) == sw::random_nm_sparse_int8(8, 16, {1, 4}, 9));
+
+  sw::Layer fc = sw::gemm_layer("fc", "Gemm", {6, 10, 3}, "test");
+  const sw::GemmOperands r = sw::layer_operands(fc, 0, 3);
+  CHECK(r.a.rows() == 6);
+  CHECK(r.b.cols() == 3);
+  CHECK(sw::layer_operands(fc, 0, 3).a == r.a);
+  CHECK(sw::layer_operands(fc, 0, 4).a != r.a);
+  fc.sparsity = sw::NmSparsity{2, 4};
+  CHECK(sw::count_nonzeros(sw::layer_operands(fc, 0, 3).b) == 3 * (2 + 2 + 2));
+  fc.sparsity.reset();
+  fc.weight_density = 0.05;
+  fc.gemm = {4, 400, 100};
+  const std::size_t nnz = sw::count_nonzeros(sw::layer_operands(fc, 0, 3).b);
+  CHECK(nnz > 1500);
+  CHECK(nnz < 2500);  // 5 % of 40 000
+  fc.gemm = {2, 2, 2};
+  fc.weight_density = 1.0;
+  sw::MatrixI8 given(2, 2, 7);
+  fc.weights = {given};
+  fc.inputs = {given};
+  CHECK(sw::layer_operands(fc, 0, 1).b == given);
+  CHECK(sw::layer_operands(fc, 0, 1).a == given);
+  CHECK_THROWS_AS(sw::layer_operands(fc, 1, 1), sw::InputError);
+  CHECK_THROWS_AS(sw::layer_operands(sw::not_mapped_layer("p", "MaxPool", "t"), 0, 1), sw::InputError);
+
+  // 3x3 'same' convolution on 4x4: output pixel (0, 0) reads padding for kernel row 0.
+  const sw::Layer conv = sw::conv_layer("c", "Conv", square_conv(4, 2, 5, 3, 1, 1), "test");
+  const sw::GemmOperands c = sw::layer_operands(conv, 0, 8);
+  REQUIRE(c.a.rows() == 16);
+  REQUIRE(c.a.cols() == 18);
+  for (int j = 0; j < 6; ++j) CHECK(c.a.at(0, j) == 0);
+  CHECK(sw::count_nonzeros(c.a) > 100);
+}
+
+TEST_CASE("fold operands: the folds of a plan, run as GEMMs of their own, add up to the product", "[unit]") {
+  const sw::MatrixI8 a = sw::random_int8(5, 9, 1), b = sw::random_int8(9, 7, 2);
+  const sw::MatrixI32 full = sw::gemm_ref(a, b);
+  for (sw::Dataflow df : {sw::Dataflow::kWeightStationary, sw::Dataflow::kOutputStationary}) {
+    const sw::GemmPlan plan({5, 9, 7}, {4, 4}, df);
+    sw::MatrixI32 sum(5, 7);
+    for (const sw::Fold& f : plan.folds()) {
+      const sw::GemmOperands ops = sw::fold_operands(f, a, b);
+      const sw::MatrixI32 part = sw::gemm_ref(ops.a, ops.b);
+      for (int m = 0; m < f.m_len; ++m) {
+        for (int n = 0; n < f.n_len; ++n) sum.at(f.m0 + m, f.n0 + n) += part.at(m, n);
+      }
+    }
+    CHECK(sum == full);
+  }
 }
