@@ -7,7 +7,7 @@
 #include "sw/npy.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
@@ -16,10 +16,10 @@ namespace wb::cli {
 
 namespace {
 
-int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8& a, const sw::MatrixI8& b,
+int fabric_gemm(const tb::FabricJob& job, const SystemArgs& sys, const sw::MatrixI8& a, const sw::MatrixI8& b,
                 const std::string& out_path) {
   sw::MatrixI32 c;
-  const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
+  const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
   std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
             << (job.engine == ref::Engine::kModel ? " (model), " : ", ")
             << s.layout << ", weight density " << sw::fixed(static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n), 3)
@@ -74,7 +74,7 @@ int gemm_command(int argc, char** argv) {
   if (a_path.empty() != b_path.empty()) throw sw::InputError("give both --a and --b, or neither");
   if (!a_path.empty()) reject_given(given, {"density"}, "weights read from --b");
   if (!(fabric.density > 0.0 && fabric.density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
-  FabricJob job;
+  tb::FabricJob job;
   tb::SystemOptions options;
   if (on_fabric) {
     check_run_outputs(sys);

@@ -9,7 +9,7 @@
 #include "sw/mlp.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 #include "tb/fabric_stream.hpp"
 
@@ -18,17 +18,17 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
+int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
   std::vector<sw::FabricStats> layers;
   sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
   for (int l = 0; l < spec.layers(); ++l) {
     const std::uint64_t seed = sys.seed * 1000003u + l + 1;
     const sw::MatrixI8 w = job.density < 1.0 ? sw::random_sparse_int8(spec.widths[l], spec.widths[l + 1], job.density, seed)
                                              : sw::random_int8(spec.widths[l], spec.widths[l + 1], seed);
-    FabricJob layer_job = job;
+    tb::FabricJob layer_job = job;
     if (l > 0) layer_job.trace.clear();  // the first layer's waveform
     sw::MatrixI32 c;
-    sw::FabricStats s = run_fabric_gemm(layer_job, x, w, c);
+    sw::FabricStats s = tb::run_fabric_gemm(layer_job, x, w, c);
     s.name = "fc" + std::to_string(l + 1);
     layers.push_back(s);
     int shift = 0;
@@ -95,7 +95,7 @@ struct StreamArgs {
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
-int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
+int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
   tb::FabricStreamOptions o;
   o.mesh = job.mesh;
   o.engine = job.engine;

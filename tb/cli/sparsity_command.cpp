@@ -6,7 +6,7 @@
 #include "sw/error.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
@@ -57,14 +57,14 @@ int sparsity_command(int argc, char** argv) {
   if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
   const std::vector<double> densities = parse_densities(densities_text);
   if (!json_path.empty()) check_writable(json_path, "--json");
-  FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
+  tb::FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
 
   const sw::MatrixI8 a = sw::random_int8(m, k, seed);
   std::vector<sw::FabricStats> runs;
   for (double d : densities) {
     job.density = d;
     sw::MatrixI32 c;
-    runs.push_back(run_fabric_gemm(job, a, sw::random_sparse_int8(k, n, d, seed ^ 0x5bd1e995u), c));
+    runs.push_back(tb::run_fabric_gemm(job, a, sw::random_sparse_int8(k, n, d, seed ^ 0x5bd1e995u), c));
   }
   const double base = static_cast<double>(runs.front().cycles);
   std::vector<std::vector<std::string>> table{
