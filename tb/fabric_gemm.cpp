@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sw/error.hpp"
+#include "sw/gemm_ref.hpp"
 #include "tb/fabric_factory.hpp"
 #include "wb/hw_config.hpp"
 
@@ -25,6 +26,7 @@ sw::FabricRunCounts run_counts(const ref::WaferRunResult& r, std::uint64_t expec
 }
 
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c) {
+  sw::check_gemm_operands(a, b);
   const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
   const int per_pass = sw::max_rows_per_program(a.cols(), b.cols(), job.mesh, job.layout, limits);
   if (per_pass < 1) {
@@ -66,6 +68,23 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
   s.link_utilization = ref::link_utilization(s.link_flits, job.mesh, s.cycles);
   s.golden_pass = exact;
   return s;
+}
+
+std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed) {
+  std::vector<sw::FabricStats> layers;
+  sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
+  for (int l = 0; l < spec.layers(); ++l) {
+    const sw::MatrixI8 w = sw::mlp_weight(spec, l, seed, job.density);
+    FabricJob layer_job = job;
+    if (l > 0) layer_job.trace.clear();
+    sw::MatrixI32 c;
+    sw::FabricStats s = run_fabric_gemm(layer_job, x, w, c);
+    s.name = "fc" + std::to_string(l + 1);
+    layers.push_back(s);
+    int shift = 0;
+    x = sw::relu_requantize(c, shift);
+  }
+  return layers;
 }
 
 }  // namespace wb::tb

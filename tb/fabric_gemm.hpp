@@ -5,10 +5,12 @@
 // the other, each streaming the weights again.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/ref/fabric_dut.hpp"
 #include "sw/fabric_golden.hpp"
 #include "sw/fabric_mapper.hpp"
+#include "sw/mlp.hpp"
 #include "sw/report.hpp"
 #include "sw/tensor.hpp"
 
@@ -35,5 +37,11 @@ sw::FabricRunCounts run_counts(const ref::WaferRunResult& r, std::uint64_t expec
 // (sw::fabric_golden_pass); C through `c`. Throws sw::InputError when the layer does not fit
 // the fabric. (`density` is reported only: weights from a file may have any.)
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c);
+
+// The MLP's forward pass layer by layer on the fabric (inputs sw::mlp_input / sw::mlp_weight
+// from `seed`, weights at the job's density), each layer's output requantised on the host
+// (sw::relu_requantize) so that the ReLU's zeros are never sent. The trace, if any, is of the
+// first layer. Layers named fc1, fc2, ...
+std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed);
 
 }  // namespace wb::tb
