@@ -16,8 +16,8 @@
 // When the last system's last block of dW_l is in, the tree's sum reaches the store, which
 // applies SGD; the next step's chunks of layer l are read only after that update.
 //
-// SystemC elaborates once per process (tb/elaboration.hpp): a process calls run_training once, and no
-// other system runner; a second call throws std::logic_error.
+// SystemC elaborates once per process (tb/elaboration.hpp): a process calls run_training once
+// and no other system runner; a second call throws std::logic_error.
 #include <cstdint>
 #include <string>
 #include <vector>

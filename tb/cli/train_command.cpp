@@ -16,7 +16,6 @@
 
 #include "sw/child_process.hpp"
 #include "sw/error.hpp"
-#include "sw/hash.hpp"
 #include "sw/report.hpp"
 #include "sw/roofline.hpp"
 #include "sw/training.hpp"
