@@ -1,15 +1,21 @@
 #include "sw/child_process.hpp"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -21,8 +27,10 @@ ChildResult run_child(const std::vector<std::string>& argv) {
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
 
+  // Close-on-exec, so that children started at the same time from other threads do not hold
+  // this pipe open (the reader would wait for them too); dup2 clears it on the child's stdout.
   int pipe_fd[2];
-  if (pipe(pipe_fd) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(pipe_fd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipe_fd[1], STDOUT_FILENO);
@@ -62,6 +70,42 @@ ChildResult run_child(const std::vector<std::string>& argv) {
   r.max_rss_kb = usage.ru_maxrss;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+std::vector<ChildResult> run_children(const std::vector<std::vector<std::string>>& argvs, int jobs) {
+  std::vector<ChildResult> results(argvs.size());
+  std::mutex lock;
+  std::size_t next = 0;
+  std::exception_ptr error;
+  auto worker = [&] {
+    for (;;) {
+      std::size_t i = 0;
+      {
+        const std::lock_guard<std::mutex> hold(lock);
+        if (next == argvs.size() || error) return;
+        i = next++;
+      }
+      try {
+        results[i] = run_child(argvs[i]);
+      } catch (...) {
+        const std::lock_guard<std::mutex> hold(lock);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), argvs.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return results;
+}
+
+int available_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(CPU_COUNT(&set), 1);
+  return std::max(static_cast<int>(std::thread::hardware_concurrency()), 1);
 }
 
 }  // namespace wb::sw

@@ -18,4 +18,12 @@ struct ChildResult {
 // argv[0] is the program path. Throws std::runtime_error when it cannot be started.
 ChildResult run_child(const std::vector<std::string>& argv);
 
+// Runs every argument vector as run_child does, at most `jobs` (at least 1) at a time, and
+// returns the results in the order of `argvs`. When a child cannot be started, the children
+// already started finish first, then the error is thrown.
+std::vector<ChildResult> run_children(const std::vector<std::vector<std::string>>& argvs, int jobs);
+
+// The cores this process may run on (its CPU affinity), at least 1.
+int available_cores();
+
 }  // namespace wb::sw

@@ -8,11 +8,15 @@
 
 namespace wb::sw {
 
-MatrixI32 gemm_ref(const MatrixI8& a, const MatrixI8& b) {
+void check_gemm_operands(const MatrixI8& a, const MatrixI8& b) {
   if (a.cols() != b.rows()) {
     throw InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
                      " but B is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
   }
+}
+
+MatrixI32 gemm_ref(const MatrixI8& a, const MatrixI8& b) {
+  check_gemm_operands(a, b);
   MatrixI32 c(a.rows(), b.cols());
   // Unsigned arithmetic gives the wrap-around of the RTL without signed-overflow UB.
   std::vector<std::uint32_t> acc(static_cast<std::size_t>(b.cols()));

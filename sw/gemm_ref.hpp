@@ -5,6 +5,9 @@
 
 namespace wb::sw {
 
+// Throws InputError ("K mismatch: ...") unless A's columns match B's rows.
+void check_gemm_operands(const MatrixI8& a, const MatrixI8& b);
+
 // C = A (M x K) * B (K x N). Throws InputError when K differs.
 MatrixI32 gemm_ref(const MatrixI8& a, const MatrixI8& b);
 

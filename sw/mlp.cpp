@@ -46,4 +46,12 @@ MatrixI8 relu_requantize(const MatrixI32& c, int& shift) {
   return out;
 }
 
+MatrixI8 mlp_input(const MlpSpec& spec, int batch, std::uint64_t seed) { return random_int8(batch, spec.widths[0], seed); }
+
+MatrixI8 mlp_weight(const MlpSpec& spec, int layer, std::uint64_t seed, double density) {
+  const std::uint64_t s = seed * 1000003u + static_cast<std::uint64_t>(layer) + 1;
+  const int in = spec.widths[static_cast<std::size_t>(layer)], out = spec.widths[static_cast<std::size_t>(layer) + 1];
+  return density < 1.0 ? random_sparse_int8(in, out, density, s) : random_int8(in, out, s);
+}
+
 }  // namespace wb::sw

@@ -18,6 +18,11 @@ struct MlpSpec {
 // "mlp:256x256x128x10" (at least two widths, all positive). Throws InputError.
 MlpSpec parse_mlp(const std::string& text);
 
+// The deterministic inputs of `waferbench run`: X (batch x widths[0]) from the seed, and each
+// layer's W (widths[l] x widths[l+1]) from seed * 1000003 + l + 1, sparse below density 1.
+MatrixI8 mlp_input(const MlpSpec& spec, int batch, std::uint64_t seed);
+MatrixI8 mlp_weight(const MlpSpec& spec, int layer, std::uint64_t seed, double density = 1.0);
+
 // ReLU, then an arithmetic right shift by the smallest amount that fits the largest value in
 // int8 (rounding to nearest). Returns the shift used through `shift`.
 MatrixI8 relu_requantize(const MatrixI32& c, int& shift);

@@ -48,6 +48,16 @@ MatrixI8 loss_gradient(const MatrixI32& y, const MatrixI8& t, int fwd_shift) {
   return dy;
 }
 
+std::int64_t squared_error(const MatrixI32& y, const MatrixI8& t, int fwd_shift) {
+  if (y.rows() != t.rows() || y.cols() != t.cols()) throw InputError("loss: targets do not match the output shape");
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const std::int64_t e = round_shift(y.data()[i], fwd_shift) - t.data()[i];
+    sum += e * e;
+  }
+  return sum;
+}
+
 MatrixI8 backward_gradient(const MatrixI32& dx, const MatrixI8& x, int bwd_shift) {
   MatrixI8 dy(dx.rows(), dx.cols());
   for (std::size_t i = 0; i < dx.size(); ++i) {
@@ -76,6 +86,7 @@ StepResult train_passes_ref(const std::vector<MatrixI8>& weights, const MatrixI8
     y = gemm_ref(r.acts.back(), weights[static_cast<std::size_t>(l)]);
     r.acts.push_back(activation(y, shifts.fwd_shift));
   }
+  r.y = y;
   r.dys.resize(static_cast<std::size_t>(layers));
   r.dws.resize(static_cast<std::size_t>(layers));
   MatrixI8 dy = loss_gradient(y, t, shifts.fwd_shift);
@@ -89,10 +100,12 @@ StepResult train_passes_ref(const std::vector<MatrixI8>& weights, const MatrixI8
 }
 
 std::vector<MatrixI8> train_ref(std::vector<MatrixI8> weights, const MatrixI8& x, const MatrixI8& t,
-                                const TrainShifts& shifts, const SgdOptions& sgd, int steps) {
+                                const TrainShifts& shifts, const SgdOptions& sgd, int steps,
+                                std::vector<std::int64_t>* squared_errors) {
   std::vector<std::vector<std::int64_t>> velocity(weights.size());
   for (int s = 0; s < steps; ++s) {
     const StepResult r = train_passes_ref(weights, x, t, shifts);
+    if (squared_errors) squared_errors->push_back(squared_error(r.y, t, shifts.fwd_shift));
     for (std::size_t l = 0; l < weights.size(); ++l) {
       std::vector<std::int8_t> w(weights[l].data(), weights[l].data() + weights[l].size());
       const std::vector<std::int64_t> g(r.dws[l].data(), r.dws[l].data() + r.dws[l].size());

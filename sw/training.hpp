@@ -36,6 +36,10 @@ int saturate_int8(std::int64_t v);
 
 MatrixI8 activation(const MatrixI32& y, int fwd_shift);                  // forward requantisation
 MatrixI8 loss_gradient(const MatrixI32& y, const MatrixI8& t, int fwd_shift);
+// The loss the gradient above descends: sum over the batch and the outputs of
+// (round_shift(Y, fwd_shift) - T)^2, exact (int64, before dY's saturation). Per sample, so the
+// slices of a batch add up to the whole batch's.
+std::int64_t squared_error(const MatrixI32& y, const MatrixI8& t, int fwd_shift);
 MatrixI8 backward_gradient(const MatrixI32& dx, const MatrixI8& x, int bwd_shift);  // masked by x > 0
 
 // Deterministic training data and initial weights of `spec` from the seed.
@@ -51,14 +55,17 @@ struct StepResult {
   std::vector<MatrixI8> acts;   // X_0 .. X_L (X_L is the requantised output)
   std::vector<MatrixI8> dys;    // dY_l per layer
   std::vector<MatrixI32> dws;   // dW_l per layer
+  MatrixI32 y;                  // Y_{L-1}, the output before requantisation
 };
 StepResult train_passes_ref(const std::vector<MatrixI8>& weights, const MatrixI8& x, const MatrixI8& t,
                             const TrainShifts& shifts);
 
 // The CPU reference of `steps` full training steps on the whole batch: passes, then SGD on
-// every layer (velocity kept across steps). Returns the final weights.
+// every layer (velocity kept across steps). Returns the final weights; each step's
+// squared_error (before its update) goes to `squared_errors` when given.
 std::vector<MatrixI8> train_ref(std::vector<MatrixI8> weights, const MatrixI8& x, const MatrixI8& t,
-                                const TrainShifts& shifts, const SgdOptions& sgd, int steps);
+                                const TrainShifts& shifts, const SgdOptions& sgd, int steps,
+                                std::vector<std::int64_t>* squared_errors = nullptr);
 
 // Multiply-accumulates of one step over `batch` samples: 3 GEMMs per layer, 2 for the first.
 std::uint64_t train_step_macs(const MlpSpec& spec, int batch);

@@ -3,12 +3,13 @@
 #include <systemc>
 #include <tlm>
 
-#include <chrono>
+#include <memory>
 #include <exception>
 #include <stdexcept>
 
 #include "models/gemm_streamer.hpp"
 #include "sw/error.hpp"
+#include "tb/elaboration.hpp"
 #include "tb/systolic_array_factory.hpp"
 #include "tb/systolic_array_transactor.hpp"
 #include "wb/hw_config.hpp"
@@ -131,16 +132,13 @@ class ArraySystem : public sc_core::sc_module, public ArraySession {
 }  // namespace
 
 double run_array_system(const SystemOptions& options, const std::function<void(ArraySession&)>& program) {
-  static bool elaborated = false;
-  if (elaborated) throw std::logic_error("run_array_system: SystemC elaborates once per process");
-  elaborated = true;
-  // Long runs: let the streamer run ahead by up to 10k cycles between syncs.
-  tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
-  ArraySystem system("wb", options, program);
-  const auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (system.error()) std::rethrow_exception(system.error());
+  std::unique_ptr<ArraySystem> system;
+  const double seconds = run_elaboration("run_array_system", [&] {
+    // Long runs: let the streamer run ahead by up to 10k cycles between syncs.
+    tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
+    system = std::make_unique<ArraySystem>("wb", options, program);
+  });
+  if (system->error()) std::rethrow_exception(system->error());
   return seconds;
 }
 

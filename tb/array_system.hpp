@@ -3,7 +3,8 @@
 // -> array transactor -> Verilated RTL -> monitor. A user program runs in an SC_THREAD and
 // issues GEMMs one after another; each returns its result and cycle counts.
 //
-// SystemC elaborates once per process: run_array_system may be called once.
+// SystemC elaborates once per process (tb/elaboration.hpp): a process calls run_array_system once
+// and no other system runner; a second call throws std::logic_error.
 #include <systemc>
 
 #include <cstdint>

@@ -4,7 +4,6 @@
 #include <tlm>
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -15,6 +14,8 @@
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
+#include "tb/elaboration.hpp"
+#include "tb/fabric_gemm.hpp"
 #include "tb/fabric_transactor.hpp"
 #include "wb/hw_config.hpp"
 #include "tb/fabric_factory.hpp"
@@ -139,8 +140,7 @@ class FabricStreamSystem : public sc_core::sc_module {
         job.options = m_opt.run;
         job.options.seed = m_opt.run.seed + l * 1000u + static_cast<std::uint64_t>(pass);
         const FabricJobResult r = m_xactor->run_job(job);
-        exact &= sw::first_mismatch(sw::gemm_ref(part, w), r.run.result).count == 0 && r.run.extra_outputs == 0 &&
-                 !r.run.route_error && !r.run.pe_error && r.run.macs == program.expected_macs;
+        exact &= sw::fabric_golden_pass(part, w, r.run.result, run_counts(r.run, program.expected_macs));
         std::copy(r.run.result.data(), r.run.result.data() + r.run.result.size(), c.row(row0));
         st.macs += r.run.macs;
         st.expected_macs += program.expected_macs;
@@ -222,7 +222,6 @@ nlohmann::json to_json(const FabricStreamLayer& s, int mesh) {
 
 FabricStreamResult run_fabric_stream(const FabricStreamOptions& o, const sw::MatrixI8& x,
                                      const std::vector<sw::MatrixI8>& weights) {
-  static bool elaborated = false;
   if (weights.empty()) throw sw::InputError("weight streaming needs at least one layer");
   if (!(o.ingress_bw > 0.0)) throw sw::InputError("--ingress-bw must be positive");
   if (o.weight_buffer_bytes < 2) throw sw::InputError("--weight-buffer must be at least 2 bytes");
@@ -231,14 +230,12 @@ FabricStreamResult run_fabric_stream(const FabricStreamOptions& o, const sw::Mat
     if (l > 0 && weights[l].rows() != weights[l - 1].cols()) throw sw::InputError("layer widths do not chain");
     models::rows_per_chunk(weights[l].cols(), o.weight_buffer_bytes / 2);
   }
-  if (elaborated) throw std::logic_error("run_fabric_stream: SystemC elaborates once per process");
-  elaborated = true;
-  FabricStreamSystem system("fstream", o, x, weights);
-  const auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (system.error()) std::rethrow_exception(system.error());
-  FabricStreamResult r = system.result();
+  std::unique_ptr<FabricStreamSystem> system;
+  const double seconds = run_elaboration("run_fabric_stream", [&] {
+    system = std::make_unique<FabricStreamSystem>("fstream", o, x, weights);
+  });
+  if (system->error()) std::rethrow_exception(system->error());
+  FabricStreamResult r = system->result();
   r.sim_seconds = seconds;
   if (r.layers.size() != weights.size()) throw std::runtime_error("weight streaming did not finish every layer");
   return r;

@@ -8,7 +8,8 @@
 // while layer i computes. A batch bigger than the accumulators runs as passes, each a job that
 // streams the layer's weights again. Every layer is checked against sw::gemm_ref.
 //
-// SystemC elaborates once per process: run_fabric_stream may be called once.
+// SystemC elaborates once per process (tb/elaboration.hpp): a process calls run_fabric_stream once
+// and no other system runner; a second call throws std::logic_error.
 #include <cstdint>
 #include <string>
 #include <vector>

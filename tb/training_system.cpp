@@ -5,7 +5,6 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 #include <memory>
 #include <stdexcept>
@@ -14,6 +13,10 @@
 #include "models/weight_streamer.hpp"
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
+#include "sw/hash.hpp"
+#include "sw/report.hpp"
+#include "sw/roofline.hpp"
+#include "tb/elaboration.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -23,10 +26,6 @@ double LayerTrainStats::link_utilization() const {
   return busy > 0 ? link_cycles / busy : 0.0;
 }
 
-namespace {
-
-// Activation memory a system needs: every layer's input kept for the backward pass and the
-// output, plus two gradient buffers (dY in, dY out) of the widest layer.
 std::size_t activation_bytes(const sw::MlpSpec& spec, int rows) {
   std::size_t widths = 0;
   int widest = 0;
@@ -36,6 +35,55 @@ std::size_t activation_bytes(const sw::MlpSpec& spec, int rows) {
   }
   return static_cast<std::size_t>(rows) * (widths + 2 * static_cast<std::size_t>(widest));
 }
+
+void TrainOptions::validate() const {
+  using L = TrainLimits;
+  const auto range = [](const char* option, auto lo, auto hi, const std::string& unit = "") {
+    return std::string(option) + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]" + unit;
+  };
+  if (spec.layers() < 1) throw sw::InputError("--model needs at least one layer");
+  if (batch < 1 || batch > L::kMaxBatch) throw sw::InputError(range("--batch", 1, L::kMaxBatch));
+  const int max_systems = L::max_systems(system.dut.engine);
+  if (systems < 1 || systems > max_systems) {
+    throw sw::InputError(range("--systems", 1, max_systems) + " with --engine " + ref::engine_name(system.dut.engine));
+  }
+  if (batch % systems != 0) {
+    throw sw::InputError("--batch " + std::to_string(batch) + " does not split evenly over " + std::to_string(systems) +
+                         " systems");
+  }
+  if (steps < 1 || steps > L::kMaxSteps) throw sw::InputError(range("--steps", 1, L::kMaxSteps));
+  if (!(ingress_bw > 0.0) || ingress_bw > L::kMaxBandwidth) throw sw::InputError("--ingress-bw must be in (0, 1e6] bytes per cycle");
+  if (!(store.dram.bytes_per_cycle > 0.0) || store.dram.bytes_per_cycle > L::kMaxBandwidth) {
+    throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
+  }
+  if (fan_out < L::kMinFanOut || fan_out > L::kMaxFanOut) throw sw::InputError(range("--fan-out", L::kMinFanOut, L::kMaxFanOut));
+  if (hop_latency > L::kMaxHopLatency) throw sw::InputError(range("--hop-latency", 0, L::kMaxHopLatency));
+  if (weight_buffer_bytes < 2 || weight_buffer_bytes > L::kMaxWeightBuffer) {
+    throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
+  }
+  if (grad_chunks < 1 || grad_chunks > L::kMaxGradChunks) throw sw::InputError(range("--grad-chunks", 1, L::kMaxGradChunks));
+  if (act_mem_bytes < 1 || act_mem_bytes > L::kMaxActMem) throw sw::InputError("--act-mem must be in [1, 2^32] bytes");
+  if (store.dram.capacity_bytes > L::kMaxDram) throw sw::InputError("--dram-bytes must be in [0, 2^34]");
+  if (store.sgd.lr_shift < 0 || store.sgd.lr_shift > 32) throw sw::InputError(range("--lr-shift", 0, 32));
+  sw::validate(store.sgd);
+  if (shifts.fwd_shift < 0 || shifts.fwd_shift > L::kMaxShift || shifts.bwd_shift < 0 || shifts.bwd_shift > L::kMaxShift) {
+    throw sw::InputError("--fwd-shift and --bwd-shift must be in [0, 31]");
+  }
+  std::size_t total_weights = 0;
+  for (int l = 0; l < spec.layers(); ++l) total_weights += static_cast<std::size_t>(spec.widths[l]) * spec.widths[l + 1];
+  if (total_weights > store.dram.capacity_bytes + store.flash.capacity_bytes) {
+    throw sw::InputError("the model's " + std::to_string(total_weights) + " weight bytes do not fit the weight store");
+  }
+  for (int l = 1; l <= spec.layers(); ++l) models::rows_per_chunk(spec.widths[l], weight_buffer_bytes / 2);
+  const std::size_t need = activation_bytes(spec, batch / systems);
+  if (need > act_mem_bytes) {
+    throw sw::InputError("activation memory of " + std::to_string(act_mem_bytes) + " bytes is too small: " +
+                         std::to_string(batch / systems) + " samples per system need " + std::to_string(need) +
+                         " bytes (--act-mem)");
+  }
+}
+
+namespace {
 
 void add_into(sw::MatrixI32& acc, const sw::MatrixI32& part, int col0) {
   for (int r = 0; r < part.rows(); ++r) {
@@ -99,6 +147,7 @@ class TrainingSystem : public sc_core::sc_module {
     }
     m_grads_in.assign(static_cast<std::size_t>(layers), 0);
     m_done.assign(static_cast<std::size_t>(options.systems), false);
+    m_squared_error.assign(static_cast<std::size_t>(options.steps), 0);
     for (int i = 0; i < options.systems; ++i) {
       sc_core::sc_spawn_options so;
       sc_core::sc_spawn([this, i] { system_thread(i); }, ("run" + std::to_string(i)).c_str(), &so);
@@ -123,6 +172,7 @@ class TrainingSystem : public sc_core::sc_module {
     r.leaf_link_utilization = r.cycles > 0 ? leaf.utilization_down(r.cycles) : 0.0;
     for (std::size_t l = 0; l < m_layers.size(); ++l) r.weights.push_back(m_store->weights(static_cast<int>(l)));
     for (const auto& n : m_nodes) r.sim_cycles += n->simulated_cycles();
+    r.squared_error = m_squared_error;
     return r;
   }
   std::exception_ptr error() const { return m_error; }
@@ -234,6 +284,7 @@ class TrainingSystem : public sc_core::sc_module {
           y = weight_pass(i, l, acts.back(), false, seq);
           acts.push_back(sw::activation(y, m_opt.shifts.fwd_shift));
         }
+        m_squared_error[static_cast<std::size_t>(s)] += sw::squared_error(y, t, m_opt.shifts.fwd_shift);
         sw::MatrixI8 dy = sw::loss_gradient(y, t, m_opt.shifts.fwd_shift);
         for (int l = layers - 1; l >= 0; --l) {
           LayerTrainStats& st = m_layers[static_cast<std::size_t>(l)];
@@ -282,6 +333,7 @@ class TrainingSystem : public sc_core::sc_module {
   std::vector<int> m_grads_in;
   std::vector<bool> m_done;
   std::vector<double> m_step_end;
+  std::vector<std::int64_t> m_squared_error;  // per step, summed over the systems
   double m_last_reduce = 0;
   std::exception_ptr m_error;
 };
@@ -289,35 +341,101 @@ class TrainingSystem : public sc_core::sc_module {
 }  // namespace
 
 TrainResult run_training(const TrainOptions& options, const sw::TrainData& data) {
-  static bool elaborated = false;
-  if (options.systems < 1 || options.systems > 1024) throw sw::InputError("systems must be in [1, 1024]");
-  if (options.steps < 1 || options.steps > 1000) throw sw::InputError("steps must be in [1, 1000]");
-  if (options.batch < 1 || options.batch % options.systems != 0) {
-    throw sw::InputError("batch " + std::to_string(options.batch) + " does not split evenly over " +
-                         std::to_string(options.systems) + " systems");
+  options.validate();
+  const int layers = options.spec.layers();
+  bool shapes = static_cast<int>(data.weights.size()) == layers && data.x.rows() == options.batch &&
+                data.t.rows() == options.batch && data.x.cols() == options.spec.widths.front() &&
+                data.t.cols() == options.spec.widths.back();
+  for (int l = 0; shapes && l < layers; ++l) {
+    const sw::MatrixI8& w = data.weights[static_cast<std::size_t>(l)];
+    shapes = w.rows() == options.spec.widths[l] && w.cols() == options.spec.widths[l + 1];
   }
-  if (!(options.ingress_bw > 0.0)) throw sw::InputError("ingress bandwidth must be positive");
-  if (options.weight_buffer_bytes < 2) throw sw::InputError("weight buffer must be at least 2 bytes");
-  if (options.grad_chunks < 1) throw sw::InputError("gradient chunks must be at least 1");
-  const std::size_t need = activation_bytes(options.spec, options.batch / options.systems);
-  if (need > options.act_mem_bytes) {
-    throw sw::InputError("activation memory of " + std::to_string(options.act_mem_bytes) + " bytes is too small: " +
-                         std::to_string(options.batch / options.systems) + " samples per system need " +
-                         std::to_string(need) + " bytes");
-  }
-  for (int l = 1; l <= options.spec.layers(); ++l) models::rows_per_chunk(options.spec.widths[l], options.weight_buffer_bytes / 2);
-  if (elaborated) throw std::logic_error("run_training: SystemC elaborates once per process");
-  elaborated = true;
-  tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
-  TrainingSystem system("train", options, data);
-  const auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (system.error()) std::rethrow_exception(system.error());
-  TrainResult r = system.result();
+  if (!shapes) throw sw::InputError("training data do not match " + options.spec.text() + ", batch " + std::to_string(options.batch));
+  std::unique_ptr<TrainingSystem> system;
+  const double seconds = run_elaboration("run_training", [&] {
+    tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
+    system = std::make_unique<TrainingSystem>("train", options, data);
+  });
+  if (system->error()) std::rethrow_exception(system->error());
+  TrainResult r = system->result();
   r.sim_seconds = seconds;
   if (static_cast<int>(r.step_end.size()) != options.steps) throw std::runtime_error("training did not finish every step");
   return r;
+}
+
+namespace {
+
+nlohmann::json to_json(const LayerTrainStats& l) {
+  nlohmann::json j;
+  j["name"] = l.name;
+  j["in"] = l.in;
+  j["out"] = l.out;
+  j["tier"] = l.tier;
+  j["chunks"] = l.chunks;
+  j["fwd_cycles"] = l.fwd_cycles;
+  j["bwd_cycles"] = l.bwd_cycles;
+  j["compute_cycles"] = l.fwd_cycles + l.bwd_cycles;
+  j["stream_cycles"] = l.stream_cycles;
+  j["exposed_cycles"] = l.exposed_cycles;
+  j["weight_bytes"] = l.weight_bytes;
+  j["dram_bytes"] = l.tier == "dram" ? l.weight_bytes : 0;
+  j["flash_bytes"] = l.tier == "flash" ? l.weight_bytes : 0;
+  j["grad_bytes"] = l.grad_bytes;
+  j["link_utilization"] = l.link_utilization();
+  j["golden"] = l.golden_pass ? "pass" : "fail";
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const TrainOptions& o, const TrainResult& r) {
+  nlohmann::json j;
+  j["target"] = "systolic";
+  j["command"] = "train";
+  j["model"] = o.spec.text();
+  j["batch"] = o.batch;
+  j["systems"] = o.systems;
+  j["steps"] = o.steps;
+  j["rows"] = o.system.array.rows;
+  j["cols"] = o.system.array.cols;
+  j["ingress_bw"] = o.ingress_bw;
+  j["weight_buffer_bytes"] = o.weight_buffer_bytes;
+  j["act_mem_bytes"] = o.act_mem_bytes;
+  j["grad_chunks"] = o.grad_chunks;
+  j["layers"] = nlohmann::json::array();
+  for (const auto& l : r.layers) j["layers"].push_back(to_json(l));
+  j["step_end"] = r.step_end;
+  j["cycles"] = r.cycles;
+  j["step_cycles"] = r.step_cycles();
+  j["exposed_cycles"] = r.exposed_cycles;
+  j["exposed_fraction"] = r.cycles > 0 ? r.exposed_cycles / r.cycles : 0.0;
+  j["macs"] = r.macs;
+  // Per system: each receives every weight byte and sends a full int32 gradient of every layer
+  // up its link; the batch, and the MACs, split over the systems.
+  const double down = static_cast<double>(r.dram_bytes_read + r.flash_bytes_read);
+  const double up = static_cast<double>(r.dram_grad_bytes + r.flash_grad_bytes);
+  const double peak = static_cast<double>(o.system.array.rows) * o.system.array.cols;
+  const sw::Roofline roof = sw::training_roofline(r.macs, o.systems, down, up, peak);
+  j["link_bytes_down_per_system"] = down;
+  j["link_bytes_up_per_system"] = up;
+  j["macs_per_cycle_per_system"] = r.cycles > 0 ? static_cast<double>(r.macs) / o.systems / r.cycles : 0.0;
+  j["peak_macs_per_cycle_per_system"] = peak;
+  j["operational_intensity"] = roof.intensity;  // MACs per byte on the system's busier link direction
+  j["roofline_macs_per_cycle_per_system"] = roof.attainable(o.ingress_bw);
+  j["dram_bytes_read"] = r.dram_bytes_read;
+  j["flash_bytes_read"] = r.flash_bytes_read;
+  j["dram_grad_bytes"] = r.dram_grad_bytes;
+  j["flash_grad_bytes"] = r.flash_grad_bytes;
+  j["leaf_link_utilization"] = r.leaf_link_utilization;
+  // The loss before each step's update: exact sums, and their mean per output value.
+  const double outputs = static_cast<double>(o.batch) * o.spec.widths.back();
+  j["squared_error"] = r.squared_error;
+  j["loss"] = nlohmann::json::array();
+  for (std::int64_t e : r.squared_error) j["loss"].push_back(static_cast<double>(e) / outputs);
+  j["weights_fnv1a64"] = sw::hex64(sw::weights_hash(r.weights));
+  j["golden"] = r.golden_pass ? "pass" : "fail";
+  sw::put_sim_speed(j, r.sim_seconds, r.sim_cycles);
+  return j;
 }
 
 }  // namespace wb::tb

@@ -16,10 +16,13 @@
 // When the last system's last block of dW_l is in, the tree's sum reaches the store, which
 // applies SGD; the next step's chunks of layer l are read only after that update.
 //
-// SystemC elaborates once per process: run_training may be called once.
+// SystemC elaborates once per process (tb/elaboration.hpp): a process calls run_training once
+// and no other system runner; a second call throws std::logic_error.
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "models/weight_store.hpp"
 #include "sw/mlp.hpp"
@@ -42,7 +45,36 @@ struct TrainOptions {
   int grad_chunks = 4;        // row blocks of dW per layer, each uploaded once computed (capped at the rows)
   std::size_t act_mem_bytes = 4 * 1024 * 1024;  // per system
   sw::TrainShifts shifts;
+
+  // Throws sw::InputError (one line, naming the `waferbench train` option) unless every field is
+  // within TrainLimits, the batch splits evenly over the systems, every weight row fits a buffer
+  // half, the model fits the store and a system's activations fit act_mem_bytes. run_training
+  // calls it first; the CLI calls it before it starts any worker.
+  void validate() const;
 };
+
+// The limits TrainOptions::validate() enforces: one set for the library and the CLI.
+struct TrainLimits {
+  static constexpr int kMaxBatch = 1000000;
+  // Each system is a simulated array: the C++ model makes hundreds affordable, the RTL tens.
+  static constexpr int kMaxSystemsRtl = 64;
+  static constexpr int kMaxSystemsModel = 192;
+  static constexpr int kMaxSteps = 100;
+  static constexpr double kMaxBandwidth = 1e6;         // bytes/cycle: ingress links, store DRAM
+  static constexpr int kMinFanOut = 2, kMaxFanOut = 64;
+  static constexpr std::uint64_t kMaxHopLatency = 100000;
+  static constexpr std::size_t kMaxWeightBuffer = std::size_t{1} << 30;
+  static constexpr int kMaxGradChunks = 4096;
+  static constexpr std::size_t kMaxActMem = std::size_t{1} << 32;
+  static constexpr std::size_t kMaxDram = std::size_t{1} << 34;
+  static constexpr int kMaxShift = 31;                 // fwd_shift, bwd_shift
+
+  static int max_systems(ref::Engine engine) { return engine == ref::Engine::kModel ? kMaxSystemsModel : kMaxSystemsRtl; }
+};
+
+// Activation memory a system with `rows` samples needs: every layer's input kept for the
+// backward pass and the output, plus two gradient buffers (dY in, dY out) of the widest layer.
+std::size_t activation_bytes(const sw::MlpSpec& spec, int rows);
 
 // Per layer, summed over the steps (compute and exposed on system 0; every system runs the
 // same shapes, so their timing is the same).
@@ -73,13 +105,19 @@ struct TrainResult {
   double leaf_link_utilization = 0;  // busy / cycles on the links into the systems
   bool golden_pass = true;
   std::vector<sw::MatrixI8> weights; // in the store after the last step
+  // Per step, summed over every system's samples: the squared error of the requantised output
+  // against the targets (sw::squared_error), with the weights the step started from.
+  std::vector<std::int64_t> squared_error;
   double sim_seconds = 0;
   std::uint64_t sim_cycles = 0;      // cycles clocked by all DUTs
   double step_cycles() const { return step_end.empty() ? 0 : cycles / static_cast<double>(step_end.size()); }
 };
 
-// Throws sw::InputError on a batch that does not split over the systems, an activation memory
-// or weight buffer that is too small, or store/tree options out of range.
+// The run's JSON object (`waferbench train --json`): the options, per-layer and per-run figures,
+// the roofline (sw/roofline.hpp), the loss per step and the final weights' FNV-1a 64 hash.
+nlohmann::json to_json(const TrainOptions& options, const TrainResult& result);
+
+// Validates `options` (TrainOptions::validate) and `data` against the model, then runs.
 TrainResult run_training(const TrainOptions& options, const sw::TrainData& data);
 
 }  // namespace wb::tb

@@ -11,11 +11,15 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sw/gemm_ref.hpp"
+#include "sw/hash.hpp"
+#include "sw/mlp.hpp"
 #include "sw/npy.hpp"
+#include "sw/training.hpp"
 
 using namespace wb;
 
@@ -507,4 +511,102 @@ TEST_CASE("cli: bench's network figure runs the BERT-base encoder layer on the R
   }
   CHECK(j["network"][0]["engine"] == "rtl");
   CHECK(j["network"][1]["engine"] == "model");
+}
+
+namespace {
+
+// The CPU reference of `waferbench train` with its defaults (seed 1, shifts 8/8, plain SGD
+// 2^-lr_shift): the final weights' hash and each step's squared error.
+struct TrainRef {
+  std::string hash, initial_hash;
+  std::vector<std::int64_t> squared_error;
+};
+
+TrainRef train_reference(const std::string& model, int batch, int steps, int lr_shift) {
+  const sw::MlpSpec spec = sw::parse_mlp(model);
+  const sw::TrainData d = sw::make_train_data(spec, batch, 1);
+  sw::SgdOptions sgd;
+  sgd.lr_num = 1;
+  sgd.lr_shift = lr_shift;
+  TrainRef r;
+  r.initial_hash = sw::hex64(sw::weights_hash(d.weights));
+  r.hash = sw::hex64(sw::weights_hash(sw::train_ref(d.weights, d.x, d.t, sw::TrainShifts{}, sgd, steps, &r.squared_error)));
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("cli: train on N systems reports the same loss and final weights hash as one system", "[system]") {
+  // Integer, per-sample math and a tree that sums int32 gradients exactly: the batch split over
+  // N systems gives bit-identical weights (README, Math). Both engines, against the CPU reference.
+  const std::string model = "mlp:16x12x8";
+  const TrainRef expect = train_reference(model, 8, 2, 4);
+  REQUIRE(expect.hash != expect.initial_hash);  // the steps change the weights
+  REQUIRE(expect.squared_error.size() == 2);
+  REQUIRE(expect.squared_error[1] != expect.squared_error[0]);
+  const std::string base = "train --model " + model + " --batch 8 --steps 2 --lr-shift 4 --rows 4 --cols 4 "
+                           "--ingress-bw 4 --weight-buffer 128 --no-baseline ";
+  for (const char* run : {"--systems 1", "--systems 2", "--systems 4", "--systems 4 --engine model", "--systems 8 --engine model"}) {
+    const std::string file = tmp("hash.json");
+    std::remove(file.c_str());
+    const Outcome o = waferbench(base + run + " --json " + file);
+    INFO(run << "\n" << o.out << o.err);
+    REQUIRE(o.code == 0);
+    const auto j = nlohmann::json::parse(slurp(file));
+    CHECK(j["golden"] == "pass");
+    CHECK(j["weights_fnv1a64"] == expect.hash);
+    CHECK(j["weights_fnv1a64"].get<std::string>().size() == 16);
+    CHECK(j["squared_error"].get<std::vector<std::int64_t>>() == expect.squared_error);
+    REQUIRE(j["loss"].size() == 2);
+    for (int s = 0; s < 2; ++s) {
+      CHECK(j["loss"][s].get<double>() == Approx(static_cast<double>(expect.squared_error[static_cast<std::size_t>(s)]) / (8 * 8)));
+    }
+    CHECK(o.out.find("final weights FNV-1a 64 " + expect.hash) != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: train whose one-system baseline needs more activation memory says what to change, exit 2", "[system]") {
+  // mlp:16x8x4: b x (16 + 8 + 4 + 2 x 16) = 60 b bytes. 2 systems of 4 samples need 240, the
+  // baseline with all 8 needs 480.
+  const std::string run = "train --model mlp:16x8x4 --rows 4 --cols 4 --batch 8 --systems 2 --act-mem 300";
+  expect_input_error(run, "the one-system baseline holds all 8 samples and needs 480 bytes of activation memory, "
+                          "more than --act-mem 300: raise --act-mem to 480 or pass --no-baseline");
+  const Outcome no_baseline = waferbench(run + " --no-baseline");
+  INFO(no_baseline.err);
+  CHECK(no_baseline.code == 0);
+  CHECK(no_baseline.err.empty());
+  // One byte short per system is still the N-system run's own error.
+  expect_input_error("train --model mlp:16x8x4 --rows 4 --cols 4 --batch 8 --systems 2 --act-mem 239",
+                     "activation memory of 239 bytes is too small: 4 samples per system need 240 bytes");
+  CHECK(waferbench(run.substr(0, run.size() - 3) + "480").code == 0);
+}
+
+TEST_CASE("cli: train --sweep-bw runs its points side by side and reports them in order, as single runs would", "[system]") {
+  const std::string model = "train --model mlp:16x16x16 --batch 16 --rows 4 --cols 4 --weight-buffer 512 --steps 2 ";
+  std::remove(tmp("sweep.json").c_str());
+  const Outcome o = waferbench(model + "--sweep-bw --json " + tmp("sweep.json"));
+  INFO(o.out << o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("sweep.json")));
+  const auto& pts = j["sweep"];
+  REQUIRE(pts.size() == 9);
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    CHECK(pts[i]["ingress_bw"].get<double>() == static_cast<double>(1 << i));
+    // The table's rows in the same order.
+    const std::string row = "\n" + std::to_string(1 << i) + " ";
+    const std::size_t found = o.out.find(row, at);
+    CHECK(found != std::string::npos);
+    at = found == std::string::npos ? at : found + 1;
+  }
+  // A point is the run at that bandwidth on its own.
+  for (int bw : {2, 64}) {
+    std::remove(tmp("one.json").c_str());
+    REQUIRE(waferbench(model + "--ingress-bw " + std::to_string(bw) + " --json " + tmp("one.json")).code == 0);
+    const auto one = nlohmann::json::parse(slurp(tmp("one.json")));
+    const auto& p = pts[bw == 2 ? 1 : 6];
+    CHECK(p["step_end"] == one["step_end"]);
+    CHECK(p["weights_fnv1a64"] == one["weights_fnv1a64"]);
+    CHECK(p["roofline_macs_per_cycle_per_system"] == one["roofline_macs_per_cycle_per_system"]);
+  }
 }

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -245,9 +246,11 @@ void check_equivalence(int systems, std::size_t buffer_bytes, int grad_chunks, i
   o.store.sgd.momentum_num = 1;
   o.store.sgd.momentum_shift = 1;
   const sw::TrainData d = sw::make_train_data(o.spec, o.batch, 3);
-  const std::vector<sw::MatrixI8> expect = sw::train_ref(d.weights, d.x, d.t, o.shifts, o.store.sgd, o.steps);
+  std::vector<std::int64_t> squared_error;
+  const std::vector<sw::MatrixI8> expect = sw::train_ref(d.weights, d.x, d.t, o.shifts, o.store.sgd, o.steps, &squared_error);
   const tb::TrainResult r = tb::run_training(o, d);
   CHECK(r.golden_pass);
+  CHECK(r.squared_error == squared_error);  // the loss, summed over the systems
   REQUIRE(r.weights.size() == expect.size());
   for (std::size_t l = 0; l < expect.size(); ++l) {
     INFO("layer " << l);
@@ -294,5 +297,49 @@ TEST_CASE("training: bad batch split and a small activation memory are clear err
   CHECK_THROWS_WITH(tb::run_training(o, d), Catch::Contains("activation memory of 10 bytes is too small"));
   o.act_mem_bytes = 4096;
   o.grad_chunks = 0;
-  CHECK_THROWS_WITH(tb::run_training(o, d), Catch::Contains("gradient chunks must be at least 1"));
+  CHECK_THROWS_WITH(tb::run_training(o, d), Catch::Contains("--grad-chunks must be in [1, 4096]"));
+}
+
+TEST_CASE("training: the squared error is exact and adds up over the batch's slices", "[unit]") {
+  // round_shift(Y, 8) - T: 512 -> 2, minus 0; -384 -> -1.5, ties up to -1, minus 1; 100 -> 0, minus -3.
+  sw::MatrixI32 y(1, 3);
+  sw::MatrixI8 t(1, 3);
+  const std::int32_t ys[] = {512, -384, 100};
+  const std::int8_t ts[] = {0, 1, -3};
+  std::copy(ys, ys + 3, y.data());
+  std::copy(ts, ts + 3, t.data());
+  CHECK(sw::squared_error(y, t, 8) == 4 + 4 + 9);
+  // A whole batch is the sum of its slices (the data-parallel split).
+  const sw::MatrixI32 yy = sw::gemm_ref(sw::random_int8(6, 5, 1), sw::random_int8(5, 4, 2));
+  const sw::MatrixI8 tt = sw::random_int8(6, 4, 3);
+  sw::MatrixI32 top(2, 4), bottom(4, 4);
+  std::copy(yy.data(), yy.data() + top.size(), top.data());
+  std::copy(yy.data() + top.size(), yy.data() + yy.size(), bottom.data());
+  CHECK(sw::squared_error(yy, tt, 3) ==
+        sw::squared_error(top, sw::row_slice(tt, 0, 2), 3) + sw::squared_error(bottom, sw::row_slice(tt, 2, 4), 3));
+  CHECK_THROWS_AS(sw::squared_error(yy, sw::random_int8(6, 3, 1), 3), sw::InputError);
+}
+
+TEST_CASE("training: one set of limits, in the options, for the library and the CLI", "[unit]") {
+  tb::TrainOptions o;
+  o.spec = sw::parse_mlp("mlp:12x8x6");
+  o.batch = 256;
+  o.systems = 65;
+  CHECK_THROWS_WITH(o.validate(), "--systems must be in [1, 64] with --engine rtl");
+  o.system.dut.engine = ref::Engine::kModel;
+  o.systems = 193;
+  CHECK_THROWS_WITH(o.validate(), "--systems must be in [1, 192] with --engine model");
+  o.systems = 128;
+  CHECK_NOTHROW(o.validate());
+  o.steps = tb::TrainLimits::kMaxSteps + 1;
+  CHECK_THROWS_WITH(o.validate(), "--steps must be in [1, 100]");
+  o.steps = 1;
+  o.hop_latency = static_cast<std::uint64_t>(-1);  // what a negative option value becomes
+  CHECK_THROWS_WITH(o.validate(), "--hop-latency must be in [0, 100000]");
+  o.hop_latency = 4;
+  o.act_mem_bytes = tb::activation_bytes(o.spec, 2) - 1;  // 2 samples per system
+  CHECK(tb::activation_bytes(o.spec, 2) == 2 * (12 + 8 + 6 + 2 * 12));
+  CHECK_THROWS_WITH(o.validate(), Catch::Contains("2 samples per system need 100 bytes"));
+  o.act_mem_bytes += 1;
+  CHECK_NOTHROW(o.validate());
 }

@@ -1,13 +1,14 @@
-// waferbench gemm: one GEMM on the systolic array or the compute fabric, golden-checked against
-// the CPU reference.
+// waferbench gemm: one GEMM on the systolic array (tb/array_jobs.hpp) or the compute fabric
+// (tb/fabric_gemm.hpp), golden-checked against the CPU reference.
 #include <iostream>
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/npy.hpp"
 #include "sw/report.hpp"
+#include "tb/array_jobs.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
@@ -16,10 +17,84 @@ namespace wb::cli {
 
 namespace {
 
-int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8& a, const sw::MatrixI8& b,
-                const std::string& out_path) {
+struct GemmArgs {
+  SystemArgs sys;
+  FabricArgs fabric;
+  int m = 0, k = 0, n = 0;
+  std::string a_path, b_path, out_path, target = "systolic";
+  po::variables_map given;
+
+  void describe(po::options_description& desc);
+  // Every check that needs no operand (the .npy shapes are checked as they are read).
+  void validate() const;
+  bool on_fabric() const { return target == "fabric"; }
+};
+
+void GemmArgs::describe(po::options_description& desc) {
+  desc.add_options()("help", "show this help")
+      ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
+      ("m", po::value(&m), "rows of A and C")
+      ("k", po::value(&k), "columns of A, rows of B")
+      ("n", po::value(&n), "columns of B and C")
+      ("a", po::value(&a_path), "A as an int8 .npy (M x K); random from --seed when absent")
+      ("b", po::value(&b_path), "B as an int8 .npy (K x N); random from --seed when absent")
+      ("out", po::value(&out_path), "write C (int32 .npy) when the golden check passes");
+  add_system_options(desc, sys);
+  add_fabric_options(desc, fabric);
+}
+
+void GemmArgs::validate() const {
+  if (target != "systolic" && target != "fabric") {
+    throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
+  }
+  if (on_fabric()) {
+    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+  } else {
+    reject_given(given, {"mesh", "layout"}, "--target systolic");
+  }
+  if (a_path.empty() != b_path.empty()) throw sw::InputError("give both --a and --b, or neither");
+  if (!a_path.empty()) reject_given(given, {"density"}, "weights read from --b");
+  if (!(fabric.density > 0.0 && fabric.density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
+  if (on_fabric()) {
+    check_run_outputs(sys);
+    to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
+  } else {
+    to_system_options(sys);
+  }
+  if (!out_path.empty()) check_writable(out_path, "--out");
+  if (a_path.empty() && (m <= 0 || k <= 0 || n <= 0)) {
+    throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
+                         " N=" + std::to_string(n) + ")");
+  }
+}
+
+// A and B from the .npy files (their shapes checked against --m, --k, --n) or random from the seed.
+void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
+  if (g.a_path.empty()) {
+    a = sw::random_int8(g.m, g.k, g.sys.seed);
+    b = g.fabric.density < 1.0 ? sw::random_sparse_int8(g.k, g.n, g.fabric.density, g.sys.seed ^ 0x5bd1e995u)
+                               : sw::random_int8(g.k, g.n, g.sys.seed ^ 0x5bd1e995u);
+  } else {
+    a = sw::read_npy_int8(g.a_path);
+    b = sw::read_npy_int8(g.b_path);
+    const auto check = [](int given, int actual, const char* name) {
+      if (given != 0 && given != actual) {
+        throw sw::InputError(std::string("--") + name + " " + std::to_string(given) + " does not match the .npy shape (" +
+                             std::to_string(actual) + ")");
+      }
+    };
+    check(g.m, a.rows(), "m");
+    check(g.k, a.cols(), "k");
+    check(g.n, b.cols(), "n");
+  }
+  sw::check_gemm_operands(a, b);
+}
+
+int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b) {
+  tb::FabricJob job = to_fabric_job(g.fabric, g.sys.backpressure, g.sys.seed, g.sys.trace, g.sys.engine);
+  if (!g.a_path.empty()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
   sw::MatrixI32 c;
-  const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
+  const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
   std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
             << (job.engine == ref::Engine::kModel ? " (model), " : ", ")
             << s.layout << ", weight density " << sw::fixed(static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n), 3)
@@ -31,119 +106,52 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
             << sw::fixed(s.sim_seconds, 3) << " s (" << sw::fixed(s.sim_seconds > 0 ? s.sim_cycles / s.sim_seconds / 1e3 : 0.0, 1)
             << " k cycles/s)\n";
   if (!s.golden_pass) std::cerr << "waferbench: golden check failed on the fabric\n";
-  if (!sys.json.empty()) {
+  if (!g.sys.json.empty()) {
     nlohmann::json j = sw::to_json(s);
     j["engine"] = ref::engine_name(job.engine);
-    sw::write_json_file(sys.json, j);
+    sw::write_json_file(g.sys.json, j);
   }
-  if (!out_path.empty() && s.golden_pass) sw::write_npy(out_path, c);
-  if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
+  if (!g.out_path.empty() && s.golden_pass) sw::write_npy(g.out_path, c);
+  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
   return s.golden_pass ? 0 : 1;
+}
+
+int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b) {
+  const tb::SystemOptions options = to_system_options(g.sys);
+  const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
+  const sw::GemmStats& stats = r.stats;
+  const sw::Mismatch& mm = r.mismatch;
+  std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
+            << " " << stats.dataflow << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
+            << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
+            << (stats.golden_pass ? "pass" : "FAIL") << "\n"
+            << "simulated " << stats.sim_cycles << " cycles in " << sw::fixed(stats.sim_seconds, 3) << " s ("
+            << sw::fixed(stats.sim_seconds > 0 ? stats.sim_cycles / stats.sim_seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
+  if (!stats.golden_pass) {
+    std::cerr << "waferbench: golden check failed: " << mm.count << " mismatches, first at C[" << mm.row << "][" << mm.col
+              << "]: expected " << mm.expected << ", got " << mm.actual << "\n";
+  }
+  if (!g.sys.json.empty()) {
+    nlohmann::json j = sw::to_json(stats);
+    j["engine"] = ref::engine_name(options.dut.engine);
+    sw::write_json_file(g.sys.json, j);
+  }
+  if (!g.out_path.empty() && stats.golden_pass) sw::write_npy(g.out_path, r.c);
+  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
+  return stats.golden_pass ? 0 : 1;
 }
 
 }  // namespace
 
 int gemm_command(int argc, char** argv) {
-  SystemArgs sys;
-  FabricArgs fabric;
-  int m = 0, k = 0, n = 0;
-  std::string a_path, b_path, out_path, target = "systolic";
+  GemmArgs g;
   po::options_description desc("waferbench gemm options");
-  desc.add_options()("help", "show this help")
-      ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
-      ("m", po::value(&m), "rows of A and C")
-      ("k", po::value(&k), "columns of A, rows of B")
-      ("n", po::value(&n), "columns of B and C")
-      ("a", po::value(&a_path), "A as an int8 .npy (M x K); random from --seed when absent")
-      ("b", po::value(&b_path), "B as an int8 .npy (K x N); random from --seed when absent")
-      ("out", po::value(&out_path), "write C (int32 .npy) when the golden check passes");
-  add_system_options(desc, sys);
-  add_fabric_options(desc, fabric);
-  po::variables_map given;
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &given)) return 0;
-
-  if (target != "systolic" && target != "fabric") {
-    throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
-  }
-  const bool on_fabric = target == "fabric";
-  if (on_fabric) {
-    reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
-  } else {
-    reject_given(given, {"mesh", "layout"}, "--target systolic");
-  }
-  if (a_path.empty() != b_path.empty()) throw sw::InputError("give both --a and --b, or neither");
-  if (!a_path.empty()) reject_given(given, {"density"}, "weights read from --b");
-  if (!(fabric.density > 0.0 && fabric.density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
-  FabricJob job;
-  tb::SystemOptions options;
-  if (on_fabric) {
-    check_run_outputs(sys);
-    job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
-  } else {
-    options = to_system_options(sys);
-  }
-  if (!out_path.empty()) check_writable(out_path, "--out");
+  g.describe(desc);
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &g.given)) return 0;
+  g.validate();
   sw::MatrixI8 a, b;
-  if (!a_path.empty()) {
-    a = sw::read_npy_int8(a_path);
-    b = sw::read_npy_int8(b_path);
-    const auto check = [](int given, int actual, const char* name) {
-      if (given != 0 && given != actual) {
-        throw sw::InputError(std::string("--") + name + " " + std::to_string(given) + " does not match the .npy shape (" +
-                             std::to_string(actual) + ")");
-      }
-    };
-    check(m, a.rows(), "m");
-    check(k, a.cols(), "k");
-    check(n, b.cols(), "n");
-  } else {
-    if (m <= 0 || k <= 0 || n <= 0) {
-      throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
-                           " N=" + std::to_string(n) + ")");
-    }
-    a = sw::random_int8(m, k, sys.seed);
-    b = fabric.density < 1.0 ? sw::random_sparse_int8(k, n, fabric.density, sys.seed ^ 0x5bd1e995u)
-                             : sw::random_int8(k, n, sys.seed ^ 0x5bd1e995u);
-  }
-  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
-  if (on_fabric) {
-    job.density = a_path.empty() ? fabric.density : static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
-    return fabric_gemm(job, sys, a, b, out_path);
-  }
-  const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
-  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
-
-  tb::GemmRun run;
-  std::uint64_t simulated = 0;
-  const double seconds = tb::run_array_system(options, [&](tb::ArraySession& session) {
-    run = session.gemm(a, b, dataflow);
-    simulated = session.simulated_cycles();
-  });
-
-  const sw::Mismatch mm = sw::first_mismatch(expected, run.c);
-  sw::GemmStats stats = gemm_stats(plan, run);
-  stats.golden_pass = mm.count == 0;
-  stats.sim_seconds = seconds;
-  stats.sim_cycles = simulated;
-
-  std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
-            << " " << stats.dataflow << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
-            << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
-            << (stats.golden_pass ? "pass" : "FAIL") << "\n"
-            << "simulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
-            << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
-  if (!stats.golden_pass) {
-    std::cerr << "waferbench: golden check failed: " << mm.count << " mismatches, first at C[" << mm.row << "][" << mm.col
-              << "]: expected " << mm.expected << ", got " << mm.actual << "\n";
-  }
-  if (!sys.json.empty()) {
-    nlohmann::json j = sw::to_json(stats);
-    j["engine"] = ref::engine_name(options.dut.engine);
-    sw::write_json_file(sys.json, j);
-  }
-  if (!out_path.empty() && stats.golden_pass) sw::write_npy(out_path, run.c);
-  if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
-  return stats.golden_pass ? 0 : 1;
+  load_operands(g, a, b);
+  return g.on_fabric() ? fabric_gemm(g, a, b) : array_gemm(g, a, b);
 }
 
 }  // namespace wb::cli

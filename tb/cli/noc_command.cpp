@@ -45,58 +45,72 @@ std::vector<std::string> table_row(const ref::NocResult& r, double rate) {
           r.clean() ? "ok" : "FAIL"};
 }
 
-}  // namespace
-
-int noc_command(int argc, char** argv) {
+struct NocArgs {
   std::string mesh = "8x8", traffic = "uniform", json_path, trace;
   double rate = 0.2;
   int colors = 4;
   unsigned long long cycles = 10000, warmup = 1000, seed = 1;
   bool sweep = false;
-  po::options_description desc("waferbench noc options");
-  desc.add_options()("help", "show this help")
-      ("mesh", po::value(&mesh)->default_value(mesh), "KxK router-only mesh (a built size)")
-      ("traffic", po::value(&traffic)->default_value(traffic), "uniform, transpose, bitcomp, hotspot or neighbor")
-      ("rate", po::value(&rate)->default_value(rate), "offered load, flits per node per cycle, in (0, 1]")
-      ("cycles", po::value(&cycles)->default_value(cycles), "measurement window, cycles")
-      ("warmup", po::value(&warmup)->default_value(warmup), "cycles before measuring")
-      ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
-      ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
-      ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
-      ("json", po::value(&json_path), "write the results as JSON to FILE")
-      ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
 
-  const int k = parse_mesh(mesh);
-  ref::NocOptions o;
-  o.traffic = sw::parse_traffic(traffic);
-  if (!(rate > 0.0 && rate <= 1.0)) throw sw::InputError("--rate must be in (0, 1]");
-  if (cycles < 10 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [10, 1e8]");
-  if (warmup > 100000000ull) throw sw::InputError("--warmup must be at most 1e8");
-  o.colors = colors;
-  o.cycles = cycles;
-  o.warmup = warmup;
-  o.seed = seed;
-  if (!json_path.empty()) check_writable(json_path, "--json");
-  if (!trace.empty()) {
-    if (sweep) throw sw::InputError("--trace needs a single run, not --sweep");
-    if (trace.size() < 4 || trace.compare(trace.size() - 4, 4, ".fst") != 0) {
-      throw sw::InputError("--trace needs a .fst file name, got '" + trace + "'");
-    }
-    check_writable(trace, "--trace");
+  void describe(po::options_description& desc) {
+    desc.add_options()("help", "show this help")
+        ("mesh", po::value(&mesh)->default_value(mesh), "KxK router-only mesh (a built size)")
+        ("traffic", po::value(&traffic)->default_value(traffic), "uniform, transpose, bitcomp, hotspot or neighbor")
+        ("rate", po::value(&rate)->default_value(rate), "offered load, flits per node per cycle, in (0, 1]")
+        ("cycles", po::value(&cycles)->default_value(cycles), "measurement window, cycles")
+        ("warmup", po::value(&warmup)->default_value(warmup), "cycles before measuring")
+        ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
+        ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
+        ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
+        ("json", po::value(&json_path), "write the results as JSON to FILE")
+        ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
   }
-  tb::make_noc_dut(k);  // fails early on a size that is not built
+
+  // Throws sw::InputError; returns the run's options (the rate is set per point).
+  ref::NocOptions validate() const {
+    const int k = parse_mesh(mesh);
+    ref::NocOptions o;
+    o.traffic = sw::parse_traffic(traffic);
+    if (!(rate > 0.0 && rate <= 1.0)) throw sw::InputError("--rate must be in (0, 1]");
+    if (cycles < 10 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [10, 1e8]");
+    if (warmup > 100000000ull) throw sw::InputError("--warmup must be at most 1e8");
+    o.colors = colors;
+    o.cycles = cycles;
+    o.warmup = warmup;
+    o.seed = seed;
+    if (!json_path.empty()) check_writable(json_path, "--json");
+    if (!trace.empty()) {
+      if (sweep) throw sw::InputError("--trace needs a single run, not --sweep");
+      if (trace.size() < 4 || trace.compare(trace.size() - 4, 4, ".fst") != 0) {
+        throw sw::InputError("--trace needs a .fst file name, got '" + trace + "'");
+      }
+      check_writable(trace, "--trace");
+    }
+    tb::make_noc_dut(k);  // fails early on a size that is not built
+    return o;
+  }
+};
+
+}  // namespace
+
+int noc_command(int argc, char** argv) {
+  NocArgs args;
+  po::options_description desc("waferbench noc options");
+  args.describe(desc);
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
+  ref::NocOptions o = args.validate();
+  const int k = parse_mesh(args.mesh);
 
   const std::vector<double> rates =
-      sweep ? std::vector<double>{0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0}
-            : std::vector<double>{rate};
+      args.sweep ? std::vector<double>{0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0}
+                 : std::vector<double>{args.rate};
   std::vector<std::vector<std::string>> table{{"rate", "offered", "accepted", "lat mean", "p50", "p99", "hops", "check"}};
   nlohmann::json points = nlohmann::json::array();
   bool clean = true;
   double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
   for (double r : rates) {
     o.rate = r;
-    const ref::NocResult res = tb::make_noc_dut(k, trace)->run(o);
+    const ref::NocResult res = tb::make_noc_dut(k, args.trace)->run(o);
     table.push_back(table_row(res, r));
     points.push_back(to_json(res, r));
     clean &= res.clean();
@@ -108,9 +122,9 @@ int noc_command(int argc, char** argv) {
     router_rate = points.back()["router_cycles_per_second"].get<double>();
   }
   std::cout << "waferbench noc: " << k << "x" << k << " mesh, " << sw::traffic_name(o.traffic) << " traffic, "
-            << colors << " colors, single-wavelet packets, " << cycles << " measured cycles\n\n"
+            << args.colors << " colors, single-wavelet packets, " << args.cycles << " measured cycles\n\n"
             << sw::format_table(table);
-  if (sweep) {
+  if (args.sweep) {
     std::cout << "\nsaturation (max accepted): " << sw::fixed(saturation, 3) << " flits/node/cycle"
               << (o.traffic == sw::Traffic::kUniform ? " (bisection bound " + sw::fixed(4.0 / k, 3) + ")" : "")
               << "\nzero-load latency: " << sw::fixed(zero_load_latency, 2) << " cycles at "
@@ -118,16 +132,16 @@ int noc_command(int argc, char** argv) {
   }
   std::cout << "simulation: " << sw::fixed(router_rate / 1e6, 2) << " M router-cycles/s\n";
   if (!clean) std::cerr << "waferbench: NoC check failed (lost, misrouted or reordered wavelets, or a route error)\n";
-  if (!json_path.empty()) {
-    nlohmann::json j{{"target", "fabric"},       {"mesh", mesh},           {"traffic", sw::traffic_name(o.traffic)},
-                     {"colors", colors},         {"cycles", cycles},       {"warmup", warmup},
-                     {"points", points},         {"clean", clean}};
-    if (sweep) {
+  if (!args.json_path.empty()) {
+    nlohmann::json j{{"target", "fabric"},     {"mesh", args.mesh},     {"traffic", sw::traffic_name(o.traffic)},
+                     {"colors", args.colors}, {"cycles", args.cycles}, {"warmup", args.warmup},
+                     {"points", points},      {"clean", clean}};
+    if (args.sweep) {
       j["saturation"] = saturation;
       j["zero_load_latency"] = zero_load_latency;
       j["zero_load_hops"] = zero_load_hops;
     }
-    sw::write_json_file(json_path, j);
+    sw::write_json_file(args.json_path, j);
   }
   return clean ? 0 : 1;
 }

@@ -119,25 +119,6 @@ void check_writable(const std::string& path, const char* what) {
   if (!existed) std::remove(path.c_str());
 }
 
-sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const tb::GemmRun& run) {
-  sw::GemmStats s;
-  s.rows = plan.array().rows;
-  s.cols = plan.array().cols;
-  s.dataflow = sw::dataflow_name(plan.dataflow());
-  s.m = plan.shape().m;
-  s.k = plan.shape().k;
-  s.n = plan.shape().n;
-  s.folds = plan.folds().size();
-  s.cycles = run.cycles;
-  s.ideal_cycles = plan.ideal_cycles();
-  s.macs = plan.macs();
-  s.a_beats = run.a_beats;
-  s.b_beats = run.b_beats;
-  s.c_beats = run.c_beats;
-  s.mem_bytes_read = run.mem_bytes_read;
-  return s;
-}
-
 std::string self_exe() {
   std::array<char, 4096> buf{};
   const ssize_t len = readlink("/proc/self/exe", buf.data(), buf.size() - 1);

@@ -50,7 +50,4 @@ void check_writable(const std::string& path, const char* what);
 // Path of the running waferbench (for worker processes: SystemC elaborates once per process).
 std::string self_exe();
 
-// The statistics of one GEMM run on the array (golden and simulation fields left to the caller).
-sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const tb::GemmRun& run);
-
 }  // namespace wb::cli

@@ -8,8 +8,9 @@
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
 #include "sw/report.hpp"
+#include "tb/array_jobs.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 #include "tb/fabric_stream.hpp"
 
@@ -18,22 +19,8 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
-  std::vector<sw::FabricStats> layers;
-  sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
-  for (int l = 0; l < spec.layers(); ++l) {
-    const std::uint64_t seed = sys.seed * 1000003u + l + 1;
-    const sw::MatrixI8 w = job.density < 1.0 ? sw::random_sparse_int8(spec.widths[l], spec.widths[l + 1], job.density, seed)
-                                             : sw::random_int8(spec.widths[l], spec.widths[l + 1], seed);
-    FabricJob layer_job = job;
-    if (l > 0) layer_job.trace.clear();  // the first layer's waveform
-    sw::MatrixI32 c;
-    sw::FabricStats s = run_fabric_gemm(layer_job, x, w, c);
-    s.name = "fc" + std::to_string(l + 1);
-    layers.push_back(s);
-    int shift = 0;
-    x = sw::relu_requantize(c, shift);
-  }
+int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
+  const std::vector<sw::FabricStats> layers = tb::run_mlp_on_fabric(job, spec, batch, sys.seed);
 
   std::vector<std::vector<std::string>> table{
       {"layer", "M x K x N", "weights nnz", "acts nnz", "cycles", "ideal", "util %", "wavelets", "link util %", "golden"}};
@@ -95,7 +82,7 @@ struct StreamArgs {
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
-int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
+int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
   tb::FabricStreamOptions o;
   o.mesh = job.mesh;
   o.engine = job.engine;
@@ -106,14 +93,9 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
   o.trace = job.trace;  // every layer's jobs in one waveform (RTL)
-  const sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
   std::vector<sw::MatrixI8> weights;
-  for (int l = 0; l < spec.layers(); ++l) {
-    const std::uint64_t seed = sys.seed * 1000003u + l + 1;
-    weights.push_back(job.density < 1.0 ? sw::random_sparse_int8(spec.widths[l], spec.widths[l + 1], job.density, seed)
-                                        : sw::random_int8(spec.widths[l], spec.widths[l + 1], seed));
-  }
-  const tb::FabricStreamResult r = tb::run_fabric_stream(o, x, weights);
+  for (int l = 0; l < spec.layers(); ++l) weights.push_back(sw::mlp_weight(spec, l, sys.seed, job.density));
+  const tb::FabricStreamResult r = tb::run_fabric_stream(o, sw::mlp_input(spec, batch, sys.seed), weights);
 
   std::vector<std::vector<std::string>> table{{"layer", "M x K x N", "tier", "chunks", "load cyc", "compute cyc",
                                                "stream cyc", "exposed", "weight KB", "link util %", "golden"}};
@@ -179,15 +161,20 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
   return r.golden_pass ? 0 : 1;
 }
 
-}  // namespace
-
-int run_command(int argc, char** argv) {
+struct RunArgs {
   SystemArgs sys;
   FabricArgs fabric;
   std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
   StreamArgs stream;
-  po::options_description desc("waferbench run options");
+  po::variables_map given;
+
+  void describe(po::options_description& desc);
+  void validate() const;
+  bool streamed() const { return target == "fabric" && given.count("ingress-bw"); }
+};
+
+void RunArgs::describe(po::options_description& desc) {
   desc.add_options()("help", "show this help")
       ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
       ("model", po::value(&model)->default_value(model), "network: mlp:IN x H1 x ... x OUT")
@@ -199,50 +186,43 @@ int run_command(int argc, char** argv) {
       ("weight-buffer", po::value(&stream.weight_buffer)->default_value(stream.weight_buffer), "fabric, with --ingress-bw: edge weight buffer bytes (two halves)")
       ("hop-latency", po::value(&stream.hop_latency)->default_value(stream.hop_latency), "fabric, with --ingress-bw: cycles of the ingress link")
       ("store-bw", po::value(&stream.store_bw)->default_value(stream.store_bw), "fabric, with --ingress-bw: weight store DRAM bytes/cycle");
-  po::variables_map given;
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &given)) return 0;
+}
 
+void RunArgs::validate() const {
   if (target != "systolic" && target != "fabric") {
     throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
   }
-  const sw::MlpSpec spec = sw::parse_mlp(model);
+  sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   if (target == "fabric") {
     reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
     check_run_outputs(sys);
-    if (given.count("ingress-bw")) {
+    if (streamed()) {
       if (fabric.layout != "weight-streaming") throw sw::InputError("--ingress-bw needs --layout weight-streaming");
       if (!(stream.ingress_bw > 0.0) || stream.ingress_bw > 1e6) throw sw::InputError("--ingress-bw must be in (0, 1e6] bytes per cycle");
       if (stream.weight_buffer < 2 || stream.weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
       if (stream.hop_latency < 0 || stream.hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
       if (!(stream.store_bw > 0.0) || stream.store_bw > 1e6) throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
-      return run_streamed(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, stream, spec, batch);
+    } else {
+      reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
     }
-    reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
-    return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, spec, batch);
+    to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
+    return;
   }
   reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
                "--target systolic");
+  to_system_options(sys);
+}
+
+int run_on_array(const RunArgs& args, const sw::MlpSpec& spec) {
+  const SystemArgs& sys = args.sys;
+  const int batch = args.batch;
   const tb::SystemOptions options = to_system_options(sys);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
-
-  std::vector<sw::GemmStats> layers;
-  std::uint64_t simulated = 0;
-  const double seconds = tb::run_array_system(options, [&](tb::ArraySession& session) {
-    sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
-    for (int l = 0; l < spec.layers(); ++l) {
-      const sw::MatrixI8 w = sw::random_int8(spec.widths[l], spec.widths[l + 1], sys.seed * 1000003u + l + 1);
-      const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow);
-      const tb::GemmRun run = session.gemm(x, w, dataflow);
-      sw::GemmStats s = gemm_stats(plan, run);
-      s.name = "fc" + std::to_string(l + 1);
-      s.golden_pass = sw::first_mismatch(sw::gemm_ref(x, w), run.c).count == 0;
-      layers.push_back(s);
-      int shift = 0;
-      x = sw::relu_requantize(run.c, shift);
-    }
-    simulated = session.simulated_cycles();
-  });
+  const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed);
+  const std::vector<sw::GemmStats>& layers = r.layers;
+  const double seconds = r.sim_seconds;
+  const std::uint64_t simulated = r.sim_cycles;
 
   std::vector<std::vector<std::string>> table{
       {"layer", "M x K x N", "folds", "cycles", "ideal", "util %", "MB read", "golden"}};
@@ -290,6 +270,21 @@ int run_command(int argc, char** argv) {
     sw::write_json_file(sys.json, j);
   }
   return all_pass ? 0 : 1;
+}
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  RunArgs args;
+  po::options_description desc("waferbench run options");
+  args.describe(desc);
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &args.given)) return 0;
+  args.validate();
+  const sw::MlpSpec spec = sw::parse_mlp(args.model);
+  if (args.target == "systolic") return run_on_array(args, spec);
+  const tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
+  if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch);
+  return run_on_fabric(job, args.sys, spec, args.batch);
 }
 
 }  // namespace wb::cli

@@ -6,7 +6,7 @@
 #include "sw/error.hpp"
 #include "sw/report.hpp"
 #include "tb/cli/commands.hpp"
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
 namespace po = boost::program_options;
@@ -35,41 +35,54 @@ std::vector<double> parse_densities(const std::string& text) {
   return out;
 }
 
-}  // namespace
-
-int sparsity_command(int argc, char** argv) {
+struct SparsityArgs {
   FabricArgs fabric;
   int m = 8, k = 256, n = 256;
   unsigned long long seed = 1;
   std::string densities_text = "1,0.5,0.1,0.01", json_path, engine = "rtl";
-  po::options_description desc("waferbench sparsity options");
-  desc.add_options()("help", "show this help")
-      ("m", po::value(&m)->default_value(m), "activation vectors (rows of A)")
-      ("k", po::value(&k)->default_value(k), "layer inputs")
-      ("n", po::value(&n)->default_value(n), "layer outputs")
-      ("densities", po::value(&densities_text)->default_value(densities_text), "weight densities, dense first")
-      ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
-      ("engine", po::value(&engine)->default_value(engine), "rtl (the Verilated fabric) or model (the C++ reference model)")
-      ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "weights-resident or weight-streaming")
-      ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
-      ("json", po::value(&json_path), "write the table as JSON to FILE");
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]")) return 0;
-  if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
-  const std::vector<double> densities = parse_densities(densities_text);
-  if (!json_path.empty()) check_writable(json_path, "--json");
-  FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
 
-  const sw::MatrixI8 a = sw::random_int8(m, k, seed);
+  void describe(po::options_description& desc) {
+    desc.add_options()("help", "show this help")
+        ("m", po::value(&m)->default_value(m), "activation vectors (rows of A)")
+        ("k", po::value(&k)->default_value(k), "layer inputs")
+        ("n", po::value(&n)->default_value(n), "layer outputs")
+        ("densities", po::value(&densities_text)->default_value(densities_text), "weight densities, dense first")
+        ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
+        ("engine", po::value(&engine)->default_value(engine), "rtl (the Verilated fabric) or model (the C++ reference model)")
+        ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "weights-resident or weight-streaming")
+        ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
+        ("json", po::value(&json_path), "write the table as JSON to FILE");
+  }
+  // Throws sw::InputError; returns the densities.
+  std::vector<double> validate() const {
+    if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
+    const std::vector<double> densities = parse_densities(densities_text);
+    if (!json_path.empty()) check_writable(json_path, "--json");
+    to_fabric_job(fabric, 0.0, seed, "", engine);
+    return densities;
+  }
+};
+
+}  // namespace
+
+int sparsity_command(int argc, char** argv) {
+  SparsityArgs args;
+  po::options_description desc("waferbench sparsity options");
+  args.describe(desc);
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]")) return 0;
+  const std::vector<double> densities = args.validate();
+  tb::FabricJob job = to_fabric_job(args.fabric, 0.0, args.seed, "", args.engine);
+  const sw::MatrixI8 a = sw::random_int8(args.m, args.k, args.seed);
   std::vector<sw::FabricStats> runs;
   for (double d : densities) {
     job.density = d;
     sw::MatrixI32 c;
-    runs.push_back(run_fabric_gemm(job, a, sw::random_sparse_int8(k, n, d, seed ^ 0x5bd1e995u), c));
+    runs.push_back(tb::run_fabric_gemm(job, a, sw::random_sparse_int8(args.k, args.n, d, args.seed ^ 0x5bd1e995u), c));
   }
   const double base = static_cast<double>(runs.front().cycles);
   std::vector<std::vector<std::string>> table{
       {"density", "nnz", "macs", "cycles", "ideal", "util %", "speedup", "1/d", "wavelets", "golden"}};
-  nlohmann::json j{{"mesh", fabric.mesh}, {"layout", fabric.layout}, {"engine", ref::engine_name(job.engine)}, {"m", m}, {"k", k}, {"n", n}, {"runs", nlohmann::json::array()}};
+  nlohmann::json j{{"mesh", args.fabric.mesh}, {"layout", args.fabric.layout}, {"engine", ref::engine_name(job.engine)}, {"m", args.m}, {"k", args.k}, {"n", args.n}, {"runs", nlohmann::json::array()}};
   bool all_pass = true;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const auto& s = runs[i];
@@ -84,10 +97,10 @@ int sparsity_command(int argc, char** argv) {
     j["runs"].push_back(row);
     all_pass &= s.golden_pass;
   }
-  std::cout << "waferbench sparsity: " << m << "x" << k << "x" << n << " on the " << job.mesh << "x" << job.mesh
-            << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ") << fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
+  std::cout << "waferbench sparsity: " << args.m << "x" << args.k << "x" << args.n << " on the " << job.mesh << "x" << job.mesh
+            << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ") << args.fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
             << sw::format_table(table);
-  if (!json_path.empty()) sw::write_json_file(json_path, j);
+  if (!args.json_path.empty()) sw::write_json_file(args.json_path, j);
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
   return all_pass ? 0 : 1;
 }

@@ -1,50 +1,32 @@
-#include "tb/cli/fabric_gemm.hpp"
+#include "tb/fabric_gemm.hpp"
 
 #include <algorithm>
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
-#include "tb/cli/options.hpp"
-#include "models/ref/fabric_dut.hpp"
-#include "wb/hw_config.hpp"
 #include "tb/fabric_factory.hpp"
+#include "wb/hw_config.hpp"
 
-namespace po = boost::program_options;
+namespace wb::tb {
 
-namespace wb::cli {
-
-void add_fabric_options(po::options_description& desc, FabricArgs& args) {
-  desc.add_options()
-      ("mesh", po::value(&args.mesh)->default_value(args.mesh), "fabric: KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
-      ("density", po::value(&args.density)->default_value(args.density),
-       "fabric: density of the random weights B, in (0, 1] (unstructured sparsity)")
-      ("layout", po::value(&args.layout)->default_value(args.layout),
-       "fabric: weights-resident (B in PE SRAM, activations streamed) or weight-streaming (A resident, B streamed)");
-}
-
-FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace,
-                        const std::string& engine) {
-  FabricJob job;
-  job.mesh = parse_mesh(args.mesh);
-  job.layout = sw::parse_fabric_layout(args.layout);
-  if (!(args.density > 0.0 && args.density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
-  job.density = args.density;
+void FabricJob::validate() const {
+  if (!(density > 0.0 && density <= 1.0)) throw sw::InputError("--density must be in (0, 1]");
   if (!(backpressure >= 0.0 && backpressure <= 0.95)) throw sw::InputError("--backpressure must be in [0, 0.95]");
-  job.backpressure = backpressure;
-  job.seed = seed;
-  job.trace = trace;
-  job.engine = ref::parse_engine(engine);
-  if (job.engine == ref::Engine::kModel && !trace.empty()) {
+  if (engine == ref::Engine::kModel && !trace.empty()) {
     throw sw::InputError("--trace needs --engine rtl (the model has no waveform)");
   }
   // Fail early, before any work, when the size is not built (RTL) or too big (model).
-  if (job.engine == ref::Engine::kModel ? job.mesh > 16 : !tb::is_built_wafer_mesh(job.mesh)) {
-    tb::make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, "", 1});  // throws the reason
+  if (engine == ref::Engine::kModel ? mesh > 16 : !is_built_wafer_mesh(mesh)) {
+    make_wafer_dut(mesh, ref::WaferDutOptions{engine, "", 1});  // throws the reason
   }
-  return job;
+}
+
+sw::FabricRunCounts run_counts(const ref::WaferRunResult& r, std::uint64_t expected_macs) {
+  return sw::FabricRunCounts{r.macs, expected_macs, r.extra_outputs, r.route_error, r.pe_error};
 }
 
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c) {
+  sw::check_gemm_operands(a, b);
   const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
   const int per_pass = sw::max_rows_per_program(a.cols(), b.cols(), job.mesh, job.layout, limits);
   if (per_pass < 1) {
@@ -61,21 +43,17 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
   s.act_nnz = sw::count_nonzeros(a);
   c = sw::MatrixI32(a.rows(), b.cols());
   bool exact = true;
-  // Batches bigger than the PEs hold (weight streaming) run as passes, one after the other,
-  // each streaming the weights again.
   for (int row0 = 0; row0 < a.rows(); row0 += per_pass) {
     const int rows = std::min(per_pass, a.rows() - row0);
     sw::MatrixI8 part(rows, a.cols());
     std::copy(a.row(row0), a.row(row0) + part.size(), part.data());
     const sw::FabricProgram program = sw::map_sparse_gemm(part, b, job.mesh, job.layout, limits);
-    auto dut = tb::make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
+    auto dut = make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
     ref::WaferRunOptions options;
     options.backpressure = job.backpressure;
     options.seed = job.seed + static_cast<std::uint64_t>(row0);
     const ref::WaferRunResult r = dut->run(program, options);
-    // Bit-exact results, and nothing more: no extra wavelets, no dropped ones, the work expected.
-    exact &= sw::first_mismatch(sw::gemm_ref(part, b), r.result).count == 0 && r.extra_outputs == 0 &&
-             !r.route_error && !r.pe_error && r.macs == program.expected_macs;
+    exact &= sw::fabric_golden_pass(part, b, r.result, run_counts(r, program.expected_macs));
     std::copy(r.result.data(), r.result.data() + r.result.size(), c.row(row0));
     s.cycles += r.cycles;
     s.load_cycles += r.load_cycles;
@@ -92,4 +70,21 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
   return s;
 }
 
-}  // namespace wb::cli
+std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed) {
+  std::vector<sw::FabricStats> layers;
+  sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
+  for (int l = 0; l < spec.layers(); ++l) {
+    const sw::MatrixI8 w = sw::mlp_weight(spec, l, seed, job.density);
+    FabricJob layer_job = job;
+    if (l > 0) layer_job.trace.clear();
+    sw::MatrixI32 c;
+    sw::FabricStats s = run_fabric_gemm(layer_job, x, w, c);
+    s.name = "fc" + std::to_string(l + 1);
+    layers.push_back(s);
+    int shift = 0;
+    x = sw::relu_requantize(c, shift);
+  }
+  return layers;
+}
+
+}  // namespace wb::tb

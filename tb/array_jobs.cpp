@@ -1,0 +1,68 @@
+#include "tb/array_jobs.hpp"
+
+#include "sw/gemm_ref.hpp"
+
+namespace wb::tb {
+
+sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
+  sw::GemmStats s;
+  s.rows = plan.array().rows;
+  s.cols = plan.array().cols;
+  s.dataflow = sw::dataflow_name(plan.dataflow());
+  s.m = plan.shape().m;
+  s.k = plan.shape().k;
+  s.n = plan.shape().n;
+  s.folds = plan.folds().size();
+  s.cycles = run.cycles;
+  s.ideal_cycles = plan.ideal_cycles();
+  s.macs = plan.macs();
+  s.a_beats = run.a_beats;
+  s.b_beats = run.b_beats;
+  s.c_beats = run.c_beats;
+  s.mem_bytes_read = run.mem_bytes_read;
+  return s;
+}
+
+ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                               sw::Dataflow dataflow) {
+  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
+  GemmRun run;
+  std::uint64_t simulated = 0;
+  const double seconds = run_array_system(options, [&](ArraySession& session) {
+    run = session.gemm(a, b, dataflow);
+    simulated = session.simulated_cycles();
+  });
+  ArrayGemmResult r;
+  r.mismatch = sw::first_mismatch(expected, run.c);
+  r.stats = gemm_stats(plan, run);
+  r.stats.golden_pass = r.mismatch.count == 0;
+  r.stats.sim_seconds = seconds;
+  r.stats.sim_cycles = simulated;
+  r.c = std::move(run.c);
+  return r;
+}
+
+ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
+                                std::uint64_t seed) {
+  ArrayMlpResult r;
+  r.sim_seconds = run_array_system(options, [&](ArraySession& session) {
+    sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
+    for (int l = 0; l < spec.layers(); ++l) {
+      const sw::MatrixI8 w = sw::mlp_weight(spec, l, seed);
+      const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow);
+      const GemmRun run = session.gemm(x, w, dataflow);
+      sw::GemmStats s = gemm_stats(plan, run);
+      s.name = "fc" + std::to_string(l + 1);
+      s.golden_pass = sw::first_mismatch(sw::gemm_ref(x, w), run.c).count == 0;
+      r.golden_pass &= s.golden_pass;
+      r.layers.push_back(s);
+      int shift = 0;
+      x = sw::relu_requantize(run.c, shift);
+    }
+    r.sim_cycles = session.simulated_cycles();
+  });
+  return r;
+}
+
+}  // namespace wb::tb

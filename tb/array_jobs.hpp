@@ -1,0 +1,43 @@
+#pragma once
+// The jobs of `gemm` and `run` on one array system (tb/array_system.hpp): each is one SystemC
+// elaboration (so one per process), checks every GEMM against sw::gemm_ref and reports
+// sw::GemmStats.
+#include <cstdint>
+#include <vector>
+
+#include "sw/gemm_plan.hpp"
+#include "sw/mlp.hpp"
+#include "sw/report.hpp"
+#include "sw/tensor.hpp"
+#include "tb/array_system.hpp"
+
+namespace wb::tb {
+
+// The statistics of one GEMM run on the array (golden and simulation fields left to the caller).
+sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run);
+
+struct ArrayGemmResult {
+  sw::GemmStats stats;    // golden_pass, sim_seconds and sim_cycles filled in
+  sw::MatrixI32 c;
+  sw::Mismatch mismatch;  // against sw::gemm_ref (count 0 when it passes)
+};
+
+// C = A * B. Throws sw::InputError on a K mismatch (before elaborating) or operands that do
+// not fit the memory.
+ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                               sw::Dataflow dataflow);
+
+struct ArrayMlpResult {
+  std::vector<sw::GemmStats> layers;  // named fc1, fc2, ...
+  double sim_seconds = 0.0;
+  std::uint64_t sim_cycles = 0;
+  bool golden_pass = true;
+};
+
+// The MLP's forward pass layer by layer (inputs sw::mlp_input / sw::mlp_weight from `seed`),
+// each layer's output checked and requantised on the host (sw::relu_requantize), as driver
+// software would.
+ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
+                                std::uint64_t seed);
+
+}  // namespace wb::tb
