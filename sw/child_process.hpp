@@ -9,14 +9,19 @@ namespace wb::sw {
 
 struct ChildResult {
   std::string out;         // everything the child wrote to stdout
+  std::string err;         // everything it wrote to stderr, with ChildOptions::capture_err
   int exit_code = -1;      // -1 when killed by a signal
   double wall_seconds = 0.0;
   double cpu_seconds = 0.0;
   long max_rss_kb = 0;
 };
 
+struct ChildOptions {
+  bool capture_err = false;  // collect stderr into ChildResult::err; otherwise the child shares ours
+};
+
 // argv[0] is the program path. Throws std::runtime_error when it cannot be started.
-ChildResult run_child(const std::vector<std::string>& argv);
+ChildResult run_child(const std::vector<std::string>& argv, const ChildOptions& options = {});
 
 // Runs every argument vector as run_child does, at most `jobs` (at least 1) at a time, and
 // returns the results in the order of `argvs`. When a child cannot be started, the children

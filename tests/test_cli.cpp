@@ -1,20 +1,18 @@
 // [system] The waferbench CLI end to end: results, JSON, and every kind of bad input (one line
 // on stderr, exit code 2, no output file).
-#include <catch2/catch.hpp>
+#include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
 
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sw/child_process.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/hash.hpp"
 #include "sw/mlp.hpp"
@@ -25,19 +23,21 @@ using namespace wb;
 
 namespace {
 
+namespace fs = std::filesystem;
+
 struct Outcome {
   int code = -1;
   std::string out, err;
 };
 
-// Per process: ctest -j runs the cases (one process each) side by side.
-std::string tmp(const std::string& name) {
-  return std::string(WB_TEST_TMPDIR) + "/cli_" + std::to_string(getpid()) + "_" + name;
-}
+using Args = std::vector<std::string>;
+
+// In the running case's own directory (tests/case_dir.hpp).
+std::string tmp(const std::string& name) { return test::case_path(name); }
 
 bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path, ec));
 }
 
 std::string slurp(const std::string& path) {
@@ -45,37 +45,80 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-Outcome run_cli(const std::string& exe, const std::string& args) {
-  const std::string err_file = tmp("stderr.txt");
-  const std::string cmd = std::string("'") + exe + "' " + args + " 2>'" + err_file + "'";
-  Outcome o;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) o.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.err = slurp(err_file);
-  return o;
+// "gemm --m 4" -> {"gemm", "--m", "4"}: split at spaces, no quoting and no shell. An argument
+// that holds a space, or is empty, needs the Args form of the helpers.
+Args words(const std::string& line) {
+  Args out;
+  std::string w;
+  for (const char c : line + ' ') {
+    if (c != ' ') {
+      w.push_back(c);
+    } else if (!w.empty()) {
+      out.push_back(w);
+      w.clear();
+    }
+  }
+  return out;
 }
 
-Outcome waferbench(const std::string& args) { return run_cli(WB_CLI_PATH, args); }
+// Runs exe with args as its argument vector (sw::run_child: no shell), stdout and stderr apart.
+Outcome run_cli(const std::string& exe, const Args& args) {
+  Args argv{exe};
+  argv.insert(argv.end(), args.begin(), args.end());
+  sw::ChildOptions options;
+  options.capture_err = true;
+  sw::ChildResult r;
+  try {
+    r = sw::run_child(argv, options);
+  } catch (const std::exception& e) {
+    FAIL(e.what());
+  }
+  return Outcome{r.exit_code, r.out, r.err};
+}
+Outcome run_cli(const std::string& exe, const std::string& args) { return run_cli(exe, words(args)); }
+
+Outcome waferbench(const Args& args) { return run_cli(WB_CLI_PATH, args); }
+Outcome waferbench(const std::string& args) { return waferbench(words(args)); }
 
 // Bad input: exit 2, exactly one line on stderr mentioning `why`, and no result files.
-void expect_input_error(const std::string& args, const std::string& why) {
+void expect_input_error(const Args& args, const std::string& why) {
   std::remove(tmp("out.json").c_str());
   std::remove(tmp("out.npy").c_str());
-  const bool gemm = args.rfind("gemm", 0) == 0;
-  const Outcome o = waferbench(args + " --json " + tmp("out.json") + (gemm ? " --out " + tmp("out.npy") : ""));
-  INFO("args: " << args << "\nstderr: " << o.err);
+  Args argv = args;
+  argv.insert(argv.end(), {"--json", tmp("out.json")});
+  if (!args.empty() && args[0] == "gemm") argv.insert(argv.end(), {"--out", tmp("out.npy")});
+  const Outcome o = waferbench(argv);
+  std::string shown;
+  for (const auto& a : args) shown += (shown.empty() ? "" : " ") + a;
+  INFO("args: " << shown << "\nstderr: " << o.err);
   CHECK(o.code == 2);
   CHECK(o.err.find(why) != std::string::npos);
   CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
   CHECK_FALSE(exists(tmp("out.json")));
   CHECK_FALSE(exists(tmp("out.npy")));
 }
+void expect_input_error(const std::string& args, const std::string& why) { expect_input_error(words(args), why); }
 
 }  // namespace
+
+TEST_CASE("cli: arguments reach the command as they are: a quote, a space, no shell", "[system]") {
+  const std::string dir = tmp("it's a dir");
+  fs::create_directories(dir);
+  const auto a = sw::random_int8(3, 4, 1), b = sw::random_int8(4, 2, 2);
+  sw::write_npy(dir + "/a.npy", a);
+  sw::write_npy(dir + "/b.npy", b);
+  const Outcome o = waferbench(Args{"gemm", "--a", dir + "/a.npy", "--b", dir + "/b.npy", "--rows", "4", "--cols", "4",
+                                    "--out", dir + "/c $(x).npy"});
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(sw::read_npy_int32(dir + "/c $(x).npy") == sw::gemm_ref(a, b));
+  CHECK(o.err.empty());
+  // stderr comes back apart from stdout.
+  const Outcome bad = waferbench(Args{"gemm", "--a", dir + "/missing'.npy", "--b", dir + "/b.npy"});
+  CHECK(bad.code == 2);
+  CHECK(bad.out.empty());
+  CHECK(bad.err.find("missing'.npy") != std::string::npos);
+}
 
 TEST_CASE("cli: gemm from .npy files writes C and a complete JSON report", "[system]") {
   const auto a = sw::random_int8(37, 21, 4), b = sw::random_int8(21, 19, 5);
@@ -312,6 +355,7 @@ TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and
 }
 
 TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output file", "[system]") {
+  sw::write_npy(tmp("a8.npy"), sw::random_int8(4, 5, 1));
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 5x5", "not built");
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 4x2", "square");
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --density 0", "density");
@@ -443,7 +487,7 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error("gemm --m 8 --k 8 --n 8 --row 4 --cols 4", "unrecognised option '--row'");
 }
 
-TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric; without it, one line and exit 2", "[system]") {
+TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric, and without it one line and exit 2", "[system]") {
   // Through the sibling: the RTL NoC and the RTL fabric answer as usual.
   const Outcome noc = waferbench("noc --mesh 4x4 --cycles 300 --warmup 100");
   CHECK(noc.code == 0);
@@ -454,7 +498,8 @@ TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric; with
   // A copy of waferbench alone in a directory: the model still runs, the RTL fabric is refused.
   const std::string dir = tmp("alone");
   const std::string copy = dir + "/waferbench";
-  REQUIRE(std::system(("mkdir -p '" + dir + "' && cp '" + std::string(WB_CLI_PATH) + "' '" + copy + "'").c_str()) == 0);
+  fs::create_directories(dir);
+  fs::copy_file(WB_CLI_PATH, copy, fs::copy_options::overwrite_existing);
   const Outcome model = run_cli(copy, "gemm --target fabric --engine model --mesh 6x6 --m 2 --k 8 --n 8");
   CHECK(model.code == 0);
   const Outcome alone = run_cli(copy, "noc --mesh 4x4 --cycles 300");

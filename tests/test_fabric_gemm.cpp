@@ -1,10 +1,15 @@
 // [cosim] Sparse GEMV and SpMM mapped onto the compute fabric RTL: bit-exact against the CPU
 // reference at every density, in both layouts, with back-pressure on the edge outputs; the
 // PEs do exactly the work the mapper expects (zero weights and activations are skipped).
+// Small GEMVs and a row multicast pin hand-computed cycles, link flits and wavelet counts on
+// the RTL and on the model (alone on meshes that are not built).
 #include <catch2/catch.hpp>
+
+#include <cstdint>
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
@@ -134,4 +139,166 @@ TEST_CASE("a program for another mesh is refused", "[wafer]") {
   const auto program = wb::sw::map_sparse_gemm(a, b, 8, FabricLayout::kWeightsResident, limits());
   auto dut = wb::tb::make_wafer_dut(4);
   CHECK_THROWS_AS(dut->run(program, {}), wb::sw::InputError);
+}
+
+// ---------------------------------------------------------------- absolute figures
+// Cycle counts, link flits and wavelet counts worked out by hand from the documented RTL
+// (README, rtl/sa_*.sv), not by comparing two engines through the one driver they share: each
+// is pinned as a number and checked on the model and, where the mesh is built, on the RTL.
+// `cycles` runs from the cycle the first wavelet enters an edge to the cycle the last result
+// is taken, inclusive; no back-pressure, every weight and activation nonzero. The terms:
+//   +1 the edge input register, +1 per router (a wavelet arriving into an empty buffer leaves
+//   in the same cycle, from a registered output), +1 the PE's input FIFO;
+//   a weights-resident activation holds the PE's issue stage 1 + nb cycles (column pointer,
+//   then one SRAM entry per cycle; the SRAM's read latency overlaps the next read), a
+//   streamed weight with batch 1 one cycle;
+//   the end of the vector starts the reduction the cycle after it is taken, one sum per cycle;
+//   down a PE row each partial sum costs +4 to the next PE (its output register, two routers,
+//   the psum FIFO) and the last PE's sums +2 to the edge (output register, router) plus one per
+//   router between it and the east edge; multicast down a column adds +1 per row;
+//   the credit loops (3 cycles on a link, 4 through a PE's FIFO) fit in Depth = 4, so no
+//   one-per-cycle stream ever waits.
+namespace {
+
+using wb::ref::Engine;
+
+// Every entry nonzero (each weight stored, each activation sent): +-1..7.
+wb::sw::MatrixI8 nonzero(int rows, int cols, int seed) {
+  wb::sw::MatrixI8 m(rows, cols);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      const int v = 1 + (r * 5 + c * 3 + seed) % 7;
+      m.at(r, c) = static_cast<std::int8_t>((r + c) % 2 ? -v : v);
+    }
+  }
+  return m;
+}
+
+std::vector<Engine> engines(int mesh) {
+  if (wb::tb::is_built_wafer_mesh(mesh)) return {Engine::kModel, Engine::kRtl};
+  return {Engine::kModel};
+}
+
+wb::ref::WaferRunResult run_on(Engine engine, const wb::sw::FabricProgram& program) {
+  wb::ref::WaferDutOptions o;
+  o.engine = engine;
+  return wb::tb::make_wafer_dut(program.mesh, o)->run(program, {});
+}
+
+struct Figures {
+  std::uint64_t cycles, load_cycles, link_flits, wavelets_in, wavelets_out;
+};
+
+void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, FabricLayout layout,
+                   const Figures& want) {
+  const auto program = wb::sw::map_sparse_gemm(a, b, mesh, layout, limits());
+  for (const Engine engine : engines(mesh)) {
+    INFO(mesh << "x" << mesh << " " << wb::sw::fabric_layout_name(layout) << " " << a.rows() << "x" << a.cols() << "x"
+              << b.cols() << " on the " << wb::ref::engine_name(engine));
+    const auto r = run_on(engine, program);
+    CHECK(r.result == wb::sw::gemm_ref(a, b));
+    CHECK(r.cycles == want.cycles);
+    CHECK(r.load_cycles == want.load_cycles);
+    CHECK(r.link_flits == want.link_flits);
+    CHECK(r.wavelets_in == want.wavelets_in);
+    CHECK(r.wavelets_out == want.wavelets_out);
+    CHECK(r.macs == static_cast<std::uint64_t>(a.rows()) * a.cols() * b.cols());
+    CHECK(r.extra_outputs == 0);
+    CHECK_FALSE(r.route_error);
+    CHECK_FALSE(r.pe_error);
+  }
+}
+
+}  // namespace
+
+// Weights resident, a GEMV on used_x x used_y PEs of a k x k mesh, kb activations and nb
+// outputs per PE:
+//   cycles     = kb (nb + 1) + nb + 4 (used_x - 1) + (k - used_x) + (used_y - 1) + 6
+//                (3 to the first PE, kb (nb + 1) of MACs, 1 to take the end, nb sums, 4 per
+//                PE down the row, 2 + (k - used_x) to the edge, used_y - 1 down the column,
+//                and the first cycle itself)
+//   load       = routes (per PE row: 2 + 3 (used_x - 1) + (k - used_x)) + 3 registers + kb + kb nb SRAM words
+//   link flits = used_x (kb + 1) (used_y - 1) multicast hops + used_y k nb sums crossing the row
+//   in = used_x (kb + 1) (activations and the end), out = N
+TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
+  // 1x1 mesh, K = 3, N = 5: 3 * 6 + 5 + 6 = 29 cycles; load 2 + 3 + 3 + 15 = 23.
+  check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {29, 23, 5, 4, 5});
+  // 1x1, K = N = 1: 2 + 1 + 6 = 9; load 2 + 3 + 2 = 7.
+  check_figures(1, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {9, 7, 1, 2, 1});
+  // The same PE in the corner of the 4x4 mesh: + 3 routers to the east edge = 12; routes
+  // 2 + 3 pass-through, load 5 + 5 = 10; the sum crosses 4 routers.
+  check_figures(4, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {12, 10, 4, 2, 1});
+}
+
+TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-computed", "[wafer]") {
+  // 2x2 mesh, K = 6, N = 1 (kb = 3, nb = 1, used 2 x 1): 3 * 2 + 1 + 4 + 0 + 0 + 6 = 17;
+  // routes 2 + 3, load 5 + 3 + 3 + 3 = 14; 2 flits; in 2 * 4.
+  check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {17, 14, 2, 8, 1});
+  // 4x4 mesh, K = 2, N = 1 (kb = nb = 1): 2 + 1 + 4 + 2 + 0 + 6 = 15; routes 2 + 3 + 2, load 7 + 5 = 12.
+  check_figures(4, nonzero(1, 2, 7), nonzero(2, 1, 8), FabricLayout::kWeightsResident, {15, 12, 4, 4, 1});
+}
+
+TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, as hand-computed", "[wafer]") {
+  // K = 8, N = 20: kb = 2, nb = 5 (more sums per PE than a FIFO holds), 4 x 4 PEs:
+  // 2 * 6 + 5 + 12 + 0 + 3 + 6 = 38 cycles; routes 4 * 11, load 44 + 3 + 2 + 10 = 59;
+  // flits 4 * 3 * 3 + 4 * 4 * 5 = 116; in 4 * 3.
+  check_figures(4, nonzero(1, 8, 9), nonzero(8, 20, 10), FabricLayout::kWeightsResident, {38, 59, 116, 12, 20});
+}
+
+// Weight streaming, one PE row (used_y = 1), batch 1: each of the kb nb weights holds the issue
+// stage one cycle, then as above:
+//   cycles = kb nb + nb + 4 (used_x - 1) + (k - used_x) + 6
+//   load   = routes + 3 registers + kb SRAM words (the activations)
+//   flits  = k nb (the weights go from the north edge straight down the ramp)
+TEST_CASE("fabric weight-streaming GEMV on a PE row: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
+  // 1x1, K = 3, N = 5: 15 + 5 + 6 = 26; load 2 + 3 + 3 = 8; in 15 weights + the end.
+  check_figures(1, nonzero(1, 3, 11), nonzero(3, 5, 12), FabricLayout::kWeightStreaming, {26, 8, 5, 16, 5});
+  // 4x4, K = 2, N = 1: 1 + 1 + 4 + 2 + 6 = 14; load 7 + 3 + 1 = 11; in 2 * 2.
+  check_figures(4, nonzero(1, 2, 13), nonzero(2, 1, 14), FabricLayout::kWeightStreaming, {14, 11, 4, 4, 1});
+}
+
+// A row multicast, routed by hand (no PE involved): n wavelets enter the west edge of the bottom
+// row and every router of it sends each one both south (out of the mesh) and east, so each
+// leaves through all k south edge slots and the east one. The i-th is taken at the south slot
+// of column x in cycle i + x + 2 (edge register, x + 1 routers):
+//   cycles = n + k + 1, load = k routes, link flits = 2 k n, out = (k + 1) n
+TEST_CASE("fabric row multicast: every wavelet reaches every south edge slot and the east one, as hand-computed",
+          "[wafer]") {
+  const int k = GENERATE(1, 4, 8);
+  const int n = 10, y = k - 1, color = 1;
+  wb::sw::FabricProgram p;
+  p.mesh = k;
+  p.used_x = k;
+  p.used_y = 1;
+  p.result_rows = k + 1;
+  p.result_cols = n;
+  wb::sw::MatrixI32 want(k + 1, n);
+  wb::sw::EdgeInput in{3 * k + y, {}};  // the west slot of row y
+  for (int i = 0; i < n; ++i) {
+    in.wavelets.push_back({color, 0, 0, 1000u + static_cast<std::uint32_t>(i)});
+    for (int o = 0; o <= k; ++o) want.at(o, i) = 1000 + i;
+  }
+  p.inputs.push_back(in);
+  for (int x = 0; x < k; ++x) {
+    p.routes.push_back({x, y, color, false, wb::sw::port_bit(wb::sw::kPortW),
+                        wb::sw::port_bit(wb::sw::kPortS) | wb::sw::port_bit(wb::sw::kPortE)});
+  }
+  for (int o = 0; o <= k; ++o) {
+    wb::sw::EdgeOutput out{o < k ? 2 * k + o : wb::sw::east_slot(k, y), {}};  // south slots, then east
+    for (int i = 0; i < n; ++i) out.targets.push_back({o, i});
+    p.outputs.push_back(out);
+  }
+  for (const Engine engine : engines(k)) {
+    INFO(k << "x" << k << " on the " << wb::ref::engine_name(engine));
+    const auto r = run_on(engine, p);
+    CHECK(r.result == want);
+    CHECK(r.cycles == static_cast<std::uint64_t>(n + k + 1));  // 12, 15, 19
+    CHECK(r.load_cycles == static_cast<std::uint64_t>(k));
+    CHECK(r.link_flits == static_cast<std::uint64_t>(2 * k * n));
+    CHECK(r.wavelets_in == static_cast<std::uint64_t>(n));
+    CHECK(r.wavelets_out == static_cast<std::uint64_t>((k + 1) * n));
+    CHECK(r.extra_outputs == 0);
+    CHECK(r.macs == 0);
+    CHECK_FALSE(r.route_error);
+  }
 }

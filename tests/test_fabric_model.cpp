@@ -207,3 +207,19 @@ TEST_CASE("the fabric model refuses meshes over 16x16, waveforms and programs fo
                                                FabricLayout::kWeightsResident, limits());
   CHECK_THROWS_AS(wb::tb::make_wafer_dut(6, o)->run(program, {}), wb::sw::InputError);
 }
+
+TEST_CASE("the fabric model equals the RTL when each PE emits more partial sums than its buffers hold", "[wafer][model]") {
+  // 6x100x70 on 4x4: 25 inputs and 18 outputs per PE. Weights resident, each PE sends 18 sums
+  // per vector (weight streaming: 18 x 6 at the end of the layer) into a row whose FIFOs and
+  // router buffers hold 4 of a color each. When the east edge stalls, the sums back up the row:
+  // a PE runs out of output credits and must send on each one as it comes back (a PE that
+  // waited for two credits would lose cycles here).
+  const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
+  const double density = GENERATE(1.0, 0.5);
+  const double backpressure = GENERATE(0.0, 0.2);
+  const auto a = wb::sw::random_int8(6, 100, 111);
+  const auto b = wb::sw::random_sparse_int8(100, 70, density, 112);
+  INFO("density " << density);
+  compare(4, a, b, layout, backpressure, 13);
+  report_worst("more sums than buffers");
+}

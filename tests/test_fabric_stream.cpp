@@ -266,7 +266,7 @@ TEST_CASE("fabric stream: a half is refilled only after all of its wavelets ente
   CHECK(held_back > static_cast<int>(n) / 2);  // back-pressure really acted
 }
 
-TEST_CASE("fabric stream: bytes are counted per store tier; a flash layer streams at the flash's pace", "[unit]") {
+TEST_CASE("fabric stream: bytes are counted per store tier, and a flash layer streams at the flash's pace", "[unit]") {
   // DRAM holds 2000 B: fc1 (48x40 = 1920 B) goes there, fc2 (40x24 = 960 B) to flash (8 B/cycle, 200 cycles).
   const Mlp m = make_mlp({48, 40, 24}, 3, 1.0, 51);
   // one chunk a layer

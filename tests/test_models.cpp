@@ -50,7 +50,7 @@ struct MemoryBench : sc_core::sc_module {
 
 }  // namespace
 
-TEST_CASE("memory: a transfer costs its bytes over the bandwidth plus the latency; transfers queue", "[unit]") {
+TEST_CASE("memory: a transfer costs its bytes over the bandwidth plus the latency, and transfers queue", "[unit]") {
   std::vector<double> done;
   models::MemoryTiming timing{16.0, 5};
   MemoryBench bench("bench", timing, [&](MemoryBench& b) {
@@ -69,7 +69,7 @@ TEST_CASE("memory: a transfer costs its bytes over the bandwidth plus the latenc
   CHECK(done[3] == -1);
 }
 
-TEST_CASE("memory: data written by debug transport reads back; zero bandwidth is rejected", "[unit]") {
+TEST_CASE("memory: data written by debug transport reads back, and zero bandwidth is rejected", "[unit]") {
   CHECK_THROWS_AS(models::Memory("bad", 16, models::MemoryTiming{0.0, 1}, models::Clock(1000.0)), sw::InputError);
   std::vector<unsigned char> got;
   MemoryBench bench("bench", models::MemoryTiming{4.0, 0}, [&](MemoryBench& b) {

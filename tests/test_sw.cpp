@@ -1,10 +1,15 @@
 // [unit] The pure C++ layer: .npy I/O, the golden GEMM, the GEMM mapping and the MLP helpers.
-#include <catch2/catch.hpp>
+#include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "sw/child_process.hpp"
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_plan.hpp"
@@ -17,7 +22,8 @@ using namespace wb::sw;
 
 namespace {
 
-std::string temp_path(const std::string& name) { return std::string(WB_TEST_TMPDIR) + "/" + name; }
+// In the running case's own directory.
+std::string temp_path(const std::string& name) { return wb::test::case_path(name); }
 
 void write_raw(const std::string& path, const std::string& header_dict, const std::string& payload, char version = 1) {
   std::string header = header_dict;
@@ -77,6 +83,24 @@ TEST_CASE("npy rejects what it cannot represent exactly", "[unit]") {
   CHECK_THROWS_AS(read_npy_int8(temp_path("does-not-exist.npy")), InputError);
   write_npy(temp_path("i32.npy"), MatrixI32(2, 2));
   CHECK_THROWS_WITH(read_npy_int8(temp_path("i32.npy")), Catch::Contains("int8"));
+}
+
+TEST_CASE("run_child passes arguments as they are and reads stdout and stderr apart", "[unit]") {
+  const std::string dir = temp_path("it's a dir");
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/a $(b) 'c'.txt";
+  const std::string text(300000, 'x');  // more than a pipe holds, on both streams at once
+  std::ofstream(file) << text;
+  std::vector<std::string> argv{"/bin/cat", file};
+  for (int i = 0; i < 3000; ++i) argv.push_back(dir + "/missing" + std::to_string(i));
+  ChildOptions options;
+  options.capture_err = true;
+  const ChildResult r = run_child(argv, options);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == text);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 3000);
+  CHECK(r.err.find("missing2999") != std::string::npos);
+  CHECK_THROWS_AS(run_child({dir + "/no such program"}), std::runtime_error);
 }
 
 TEST_CASE("golden GEMM: known values and int32 wrap-around", "[unit]") {
