@@ -271,7 +271,7 @@ int train_command(int argc, char** argv) {
   if (a.runs_baseline()) {
     std::vector<std::string> args = worker_args(argc, argv, {"systems", "json", "no-baseline"}, desc);
     args.insert(args.end(), {"--systems", "1"});
-    baseline = std::async(std::launch::async, sw::run_child, worker_command(args));
+    baseline = std::async(std::launch::async, [cmd = worker_command(args)] { return sw::run_child(cmd); });
   }
   const tb::TrainResult r = tb::run_training(o, sw::make_train_data(o.spec, a.batch, a.sys.seed));
   nlohmann::json j = tb::to_json(o, r);
