@@ -26,9 +26,10 @@
 
 namespace wb::sw {
 
-// The default-domain opsets this import accepts: from Gemm and Conv's current semantics (7)
-// up to the newest that Debian's libonnx 1.12 knows (17).
-constexpr int kOnnxMinOpset = 7;
+// The default-domain (ai.onnx) opsets this import accepts: every one that Debian's libonnx 1.12
+// defines, so that its shape inference knows each op. The mapped ops mean the same in all of
+// them (Gemm before 7 only adds a `broadcast` attribute for the bias, which the host adds).
+constexpr int kOnnxMinOpset = 1;
 constexpr int kOnnxMaxOpset = 17;
 
 struct OnnxImportOptions {
