@@ -240,6 +240,38 @@ TEST_CASE("onnx import: integer net, QLinearConv and MatMulInteger with uint8 we
   CHECK_THAT(net.notes[0], Contains("u - 128"));
 }
 
+TEST_CASE("onnx import: 1-D Conv, weights from Constant nodes, int8 weights as stored", "[unit]") {
+  const sw::Network net = sw::import_onnx(fixture("misc_net.onnx"));
+  REQUIRE(net.layers.size() == 6);
+  const sw::Layer& c = layer(net, "conv1d");  // x 1x2x10, w 3x2x3, dilation 2, pads 1: width 8
+  CHECK(c.kind == sw::LayerKind::kConv);
+  check_gemm(c, 8, 6, 3);
+  CHECK(c.conv->in_h == 1);
+  CHECK(c.conv->kernel_h == 1);
+  CHECK(c.conv->dilation_w == 2);
+  CHECK(c.conv->pad_left == 1);
+  CHECK(c.conv->pad_top == 0);
+  // conv.w OIW [0,0,0..2] = 116, 117, 76 and [0,1,0] = -9 (max |w| 0.96875); K runs (kw, c).
+  CHECK(int(c.weights.at(0).at(0, 0)) == 116);
+  CHECK(int(c.weights.at(0).at(2, 0)) == 117);
+  CHECK(int(c.weights.at(0).at(4, 0)) == 76);
+  CHECK(int(c.weights.at(0).at(1, 0)) == -9);
+  CHECK(layer(net, "fc_weights").op == "Constant");
+  CHECK(!layer(net, "fc_weights").mapped());
+  const sw::Layer& fc = layer(net, "fc");
+  check_gemm(fc, 1, 24, 4);
+  CHECK(fc.weight_encoding == sw::WeightEncoding::kQuantizedFloat);
+  CHECK(fc.weight_scales[0] == 0.9248046875 / 127);
+  CHECK(int(fc.weights.at(0).at(0, 0)) == 80);
+  CHECK(int(fc.weights.at(0).at(0, 3)) == 123);
+  const sw::Layer& qfc = layer(net, "qfc");
+  check_gemm(qfc, 2, 8, 3);
+  CHECK(qfc.weight_encoding == sw::WeightEncoding::kAsStored);
+  CHECK(int(qfc.weights.at(0).at(0, 0)) == 7);
+  CHECK(int(qfc.weights.at(0).at(0, 1)) == 84);
+  CHECK(qfc.weight_zero_points.empty());
+}
+
 TEST_CASE("onnx import: errors are one line naming the file", "[unit]") {
   CHECK_THAT(import_error(fixture("no_such.onnx")), Contains("no_such.onnx: cannot open the file"));
   const std::string garbage = write_tmp("garbage.onnx", "this is not a protobuf \xff\xff\xff\xff\x01 at all\n");
@@ -253,13 +285,16 @@ TEST_CASE("onnx import: errors are one line naming the file", "[unit]") {
     CHECK_THAT(import_error(truncated), Contains("truncated.onnx: not an ONNX model"));
   }
   CHECK_THAT(import_error(fixture("opset18.onnx")), Contains("opset18.onnx: opset 18 is not supported (supported: 1 to 17)"));
+  CHECK_THAT(import_error(fixture("conv3d.onnx")),
+             Contains("conv3d.onnx: node 'conv3d' (Conv): convolution with 3 spatial dimensions is not supported"));
   CHECK_THAT(import_error(fixture("no_opset.onnx")), Contains("no_opset.onnx: the model imports no ai.onnx opset (supported: 1 to 17)"));
 }
 
 TEST_CASE("onnx import: imported int8 layers run bit-exact on the array, RTL and model", "[cosim]") {
   const std::vector<sw::Network> nets{sw::import_onnx(fixture("conv_net.onnx")),
                                       sw::import_onnx(fixture("mlp.onnx"), mlp_shape(5)),
-                                      sw::import_onnx(fixture("int_net.onnx"))};
+                                      sw::import_onnx(fixture("int_net.onnx")),
+                                      sw::import_onnx(fixture("misc_net.onnx"))};
   std::vector<test::ArrayTarget> targets = test::array_targets(ref::Engine::kRtl);
   for (const auto& t : test::array_targets(ref::Engine::kModel)) targets.push_back(t);
   for (const auto& t : targets) {
@@ -293,5 +328,5 @@ TEST_CASE("onnx import: imported int8 layers run bit-exact on the array, RTL and
       }
     }
   }
-  CHECK(layers == 3 + 2 + 2);
+  CHECK(layers == 3 + 2 + 2 + 3);
 }
