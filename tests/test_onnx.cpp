@@ -240,9 +240,9 @@ TEST_CASE("onnx import: integer net, QLinearConv and MatMulInteger with uint8 we
   CHECK_THAT(net.notes[0], Contains("u - 128"));
 }
 
-TEST_CASE("onnx import: 1-D Conv, weights from Constant nodes, int8 weights as stored", "[unit]") {
+TEST_CASE("onnx import: 1-D Conv, weights from Constant nodes, int8 weights as stored, SAME_LOWER", "[unit]") {
   const sw::Network net = sw::import_onnx(fixture("misc_net.onnx"));
-  REQUIRE(net.layers.size() == 6);
+  REQUIRE(net.layers.size() == 7);
   const sw::Layer& c = layer(net, "conv1d");  // x 1x2x10, w 3x2x3, dilation 2, pads 1: width 8
   CHECK(c.kind == sw::LayerKind::kConv);
   check_gemm(c, 8, 6, 3);
@@ -270,6 +270,13 @@ TEST_CASE("onnx import: 1-D Conv, weights from Constant nodes, int8 weights as s
   CHECK(int(qfc.weights.at(0).at(0, 0)) == 7);
   CHECK(int(qfc.weights.at(0).at(0, 1)) == 84);
   CHECK(qfc.weight_zero_points.empty());
+  // SAME_LOWER, 2x2 stride 2 on 5x5: 3x3 out, one pixel of padding, before.
+  const sw::Layer& lower = layer(net, "conv_lower");
+  check_gemm(lower, 9, 4, 1);
+  CHECK(lower.conv->pad_top == 1);
+  CHECK(lower.conv->pad_left == 1);
+  CHECK(lower.conv->pad_bottom == 0);
+  CHECK(lower.conv->pad_right == 0);
 }
 
 TEST_CASE("onnx import: errors are one line naming the file", "[unit]") {
@@ -328,5 +335,5 @@ TEST_CASE("onnx import: imported int8 layers run bit-exact on the array, RTL and
       }
     }
   }
-  CHECK(layers == 3 + 2 + 2 + 3);
+  CHECK(layers == 3 + 2 + 2 + 4);
 }
