@@ -10,7 +10,8 @@
 //                                          scale and the bias (times beta) is added on the host
 //   Conv, ConvInteger, QLinearConv         2-D (or 1-D as H = 1): pads, strides, dilations,
 //                                          group, auto_pad (NOTSET, VALID, SAME_UPPER, SAME_LOWER)
-// Every other node becomes a not-mapped layer with its op type. Weights: int8 as stored; uint8 as
+// Every other node becomes a not-mapped layer with its op type (a control-flow node such as Loop
+// or If is one layer; its subgraphs are not read). Weights: int8 as stored; uint8 as
 // u - 128 with the zero points moved alike (sw/quantized_ops.hpp); float quantized per tensor,
 // symmetric (sw/quantize.hpp); the layer and Network::notes record which. A weight that is a
 // graph input (not an initializer) leaves the layer without weights.
