@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev
   gtkwave xvfb xauth
   python3 zlib1g-dev
+  libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
 )
 
 missing=()

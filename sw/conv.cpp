@@ -54,13 +54,13 @@ LoweredConv lower_conv(const ConvShape& s) {
   return l;
 }
 
-MatrixI8 im2col(const ConvShape& s, const MatrixI8& input, int group) {
+MatrixI8 im2col(const ConvShape& s, const MatrixI8& input, int group, std::int8_t pad) {
   const LoweredConv l = lower_conv(s);
   require(input.rows() == s.batch * s.in_h * s.in_w && input.cols() == s.in_c,
           "input must be (batch * height * width) x channels");
   require(group >= 0 && group < s.groups, "group out of range");
   const int cg = s.in_c / s.groups, oh = s.out_h(), ow = s.out_w();
-  MatrixI8 a(l.gemm.m, l.gemm.k);
+  MatrixI8 a(l.gemm.m, l.gemm.k, pad);
   for (int b = 0; b < s.batch; ++b) {
     for (int y = 0; y < oh; ++y) {
       for (int x = 0; x < ow; ++x) {
@@ -70,7 +70,7 @@ MatrixI8 im2col(const ConvShape& s, const MatrixI8& input, int group) {
           for (int kw = 0; kw < s.kernel_w; ++kw) {
             const int ix = x * s.stride_w - s.pad_left + kw * s.dilation_w;
             std::int8_t* dst = row + (kh * s.kernel_w + kw) * cg;
-            if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) continue;  // padding: zeros
+            if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) continue;  // padding: `pad`
             const std::int8_t* src = input.row((b * s.in_h + iy) * s.in_w + ix) + group * cg;
             for (int c = 0; c < cg; ++c) dst[c] = src[c];
           }

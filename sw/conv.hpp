@@ -47,8 +47,9 @@ struct LoweredConv {
 };
 LoweredConv lower_conv(const ConvShape& shape);  // validates
 
-// A_g of group g (see the top). `input` is (batch * in_h * in_w) x in_c.
-MatrixI8 im2col(const ConvShape& shape, const MatrixI8& input, int group);
+// A_g of group g (see the top). `input` is (batch * in_h * in_w) x in_c. Window positions over
+// the padding read `pad` (an input zero point for offset integer inputs, else 0).
+MatrixI8 im2col(const ConvShape& shape, const MatrixI8& input, int group, std::int8_t pad = 0);
 
 // Weights in OIHW order, flattened: out_c * (in_c / groups) * kernel_h * kernel_w values.
 // B_g of group g as a K x N matrix.

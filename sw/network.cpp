@@ -49,6 +49,15 @@ const char* layer_kind_name(LayerKind kind) {
   return "?";
 }
 
+const char* weight_encoding_name(WeightEncoding encoding) {
+  switch (encoding) {
+    case WeightEncoding::kAsStored: return "int8";
+    case WeightEncoding::kQuantizedFloat: return "quantized float";
+    case WeightEncoding::kOffsetUint8: return "uint8 - 128";
+  }
+  return "?";
+}
+
 NmSparsity parse_nm_sparsity(const std::string& text) {
   const auto colon = text.find(':');
   const std::string n = colon == std::string::npos ? "" : text.substr(0, colon);

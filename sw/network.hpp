@@ -33,6 +33,13 @@ struct NmSparsity {
 // "2:4" -> {2, 4}; throws InputError unless 1 <= N <= M.
 NmSparsity parse_nm_sparsity(const std::string& text);
 
+enum class WeightEncoding {
+  kAsStored,        // int8 in the source, or no tensors (seeded random)
+  kQuantizedFloat,  // float quantized per tensor (sw/quantize.hpp): w ~= weight_scales[0] * int8
+  kOffsetUint8,     // uint8 moved to int8 as u - 128, zero points likewise (sw/quantized_ops.hpp)
+};
+const char* weight_encoding_name(WeightEncoding encoding);  // "int8", "quantized float", "uint8 - 128"
+
 struct Layer {
   std::string name;
   std::string op;      // the op type as the source names it ("Conv", "MatMul", "fc", "Softmax")
@@ -47,6 +54,13 @@ struct Layer {
   // then uses seeded random ones of the declared density.
   std::vector<MatrixI8> weights;  // each K x N
   std::vector<MatrixI8> inputs;   // each M x K (already lowered)
+  // How `weights` came from the source's tensors (ONNX import), so that a report can say so.
+  WeightEncoding weight_encoding = WeightEncoding::kAsStored;
+  std::vector<double> weight_scales;            // real value of one step: 1 (per tensor) or per output channel
+  std::vector<std::int32_t> weight_zero_points;  // in the int8 the array takes; empty = 0
+  // The source's names of the op's input tensors, in the op's order (ONNX), so that a caller
+  // with real data for them can run the layer.
+  std::vector<std::string> operands;
 
   bool mapped() const { return kind != LayerKind::kNotMapped; }
   std::uint64_t macs() const;     // count * M * K * N (0 when not mapped)
@@ -58,6 +72,8 @@ struct Network {
   std::string name;
   std::string source;  // file path or "built-in"
   std::vector<Layer> layers;
+  // What a report must say about how the tensors were made (quantization, offsets), one line each.
+  std::vector<std::string> notes;
 
   std::size_t mapped_layers() const;
   std::uint64_t macs() const;
