@@ -6,6 +6,8 @@
 #include <memory>
 #include <exception>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "models/gemm_streamer.hpp"
 #include "sw/error.hpp"
@@ -94,52 +96,86 @@ GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Datafl
 
 namespace {
 
-class ArraySystem : public sc_core::sc_module, public ArraySession {
+// One node seen as a session.
+class NodeSession final : public ArraySession {
  public:
-  SC_HAS_PROCESS(ArraySystem);
-
-  ArraySystem(sc_core::sc_module_name name, const SystemOptions& options, std::function<void(ArraySession&)> program)
-      : sc_core::sc_module(name),
-        m_options(options),
-        m_node("node", options, models::Clock(hw::kClockMhz)),
-        m_program(std::move(program)) {
-    SC_THREAD(driver);
-  }
-
+  NodeSession(ArrayNode& node, const SystemOptions& options) : m_node(node), m_options(options) {}
   GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) override {
     return m_node.gemm(a, b, dataflow);
   }
   const SystemOptions& options() const override { return m_options; }
   std::uint64_t simulated_cycles() const override { return m_node.simulated_cycles(); }
+
+ private:
+  ArrayNode& m_node;
+  const SystemOptions& m_options;
+};
+
+// The nodes of one elaboration (one per engine asked for) and the thread that runs the program.
+class ArraySystem : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(ArraySystem);
+
+  ArraySystem(sc_core::sc_module_name name, const std::vector<SystemOptions>& nodes,
+              std::function<void(std::vector<ArraySession*>&)> program)
+      : sc_core::sc_module(name), m_options(nodes), m_program(std::move(program)) {
+    for (std::size_t i = 0; i < m_options.size(); ++i) {
+      const std::string node_name = i == 0 ? "node" : "node" + std::to_string(i);
+      m_nodes.push_back(std::make_unique<ArrayNode>(node_name.c_str(), m_options[i], models::Clock(hw::kClockMhz)));
+      m_sessions.push_back(std::make_unique<NodeSession>(*m_nodes.back(), m_options[i]));
+    }
+    SC_THREAD(driver);
+  }
+
   std::exception_ptr error() const { return m_error; }
 
  private:
   void driver() {
     try {
-      m_program(*this);
+      std::vector<ArraySession*> sessions;
+      for (auto& s : m_sessions) sessions.push_back(s.get());
+      m_program(sessions);
     } catch (...) {
       m_error = std::current_exception();
     }
     // Returning leaves no pending event, so sc_start() returns.
   }
 
-  SystemOptions m_options;
-  ArrayNode m_node;
-  std::function<void(ArraySession&)> m_program;
+  std::vector<SystemOptions> m_options;
+  std::vector<std::unique_ptr<ArrayNode>> m_nodes;
+  std::vector<std::unique_ptr<NodeSession>> m_sessions;
+  std::function<void(std::vector<ArraySession*>&)> m_program;
   std::exception_ptr m_error;
 };
+
+double run_array_nodes(const char* who, const std::vector<SystemOptions>& nodes,
+                       const std::function<void(std::vector<ArraySession*>&)>& program) {
+  std::unique_ptr<ArraySystem> system;
+  const double seconds = run_elaboration(who, [&] {
+    // Long runs: let the streamer run ahead by up to 10k cycles between syncs.
+    tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
+    system = std::make_unique<ArraySystem>("wb", nodes, program);
+  });
+  if (system->error()) std::rethrow_exception(system->error());
+  return seconds;
+}
 
 }  // namespace
 
 double run_array_system(const SystemOptions& options, const std::function<void(ArraySession&)>& program) {
-  std::unique_ptr<ArraySystem> system;
-  const double seconds = run_elaboration("run_array_system", [&] {
-    // Long runs: let the streamer run ahead by up to 10k cycles between syncs.
-    tlm::tlm_global_quantum::instance().set(models::Clock(hw::kClockMhz).time(10000));
-    system = std::make_unique<ArraySystem>("wb", options, program);
-  });
-  if (system->error()) std::rethrow_exception(system->error());
-  return seconds;
+  return run_array_nodes("run_array_system", {options}, [&](std::vector<ArraySession*>& s) { program(*s[0]); });
+}
+
+double run_array_pair(const SystemOptions& options, const std::function<void(ArraySession&, ArraySession&)>& program) {
+  SystemOptions rtl = options, model = options;
+  rtl.dut.engine = ref::Engine::kRtl;
+  model.dut.engine = ref::Engine::kModel;
+  if (options.dut.engine == ref::Engine::kModel) {
+    return run_array_nodes("run_array_pair", {model}, [&](std::vector<ArraySession*>& s) { program(*s[0], *s[0]); });
+  }
+  model.dut.trace_path.clear();  // the waveform is the RTL's
+  return run_array_nodes("run_array_pair", {rtl, model},
+                         [&](std::vector<ArraySession*>& s) { program(*s[0], *s[1]); });
 }
 
 }  // namespace wb::tb

@@ -87,4 +87,9 @@ class ArrayNode : public sc_core::sc_module {
 // wall-clock seconds the simulation took. Exceptions from the program propagate.
 double run_array_system(const SystemOptions& options, const std::function<void(ArraySession&)>& program);
 
+// The same with two nodes of one configuration in one elaboration, the RTL and the model
+// (options.dut.engine is ignored, except that kModel gives the model node twice and needs no
+// RTL build): for work checked on both engines.
+double run_array_pair(const SystemOptions& options, const std::function<void(ArraySession&, ArraySession&)>& program);
+
 }  // namespace wb::tb

@@ -1,0 +1,124 @@
+#include "tb/network_run.hpp"
+
+#include <algorithm>
+
+#include "sw/cpu_time.hpp"
+#include "sw/gemm_ref.hpp"
+#include "sw/network_operands.hpp"
+
+namespace wb::tb {
+namespace {
+
+std::string describe(const sw::Mismatch& mm) {
+  if (mm.row < 0) return "the result has the wrong shape";
+  return "C[" + std::to_string(mm.row) + "][" + std::to_string(mm.col) + "] = " + std::to_string(mm.actual) +
+         ", expected " + std::to_string(mm.expected) + " (" + std::to_string(mm.count) + " elements differ)";
+}
+
+class LayerRunner {
+ public:
+  LayerRunner(const ArrayNetworkOptions& options, ArraySession& rtl, ArraySession& model)
+      : m_options(options), m_rtl(rtl), m_model(model) {
+    const sw::ArrayShape a = rtl.options().array;
+    m_pes = static_cast<std::uint64_t>(a.rows) * static_cast<std::uint64_t>(a.cols);
+    m_rtl_rate = options.rtl_pe_cycles_per_second / static_cast<double>(m_pes);
+  }
+
+  ArrayLayerRun run(const sw::Layer& layer, std::uint64_t seed) {
+    ArrayLayerRun r;
+    if (!layer.mapped()) {
+      r.mode = "not mapped";
+      return r;
+    }
+    r.macs = layer.macs();
+    r.ideal_cycles = (r.macs + m_pes - 1) / m_pes;
+    const sw::GemmPlan plan(layer.gemm, m_rtl.options().array, m_options.dataflow);
+    const int folds = static_cast<int>(plan.folds().size());
+    r.folds = static_cast<std::uint64_t>(folds) * static_cast<std::uint64_t>(layer.count);
+    // The model first: the layer's exact cycles, and every GEMM golden-checked.
+    std::vector<std::uint64_t> model_cycles;
+    for (int g = 0; g < layer.count; ++g) {
+      const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
+      const GemmRun run = m_model.gemm(ops.a, ops.b, m_options.dataflow);
+      check(r, "model", sw::gemm_ref(ops.a, ops.b), run.c);
+      model_cycles.push_back(run.cycles);
+      r.cycles += run.cycles;
+      r.mem_bytes_read += run.mem_bytes_read;
+    }
+    const int tiles = static_cast<int>(std::min<std::uint64_t>(r.folds, 1u << 30));
+    const sw::LayerRunPlan p = sw::plan_layer_run(m_options.policy, r.cycles, m_rtl_rate, tiles);
+    r.mode = sw::run_mode_name(p.mode);
+    r.estimated_rtl_seconds = p.estimated_rtl_seconds;
+    if (p.mode == sw::RunMode::kRtl) {
+      const double cpu0 = sw::process_cpu_seconds();
+      std::uint64_t rtl_cycles = 0;
+      for (int g = 0; g < layer.count; ++g) {
+        const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
+        const GemmRun run = m_rtl.gemm(ops.a, ops.b, m_options.dataflow);
+        check(r, "RTL", sw::gemm_ref(ops.a, ops.b), run.c);
+        agree(r, run.cycles, model_cycles[static_cast<std::size_t>(g)], "GEMM " + std::to_string(g));
+        rtl_cycles += run.cycles;
+      }
+      r.rtl_tiles = tiles;
+      r.rtl_tile_cycles = rtl_cycles;
+      learn_rate(rtl_cycles, sw::process_cpu_seconds() - cpu0);
+    } else if (p.mode == sw::RunMode::kSampled) {
+      for (int t : p.sampled_tiles) {
+        const int g = t / folds;
+        const sw::Fold& fold = plan.folds()[static_cast<std::size_t>(t % folds)];
+        const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
+        const sw::GemmOperands tile = sw::fold_operands(fold, ops.a, ops.b);
+        const sw::MatrixI32 expected = sw::gemm_ref(tile.a, tile.b);
+        const GemmRun on_model = m_model.gemm(tile.a, tile.b, m_options.dataflow);
+        const double cpu0 = sw::process_cpu_seconds();
+        const GemmRun on_rtl = m_rtl.gemm(tile.a, tile.b, m_options.dataflow);
+        learn_rate(on_rtl.cycles, sw::process_cpu_seconds() - cpu0);
+        check(r, "model", expected, on_model.c);
+        check(r, "RTL", expected, on_rtl.c);
+        agree(r, on_rtl.cycles, on_model.cycles, "tile " + std::to_string(t));
+        r.rtl_tile_cycles += on_rtl.cycles;
+        ++r.rtl_tiles;
+      }
+    }
+    return r;
+  }
+
+ private:
+  void check(ArrayLayerRun& r, const char* engine, const sw::MatrixI32& expected, const sw::MatrixI32& actual) {
+    if (actual == expected) return;
+    if (r.golden_pass) r.mismatch = std::string(engine) + ": " + describe(sw::first_mismatch(expected, actual));
+    r.golden_pass = false;
+  }
+
+  void agree(ArrayLayerRun& r, std::uint64_t rtl_cycles, std::uint64_t model_cycles, const std::string& what) {
+    if (rtl_cycles == model_cycles) return;
+    if (r.rtl_agrees && r.mismatch.empty()) {
+      r.mismatch = what + ": RTL " + std::to_string(rtl_cycles) + " cycles, model " + std::to_string(model_cycles);
+    }
+    r.rtl_agrees = false;
+  }
+
+  // The RTL's measured speed replaces the estimate once a run was long enough to time.
+  void learn_rate(std::uint64_t cycles, double cpu_seconds) {
+    if (cycles >= 100000 && cpu_seconds > 0.05) m_rtl_rate = static_cast<double>(cycles) / cpu_seconds;
+  }
+
+  const ArrayNetworkOptions& m_options;
+  ArraySession& m_rtl;
+  ArraySession& m_model;
+  std::uint64_t m_pes = 1;
+  double m_rtl_rate = 1.0;
+};
+
+}  // namespace
+
+std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
+                                                ArraySession& rtl, ArraySession& model) {
+  options.policy.validate();
+  LayerRunner runner(options, rtl, model);
+  std::vector<ArrayLayerRun> runs;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) runs.push_back(runner.run(net.layers[i], options.seed + i));
+  return runs;
+}
+
+}  // namespace wb::tb

@@ -1,0 +1,50 @@
+#pragma once
+// A network, layer by layer, on the systolic array: every GEMM golden-checked against the CPU
+// reference, each layer run by the policy of sw/run_policy.hpp. The cycle-exact model runs
+// every layer first (it is fast and gives the layer's exact cycles); the RTL then runs the
+// whole layer when its estimated time fits the budget, or a seeded sample of its tiles (the
+// plan's folds, each a GEMM of its own) otherwise, and its cycles and results are compared
+// with the model's on the same work.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sw/network.hpp"
+#include "sw/run_policy.hpp"
+#include "tb/array_system.hpp"
+
+namespace wb::tb {
+
+struct ArrayLayerRun {
+  std::string mode;                   // "rtl", "sampled", "model", or "not mapped"
+  std::uint64_t cycles = 0;           // the layer's GEMMs one after another
+  std::uint64_t ideal_cycles = 0;     // MACs over the PEs
+  std::uint64_t macs = 0;
+  std::uint64_t folds = 0;            // tiles: folds of all of the layer's GEMMs
+  std::uint64_t mem_bytes_read = 0;
+  int rtl_tiles = 0;                  // tiles the RTL ran (all of them in "rtl" mode)
+  bool rtl_agrees = true;             // RTL and model: equal cycles and results on those tiles
+  std::uint64_t rtl_tile_cycles = 0;  // cycles of the RTL's sampled tiles (as GEMMs of their own)
+  double estimated_rtl_seconds = 0.0;
+  bool golden_pass = true;
+  std::string mismatch;               // the first golden or agreement failure, for the message
+
+  double utilization() const { return cycles ? static_cast<double>(ideal_cycles) / static_cast<double>(cycles) : 0.0; }
+};
+
+struct ArrayNetworkOptions {
+  sw::Dataflow dataflow = sw::Dataflow::kWeightStationary;
+  sw::RunPolicy policy;
+  std::uint64_t seed = 1;
+  // The RTL's expected speed before any layer has measured it, in PE-cycles per CPU-second
+  // (`waferbench bench`: about 1 M cycles per CPU-second at 16x16, 0.3 M at 32x32).
+  double rtl_pe_cycles_per_second = 2.5e8;
+};
+
+// Runs every layer of `net` (not-mapped layers are listed, not run); `rtl` and `model` are two
+// array sessions of the same configuration, one per engine (run_array_pair gives them).
+// Layer i's operands are sw::layer_operands(layer, g, seed + i).
+std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
+                                                ArraySession& rtl, ArraySession& model);
+
+}  // namespace wb::tb
