@@ -117,7 +117,10 @@ std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const Ar
   options.policy.validate();
   LayerRunner runner(options, rtl, model);
   std::vector<ArrayLayerRun> runs;
-  for (std::size_t i = 0; i < net.layers.size(); ++i) runs.push_back(runner.run(net.layers[i], options.seed + i));
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (options.progress) options.progress(i, net.layers.size(), net.layers[i].name);
+    runs.push_back(runner.run(net.layers[i], options.seed + i));
+  }
   return runs;
 }
 

@@ -6,6 +6,7 @@
 // plan's folds, each a GEMM of its own) otherwise, and its cycles and results are compared
 // with the model's on the same work.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct ArrayNetworkOptions {
   // The RTL's expected speed before any layer has measured it, in PE-cycles per CPU-second
   // (`waferbench bench`: about 1 M cycles per CPU-second at 16x16, 0.3 M at 32x32).
   double rtl_pe_cycles_per_second = 2.5e8;
+  // Called before each layer (index, layer count, name), e.g. for a progress line.
+  std::function<void(std::size_t, std::size_t, const std::string&)> progress;
 };
 
 // Runs every layer of `net` (not-mapped layers are listed, not run); `rtl` and `model` are two

@@ -655,3 +655,77 @@ TEST_CASE("cli: train --sweep-bw runs its points side by side and reports them i
     CHECK(p["roofline_macs_per_cycle_per_system"] == one["roofline_macs_per_cycle_per_system"]);
   }
 }
+
+TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked", "[system]") {
+  // BERT-base's encoder layer on the model: 12 layers, 6 mapped, 931 135 488 MACs.
+  Outcome o = waferbench("run --network bert-base --engine model --json " + tmp("bert.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("6 of 12 layers mapped") != std::string::npos);
+  CHECK(o.out.find("attn.softmax") != std::string::npos);
+  auto j = nlohmann::json::parse(slurp(tmp("bert.json")));
+  CHECK(j["schema"] == 1);
+  CHECK(j["macs"] == 931135488u);
+  CHECK(j["golden"] == "pass");
+  CHECK(j["layers"].size() == 12u);
+  CHECK(j["layers"][0]["mode"] == "model");
+  CHECK(j["layers"][2]["mode"] == "not mapped");
+  CHECK(j["layers"][2]["op"] == "Softmax");
+
+  // A SCALE-Sim file on the 4x4 RTL, next to the model: 3x3 conv on 6x6x2 -> 16 x 18 x 3.
+  {
+    std::ofstream f(tmp("net.csv"));
+    f << "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+         "c1, 6, 6, 3, 3, 2, 3, 1,\n";
+  }
+  o = waferbench("run --topology " + tmp("net.csv") + " --rows 4 --cols 4 --json " + tmp("topo.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  j = nlohmann::json::parse(slurp(tmp("topo.json")));
+  const nlohmann::json c1 = j["layers"][0];  // a copy: j is read again below
+  CHECK(c1["mode"] == "rtl");
+  CHECK(c1["m"] == 16);
+  CHECK(c1["k"] == 18);
+  CHECK(c1["n"] == 3);
+  CHECK(c1["ideal_cycles"] == (16 * 18 * 3 + 15) / 16);  // 54
+  CHECK(c1["rtl_agrees"] == true);
+  CHECK(c1["source"] == tmp("net.csv") + ":2");
+
+  // Beyond the RTL budget: the RTL runs 2 of the layer's folds.
+  o = waferbench("run --topology " + tmp("net.csv") + " --rows 4 --cols 4 --rtl-budget 1e-9 --sample-tiles 2 --json " +
+                 tmp("sampled.json"));
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("agreeing with the model cycle for cycle") != std::string::npos);
+  j = nlohmann::json::parse(slurp(tmp("sampled.json")));
+  CHECK(j["layers"][0]["mode"] == "sampled");
+  CHECK(j["layers"][0]["rtl_tiles"] == 2);
+  CHECK(j["layers"][0]["cycles"] == c1["cycles"]);  // the model's figure for the whole layer
+
+  // An ONNX model with a dynamic batch needs its shape.
+  const std::string mlp = std::string(WB_SOURCE_DIR) + "/tests/fixtures/mlp.onnx";
+  expect_input_error("run --onnx " + mlp, "dynamic");
+  o = waferbench("run --onnx " + mlp + " --input-shape x=4x16 --rows 4 --cols 4");
+  INFO(o.err);
+  CHECK(o.code == 0);
+  CHECK(o.out.find("quantized per tensor") != std::string::npos);
+}
+
+TEST_CASE("cli: bad network input is one line and exit 2", "[system]") {
+  {
+    std::ofstream f(tmp("bad.csv"));
+    f << "Layer,M,N,K\nA,4,x,4\n";
+  }
+  expect_input_error("run --topology " + tmp("bad.csv"), tmp("bad.csv") + ":2: 'N' must be a positive integer");
+  expect_input_error("run --topology " + tmp("missing.csv"), "not a regular file");
+  expect_input_error("run --network alexnet", "unknown network 'alexnet'");
+  expect_input_error("run --network bert-base --topology " + tmp("bad.csv"), "give one of");
+  expect_input_error("run --network bert-base --seq 0", "--seq must be in 1..4096");
+  expect_input_error("run --network resnet50 --seq 64", "--seq does not apply");
+  expect_input_error("run --network bert-base --rtl-budget 0", "--rtl-budget");
+  expect_input_error("run --network bert-base --sample-tiles 0", "--sample-tiles");
+  expect_input_error("run --network bert-base --target fabric", "networks run on the array");
+  expect_input_error("run --network bert-base --model mlp:4x4", "--model does not apply");
+  expect_input_error("run --network bert-base --backpressure 0.1", "--backpressure does not apply");
+  expect_input_error("run --input-shape x=1x2", "--input-shape does not apply");
+  expect_input_error("run --network bert-base --rows 5 --cols 5", "not built");
+}

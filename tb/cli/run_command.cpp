@@ -12,6 +12,7 @@
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/cli/run_network.hpp"
 #include "tb/fabric_stream.hpp"
 
 namespace po = boost::program_options;
@@ -167,6 +168,7 @@ struct RunArgs {
   std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
   StreamArgs stream;
+  NetworkArgs net;  // --network / --topology / --onnx
   po::variables_map given;
 
   void describe(po::options_description& desc);
@@ -176,9 +178,10 @@ struct RunArgs {
 
 void RunArgs::describe(po::options_description& desc) {
   desc.add_options()("help", "show this help")
-      ("target", po::value(&target)->default_value(target), "systolic (the array) or fabric (the wafer fabric)")
-      ("model", po::value(&model)->default_value(model), "network: mlp:IN x H1 x ... x OUT")
+      ("target", po::value(&target)->default_value(target), "systolic or array (the array), or fabric (the wafer fabric)")
+      ("model", po::value(&model)->default_value(model), "the default workload: mlp:IN x H1 x ... x OUT, its output requantised into the next layer")
       ("batch", po::value(&batch)->default_value(batch), "batch size (rows of each layer's A)");
+  net.describe(desc);
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
   desc.add_options()
@@ -189,9 +192,18 @@ void RunArgs::describe(po::options_description& desc) {
 }
 
 void RunArgs::validate() const {
-  if (target != "systolic" && target != "fabric") {
-    throw sw::InputError("--target must be systolic or fabric, got '" + target + "'");
+  if (target != "systolic" && target != "array" && target != "fabric") {
+    throw sw::InputError("--target must be systolic (or array) or fabric, got '" + target + "'");
   }
+  if (net.any()) {
+    if (target == "fabric") throw sw::InputError("networks run on the array today: --target fabric takes --model mlp:...");
+    reject_given(given, {"model", "mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
+                 "network runs (--network, --topology, --onnx)");
+    net.validate(given);
+    to_system_options(sys);
+    return;
+  }
+  reject_given(given, {"seq", "layers", "input-shape", "rtl-budget", "sample-tiles"}, "--model (give --network, --topology or --onnx)");
   sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   if (target == "fabric") {
@@ -279,9 +291,11 @@ int run_command(int argc, char** argv) {
   po::options_description desc("waferbench run options");
   args.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &args.given)) return 0;
+  args.net.batch = args.batch;
   args.validate();
+  if (args.net.any()) return run_network_on_array_command(args.net, args.sys);
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
-  if (args.target == "systolic") return run_on_array(args, spec);
+  if (args.target != "fabric") return run_on_array(args, spec);
   const tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
   if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch);
   return run_on_fabric(job, args.sys, spec, args.batch);
