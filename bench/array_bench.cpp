@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "bench/bert_layer.hpp"
 #include "models/ref/pin_gemm.hpp"
+#include "sw/builtin_networks.hpp"
 #include "sw/child_process.hpp"
 #include "sw/cpu_time.hpp"
 #include "sw/error.hpp"
@@ -118,9 +118,10 @@ WorkerResult run_worker_job(const WorkerJob& job) {
   std::vector<Gemm> gemms;
   if (job.network == "bert-encoder") {
     std::uint64_t seed = 1;
-    for (const LayerGemm& g : bert_base_encoder_gemms()) {
-      for (int i = 0; i < g.count; ++i, seed += 2) {
-        gemms.push_back({sw::random_int8(g.m, g.k, seed), sw::random_int8(g.k, g.n, seed + 1)});
+    for (const sw::Layer& l : sw::builtin_network("bert-base").layers) {
+      if (!l.mapped()) continue;
+      for (int i = 0; i < l.count; ++i, seed += 2) {
+        gemms.push_back({sw::random_int8(l.gemm.m, l.gemm.k, seed), sw::random_int8(l.gemm.k, l.gemm.n, seed + 1)});
       }
     }
   } else if (job.network.empty()) {

@@ -3,8 +3,9 @@
 // Verilated array driven by a bare C++ loop (raw_loop.hpp), (b) the full SystemC/TLM path
 // (memory -> streamer -> transactor -> RTL -> monitor) and (m) the C++ reference model on the
 // same beats, on the same GEMM; and the network figure, whole processes running the GEMMs of a
-// BERT-base encoder layer (bert_layer.hpp). (b) and the network run in worker processes,
-// because SystemC elaborates once per process: the harness starts `<worker prefix> <args>`,
+// BERT-base encoder layer (the mapped layers of sw::builtin_network("bert-base")). (b) and the
+// network run in worker processes, because SystemC elaborates once per process: the harness
+// starts `<worker prefix> <args>`,
 // where the prefix is a program that hands the arguments to parse_worker_job, runs
 // run_worker_job and prints to_json of the result on one line (`waferbench bench-worker`).
 // Medians over `repeat` runs.
