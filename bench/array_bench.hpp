@@ -5,9 +5,9 @@
 // same beats, on the same GEMM; and the network figure, whole processes running the GEMMs of a
 // BERT-base encoder layer (the mapped layers of sw::builtin_network("bert-base")). (b) and the
 // network run in worker processes, because SystemC elaborates once per process: the harness
-// starts `<worker prefix> <args>`,
-// where the prefix is a program that hands the arguments to parse_worker_job, runs
-// run_worker_job and prints to_json of the result on one line (`waferbench bench-worker`).
+// starts `<worker prefix> <args>`, where the prefix is a program that hands the arguments to
+// parse_worker_job, runs run_worker_job and prints to_json of the result on one line
+// (`waferbench bench-worker`).
 // Medians over `repeat` runs.
 #include <cstdint>
 #include <string>
