@@ -4,9 +4,9 @@
 // Handshake: ready-AND-valid on the three edge streams a_*, b_* (in) and c_* (out).
 // Inside, nothing stalls: the edge admits a beat only when the output FIFO has a credit for
 // every result it will produce, so back-pressure on c_* stalls the inputs and loses nothing.
-// The input skew (row r of A waits r cycles, column c of B waits c cycles) and the output
-// de-skew (column c waits NumCols-1-c cycles) are inside this block; beats at the edges are
-// whole vectors.
+// The input skew (row r of A waits r + 1 cycles, column c of B waits c + 1 cycles: one register
+// more than the skew needs, so that every grid input is a flop) and the output de-skew (column
+// c waits NumCols-1-c cycles) are inside this block; beats at the edges are whole vectors.
 //
 // WS (dataflow_i = 0). A tile is NumRows B beats (row k of a K x N weight tile, k = 0..NumRows-1,
 //   zero-padded) followed by M A beats (a_data_i[k] = A[m][k]), a_last_i on the last one.
