@@ -1,0 +1,85 @@
+// [cosim] Networks layer by layer on the compute fabric: the model for every layer, the RTL by
+// the run policy, column blocks where the weights exceed the PEs' SRAM.
+#include <catch2/catch.hpp>
+
+#include "sw/topology_csv.hpp"
+#include "tb/fabric_network_run.hpp"
+
+using namespace wb;
+
+namespace {
+
+sw::Network small_network() {
+  sw::Network net = sw::parse_scalesim_topology(
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+      "conv, 5, 5, 3, 3, 2, 5, 1,\n",
+      "small.csv");
+  net.layers.push_back(sw::gemm_layer("fc", "Gemm", {20, 8, 6}, "test"));
+  net.layers.push_back(sw::not_mapped_layer("pool", "MaxPool", "test"));
+  return net;
+}
+
+tb::FabricNetworkOptions on_mesh(int k) {
+  tb::FabricNetworkOptions o;
+  o.job.mesh = k;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("network on the fabric: every layer on the RTL within the budget, agreeing with the model", "[cosim]") {
+  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(small_network(), on_mesh(4));
+  REQUIRE(runs.size() == 3);
+  for (int i = 0; i < 2; ++i) {
+    INFO("layer " << i << ": " << runs[static_cast<std::size_t>(i)].mismatch);
+    CHECK(runs[static_cast<std::size_t>(i)].mode == "rtl");
+    CHECK(runs[static_cast<std::size_t>(i)].golden_pass);
+    CHECK(runs[static_cast<std::size_t>(i)].rtl_agrees);
+    CHECK(runs[static_cast<std::size_t>(i)].column_blocks == 1);
+  }
+  CHECK(runs[0].dense_macs == 9u * 18 * 5);
+  CHECK(runs[0].ideal_cycles == (9u * 18 * 5 + 15) / 16);
+  CHECK(runs[1].tiles == 2);  // 20 rows: two chunks of up to 16
+  CHECK(runs[2].mode == "not mapped");
+}
+
+TEST_CASE("network on the fabric: the hand-computed GEMV of one PE, beyond the budget a sample of tiles", "[cosim]") {
+  // 1x1 mesh, K = 3, N = 5, every value nonzero: 3 * 6 + 5 + 6 = 29 cycles, load 23 (the
+  // fabric GEMV formula pinned in test_fabric_gemm).
+  sw::Network one;
+  sw::Layer l = sw::gemm_layer("gemv", "Gemm", {1, 3, 5}, "test");
+  l.inputs = {sw::MatrixI8(1, 3, 1)};
+  l.weights = {sw::MatrixI8(3, 5, 2)};
+  one.layers.push_back(l);
+  tb::FabricNetworkOptions o = on_mesh(1);
+  o.policy.model_only = true;
+  const tb::FabricLayerRun gemv = tb::run_network_on_fabric(one, o)[0];
+  CHECK(gemv.mode == "model");
+  CHECK(gemv.cycles == 29u);
+  CHECK(gemv.load_cycles == 23u);
+  CHECK(gemv.macs == 15u);
+  CHECK(gemv.golden_pass);
+
+  tb::FabricNetworkOptions sampled = on_mesh(4);
+  sampled.policy.rtl_budget_seconds = 1e-9;
+  sampled.policy.sample_tiles = 2;
+  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(small_network(), sampled);
+  CHECK(runs[1].mode == "sampled");
+  CHECK(runs[1].rtl_tiles == 2);
+  CHECK(runs[1].rtl_agrees);
+  CHECK(runs[1].golden_pass);
+}
+
+TEST_CASE("network on the fabric: weights beyond the PEs' SRAM run as column blocks", "[cosim]") {
+  // 2 x 8 x 1200 on 2x2: 600 outputs per PE row need more than the 256 accumulators of a PE.
+  sw::Network wide;
+  wide.layers.push_back(sw::gemm_layer("wide", "Gemm", {2, 8, 1200}, "test"));
+  tb::FabricNetworkOptions o = on_mesh(2);
+  o.policy.model_only = true;
+  const tb::FabricLayerRun r = tb::run_network_on_fabric(wide, o)[0];
+  INFO(r.mismatch);
+  CHECK(r.column_blocks > 1);
+  CHECK(r.golden_pass);
+  CHECK(r.dense_macs == 2u * 8 * 1200);
+  CHECK(r.load_cycles > 0u);
+}
