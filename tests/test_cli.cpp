@@ -668,8 +668,8 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   CHECK(j["macs"] == 931135488u);
   CHECK(j["golden"] == "pass");
   CHECK(j["layers"].size() == 12u);
-  CHECK(j["layers"][0]["mode"] == "model");
-  CHECK(j["layers"][2]["mode"] == "not mapped");
+  CHECK(j["layers"][0]["array"]["mode"] == "model");
+  CHECK(j["layers"][2]["mapped"] == false);
   CHECK(j["layers"][2]["op"] == "Softmax");
 
   // A SCALE-Sim file on the 4x4 RTL, next to the model: 3x3 conv on 6x6x2 -> 16 x 18 x 3.
@@ -683,12 +683,12 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   REQUIRE(o.code == 0);
   j = nlohmann::json::parse(slurp(tmp("topo.json")));
   const nlohmann::json c1 = j["layers"][0];  // a copy: j is read again below
-  CHECK(c1["mode"] == "rtl");
+  CHECK(c1["array"]["mode"] == "rtl");
   CHECK(c1["m"] == 16);
   CHECK(c1["k"] == 18);
   CHECK(c1["n"] == 3);
-  CHECK(c1["ideal_cycles"] == (16 * 18 * 3 + 15) / 16);  // 54
-  CHECK(c1["rtl_agrees"] == true);
+  CHECK(c1["array"]["ideal_cycles"] == (16 * 18 * 3 + 15) / 16);  // 54
+  CHECK(c1["array"]["rtl_agrees"] == true);
   CHECK(c1["source"] == tmp("net.csv") + ":2");
 
   // Beyond the RTL budget: the RTL runs 2 of the layer's folds.
@@ -697,9 +697,23 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   REQUIRE(o.code == 0);
   CHECK(o.out.find("agreeing with the model cycle for cycle") != std::string::npos);
   j = nlohmann::json::parse(slurp(tmp("sampled.json")));
-  CHECK(j["layers"][0]["mode"] == "sampled");
-  CHECK(j["layers"][0]["rtl_tiles"] == 2);
-  CHECK(j["layers"][0]["cycles"] == c1["cycles"]);  // the model's figure for the whole layer
+  CHECK(j["layers"][0]["array"]["mode"] == "sampled");
+  CHECK(j["layers"][0]["array"]["rtl_tiles"] == 2);
+  CHECK(j["layers"][0]["array"]["cycles"] == c1["array"]["cycles"]);  // the model's figure for the whole layer
+
+  // Both targets side by side; the fabric RTL runs in waferbench-fabric.
+  o = waferbench("run --topology " + tmp("net.csv") + " --target both --rows 4 --cols 4 --mesh 4x4 --json " +
+                 tmp("both.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("fabric cycles") != std::string::npos);
+  j = nlohmann::json::parse(slurp(tmp("both.json")));
+  CHECK(j["target"] == "both");
+  CHECK(j["layers"][0]["array"]["cycles"] == c1["array"]["cycles"]);
+  CHECK(j["layers"][0]["fabric"]["mode"] == "rtl");
+  CHECK(j["layers"][0]["fabric"]["rtl_agrees"] == true);
+  CHECK(j["layers"][0]["fabric"]["ideal_cycles"] == (16 * 18 * 3 + 15) / 16);
+  CHECK(j["fabric"]["mesh"] == "4x4");
 
   // An ONNX model with a dynamic batch needs its shape.
   const std::string mlp = std::string(WB_SOURCE_DIR) + "/tests/fixtures/mlp.onnx";
@@ -723,7 +737,8 @@ TEST_CASE("cli: bad network input is one line and exit 2", "[system]") {
   expect_input_error("run --network resnet50 --seq 64", "--seq does not apply");
   expect_input_error("run --network bert-base --rtl-budget 0", "--rtl-budget");
   expect_input_error("run --network bert-base --sample-tiles 0", "--sample-tiles");
-  expect_input_error("run --network bert-base --target fabric", "networks run on the array");
+  expect_input_error("run --target both", "--target must be");
+  expect_input_error("run --network bert-base --target fabric --rows 8", "--rows does not apply to --target fabric");
   expect_input_error("run --network bert-base --model mlp:4x4", "--model does not apply");
   expect_input_error("run --network bert-base --backpressure 0.1", "--backpressure does not apply");
   expect_input_error("run --input-shape x=1x2", "--input-shape does not apply");

@@ -178,7 +178,7 @@ struct RunArgs {
 
 void RunArgs::describe(po::options_description& desc) {
   desc.add_options()("help", "show this help")
-      ("target", po::value(&target)->default_value(target), "systolic or array (the array), or fabric (the wafer fabric)")
+      ("target", po::value(&target)->default_value(target), "systolic or array (the array), fabric (the wafer fabric), or both (networks: side by side)")
       ("model", po::value(&model)->default_value(model), "the default workload: mlp:IN x H1 x ... x OUT, its output requantised into the next layer")
       ("batch", po::value(&batch)->default_value(batch), "batch size (rows of each layer's A)");
   net.describe(desc);
@@ -192,15 +192,15 @@ void RunArgs::describe(po::options_description& desc) {
 }
 
 void RunArgs::validate() const {
-  if (target != "systolic" && target != "array" && target != "fabric") {
-    throw sw::InputError("--target must be systolic (or array) or fabric, got '" + target + "'");
+  if (target != "systolic" && target != "array" && target != "fabric" && (target != "both" || !net.any())) {
+    throw sw::InputError("--target must be systolic (or array), fabric, or both (networks), got '" + target + "'");
   }
   if (net.any()) {
-    if (target == "fabric") throw sw::InputError("networks run on the array today: --target fabric takes --model mlp:...");
-    reject_given(given, {"model", "mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
+    reject_given(given, {"model", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
                  "network runs (--network, --topology, --onnx)");
+    if (target == "systolic" || target == "array") reject_given(given, {"mesh", "layout"}, "--target " + target);
+    if (target == "fabric") reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
     net.validate(given);
-    to_system_options(sys);
     return;
   }
   reject_given(given, {"seq", "layers", "input-shape", "rtl-budget", "sample-tiles"}, "--model (give --network, --topology or --onnx)");
@@ -293,7 +293,10 @@ int run_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &args.given)) return 0;
   args.net.batch = args.batch;
   args.validate();
-  if (args.net.any()) return run_network_on_array_command(args.net, args.sys);
+  if (args.net.any()) {
+    if (!args.given.count("mesh") || args.given["mesh"].defaulted()) args.fabric.mesh = "16x16";  // networks: the largest mesh
+    return run_network_command(args.net, args.sys, args.fabric, args.target);
+  }
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
   if (args.target != "fabric") return run_on_array(args, spec);
   const tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);

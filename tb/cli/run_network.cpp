@@ -11,6 +11,7 @@
 #include "sw/onnx_import.hpp"
 #include "sw/report.hpp"
 #include "sw/topology_csv.hpp"
+#include "tb/fabric_network_run.hpp"
 #include "tb/network_run.hpp"
 
 namespace po = boost::program_options;
@@ -57,13 +58,13 @@ class Progress {
   std::chrono::steady_clock::time_point m_t0;
 };
 
-nlohmann::json layer_json(const sw::Layer& l, const tb::ArrayLayerRun& r) {
+nlohmann::json layer_json(const sw::Layer& l) {
   nlohmann::json j;
   j["name"] = l.name;
   j["op"] = l.op;
   j["kind"] = sw::layer_kind_name(l.kind);
   j["source"] = l.source;
-  j["mode"] = r.mode;
+  j["mapped"] = l.mapped();
   if (!l.mapped()) return j;
   j["m"] = l.gemm.m;
   j["k"] = l.gemm.k;
@@ -73,19 +74,63 @@ nlohmann::json layer_json(const sw::Layer& l, const tb::ArrayLayerRun& r) {
   if (l.sparsity) j["sparsity"] = std::to_string(l.sparsity->n) + ":" + std::to_string(l.sparsity->m);
   j["weight_density"] = l.weight_density;
   j["weights"] = l.weights.empty() ? "random" : sw::weight_encoding_name(l.weight_encoding);
-  j["cycles"] = r.cycles;
-  j["ideal_cycles"] = r.ideal_cycles;
-  j["utilization"] = r.utilization();
-  j["macs"] = r.macs;
-  j["folds"] = r.folds;
-  j["mem_bytes_read"] = r.mem_bytes_read;
-  j["rtl_tiles"] = r.rtl_tiles;
-  j["rtl_tile_cycles"] = r.rtl_tile_cycles;
-  j["rtl_agrees"] = r.rtl_agrees;
-  j["estimated_rtl_seconds"] = r.estimated_rtl_seconds;
-  j["golden"] = r.golden_pass ? "pass" : "fail";
+  j["macs"] = l.macs();
   return j;
 }
+
+nlohmann::json run_json(const tb::ArrayLayerRun& r) {
+  return {{"mode", r.mode},
+          {"cycles", r.cycles},
+          {"ideal_cycles", r.ideal_cycles},
+          {"utilization", r.utilization()},
+          {"folds", r.folds},
+          {"mem_bytes_read", r.mem_bytes_read},
+          {"rtl_tiles", r.rtl_tiles},
+          {"rtl_tile_cycles", r.rtl_tile_cycles},
+          {"rtl_agrees", r.rtl_agrees},
+          {"estimated_rtl_seconds", r.estimated_rtl_seconds},
+          {"golden", r.golden_pass ? "pass" : "fail"}};
+}
+
+nlohmann::json run_json(const tb::FabricLayerRun& r) {
+  return {{"mode", r.mode},
+          {"cycles", r.cycles},
+          {"load_cycles", r.load_cycles},
+          {"ideal_cycles", r.ideal_cycles},
+          {"utilization", r.utilization()},
+          {"macs_done", r.macs},
+          {"wavelets", r.wavelets},
+          {"link_flits", r.link_flits},
+          {"column_blocks", r.column_blocks},
+          {"tiles", r.tiles},
+          {"rtl_tiles", r.rtl_tiles},
+          {"rtl_agrees", r.rtl_agrees},
+          {"estimated_rtl_seconds", r.estimated_rtl_seconds},
+          {"golden", r.golden_pass ? "pass" : "fail"}};
+}
+
+// Totals and the verdict of one target over the network.
+struct TargetTotals {
+  std::uint64_t cycles = 0, ideal = 0, load = 0, bytes = 0;
+  bool pass = true, agree = true;
+  int sampled = 0;
+  std::string first_failure;
+
+  template <class Run>
+  void add(const sw::Layer& l, const Run& r) {
+    cycles += r.cycles;
+    ideal += r.ideal_cycles;
+    pass &= r.golden_pass;
+    agree &= r.rtl_agrees;
+    sampled += r.mode == "sampled";
+    if ((!r.golden_pass || !r.rtl_agrees) && first_failure.empty()) first_failure = l.name + ": " + r.mismatch;
+  }
+  bool ok() const { return pass && agree; }
+  double utilization() const { return cycles ? static_cast<double>(ideal) / static_cast<double>(cycles) : 0.0; }
+  nlohmann::json json() const {
+    return {{"cycles", cycles}, {"ideal_cycles", ideal}, {"utilization", utilization()}, {"golden", ok() ? "pass" : "fail"}};
+  }
+};
 
 }  // namespace
 
@@ -130,89 +175,157 @@ sw::Network NetworkArgs::load() const {
   return sw::builtin_network(network, o);
 }
 
-int run_network_on_array_command(const NetworkArgs& args, const SystemArgs& sys) {
-  if (sys.backpressure > 0.0) throw sw::InputError("--backpressure does not apply to network runs (the RTL and the model are compared cycle for cycle)");
-  const tb::SystemOptions options = to_system_options(sys);
+int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const FabricArgs& fabric,
+                        const std::string& target) {
+  const bool on_array = target != "fabric", on_fabric = target == "fabric" || target == "both";
+  if (sys.backpressure > 0.0) {
+    throw sw::InputError("--backpressure does not apply to network runs (the RTL and the model are compared cycle for cycle)");
+  }
+  if (on_fabric && !sys.trace.empty()) throw sw::InputError("--trace does not apply to network runs on the fabric");
+  tb::SystemOptions options;
+  if (on_array) options = to_system_options(sys);
+  if (!sys.json.empty()) check_writable(sys.json, "--json");
+  tb::FabricJob job;
+  if (on_fabric) job = to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
   const sw::Network net = args.load();
-  tb::ArrayNetworkOptions o;
-  o.dataflow = sw::parse_dataflow(sys.dataflow);
-  o.seed = sys.seed;
-  o.policy.model_only = options.dut.engine == ref::Engine::kModel;
-  o.policy.rtl_budget_seconds = args.rtl_budget;
-  o.policy.sample_tiles = args.sample_tiles;
-  o.policy.seed = sys.seed;
+  sw::RunPolicy policy;
+  policy.model_only = ref::parse_engine(sys.engine) == ref::Engine::kModel;
+  policy.rtl_budget_seconds = args.rtl_budget;
+  policy.sample_tiles = args.sample_tiles;
+  policy.seed = sys.seed;
   Progress progress;
-  o.progress = [&](std::size_t i, std::size_t n, const std::string& name) { progress(i, n, name); };
-  std::vector<tb::ArrayLayerRun> runs;
-  const double seconds = tb::run_array_pair(options, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
-    runs = tb::run_network_on_array(net, o, rtl, model);
-  });
+  const auto report = [&](std::size_t i, std::size_t n, const std::string& name) { progress(i, n, name); };
 
-  std::vector<std::vector<std::string>> table{
-      {"layer", "op", "M x K x N", "count", "run", "cycles", "ideal", "util %", "MB read", "golden"}};
-  std::uint64_t cycles = 0, ideal = 0, bytes = 0, macs = 0;
-  bool pass = true, agree = true;
-  int sampled = 0;
-  std::string first_failure;
+  std::vector<tb::ArrayLayerRun> arr;
+  std::vector<tb::FabricLayerRun> fab;
+  double seconds = 0.0;
+  if (on_array) {
+    tb::ArrayNetworkOptions o;
+    o.dataflow = sw::parse_dataflow(sys.dataflow);
+    o.seed = sys.seed;
+    o.policy = policy;
+    o.progress = report;
+    seconds += tb::run_array_pair(options, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
+      arr = tb::run_network_on_array(net, o, rtl, model);
+    });
+  }
+  if (on_fabric) {
+    tb::FabricNetworkOptions o;
+    o.job = job;
+    o.seed = sys.seed;
+    o.policy = policy;
+    o.progress = report;
+    const auto t0 = std::chrono::steady_clock::now();
+    fab = tb::run_network_on_fabric(net, o);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  std::vector<std::string> header{"layer", "op", "M x K x N", "count"};
+  if (on_array) header.insert(header.end(), {on_fabric ? "array run" : "run", on_fabric ? "array cycles" : "cycles", on_fabric ? "array util %" : "util %"});
+  if (on_array && !on_fabric) header.insert(header.end(), {"ideal", "MB read"});
+  if (on_fabric) header.insert(header.end(), {on_array ? "fabric run" : "run", "blocks", on_array ? "fabric cycles" : "cycles", "load", on_array ? "fabric util %" : "util %"});
+  if (on_fabric && !on_array) header.insert(header.end(), {"ideal", "wavelets"});
+  header.push_back("golden");
+  std::vector<std::vector<std::string>> table{header};
+  TargetTotals ta, tf;
+  std::uint64_t bytes = 0;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const sw::Layer& l = net.layers[i];
-    const tb::ArrayLayerRun& r = runs[i];
+    std::vector<std::string> row{l.name, l.op, shape_text(l), l.mapped() ? std::to_string(l.count) : ""};
     if (!l.mapped()) {
-      table.push_back({l.name, l.op, "", "", "not mapped", "", "", "", "", ""});
+      row.push_back("not mapped");
+      row.resize(header.size());
+      table.push_back(row);
       continue;
     }
-    const bool ok = r.golden_pass && r.rtl_agrees;
-    table.push_back({l.name, l.op, shape_text(l), std::to_string(l.count), r.mode, std::to_string(r.cycles),
-                     std::to_string(r.ideal_cycles), sw::fixed(100.0 * r.utilization(), 1),
-                     sw::fixed(r.mem_bytes_read / 1e6, 3), ok ? "pass" : "FAIL"});
-    cycles += r.cycles;
-    ideal += r.ideal_cycles;
-    bytes += r.mem_bytes_read;
-    macs += r.macs;
-    pass &= r.golden_pass;
-    agree &= r.rtl_agrees;
-    sampled += r.mode == "sampled";
-    if (!ok && first_failure.empty()) first_failure = l.name + ": " + r.mismatch;
+    bool ok = true;
+    if (on_array) {
+      const tb::ArrayLayerRun& r = arr[i];
+      row.insert(row.end(), {r.mode, std::to_string(r.cycles), sw::fixed(100.0 * r.utilization(), 1)});
+      if (!on_fabric) row.insert(row.end(), {std::to_string(r.ideal_cycles), sw::fixed(r.mem_bytes_read / 1e6, 3)});
+      ta.add(l, r);
+      bytes += r.mem_bytes_read;
+      ok &= r.golden_pass && r.rtl_agrees;
+    }
+    if (on_fabric) {
+      const tb::FabricLayerRun& r = fab[i];
+      row.insert(row.end(), {r.mode, std::to_string(r.column_blocks), std::to_string(r.cycles), std::to_string(r.load_cycles),
+                             sw::fixed(100.0 * r.utilization(), 1)});
+      if (!on_array) row.insert(row.end(), {std::to_string(r.ideal_cycles), std::to_string(r.wavelets)});
+      tf.add(l, r);
+      tf.load += r.load_cycles;
+      ok &= r.golden_pass && r.rtl_agrees;
+    }
+    row.push_back(ok ? "pass" : "FAIL");
+    table.push_back(row);
   }
-  const double util = cycles ? static_cast<double>(ideal) / static_cast<double>(cycles) : 0.0;
-  table.push_back({"total", "", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
-                   sw::fixed(bytes / 1e6, 3), pass && agree ? "pass" : "FAIL"});
+  const bool pass = (!on_array || ta.ok()) && (!on_fabric || tf.ok());
+  std::vector<std::string> total{"total", "", "", ""};
+  if (on_array) total.insert(total.end(), {"", std::to_string(ta.cycles), sw::fixed(100.0 * ta.utilization(), 1)});
+  if (on_array && !on_fabric) total.insert(total.end(), {std::to_string(ta.ideal), sw::fixed(bytes / 1e6, 3)});
+  if (on_fabric) total.insert(total.end(), {"", "", std::to_string(tf.cycles), std::to_string(tf.load), sw::fixed(100.0 * tf.utilization(), 1)});
+  if (on_fabric && !on_array) total.insert(total.end(), {std::to_string(tf.ideal), ""});
+  total.push_back(pass ? "pass" : "FAIL");
+  table.push_back(total);
+
   std::cout << "waferbench run: network " << net.name << " (" << net.source << "), " << net.mapped_layers() << " of "
-            << net.layers.size() << " layers mapped, " << options.array.rows << "x" << options.array.cols
-            << " systolic array" << (o.policy.model_only ? " (model)" : "") << ", " << sw::dataflow_name(o.dataflow)
-            << ", memory " << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency\n\n"
-            << sw::format_table(table) << "\n";
+            << net.layers.size() << " layers mapped";
+  if (on_array) {
+    std::cout << ", " << options.array.rows << "x" << options.array.cols << " systolic array"
+              << (policy.model_only ? " (model)" : "") << ", " << sys.dataflow << ", memory " << sys.mem_bw << " B/cycle, "
+              << sys.mem_latency << " cycles latency";
+  }
+  if (on_fabric) {
+    std::cout << (on_array ? "; " : ", ") << job.mesh << "x" << job.mesh << " fabric" << (policy.model_only ? " (model)" : "")
+              << ", " << sw::fabric_layout_name(job.layout);
+  }
+  std::cout << "\n\n" << sw::format_table(table) << "\n";
   for (const std::string& note : net.notes) std::cout << note << "\n";
+  const int sampled = ta.sampled + tf.sampled;
   if (sampled > 0) {
-    std::cout << sampled << " layer(s) beyond the " << args.rtl_budget << " s RTL budget: the model ran them whole, the RTL "
-              << args.sample_tiles << " seeded tiles of each, " << (agree ? "agreeing" : "NOT agreeing")
+    std::cout << sampled << " layer run(s) beyond the " << args.rtl_budget << " s RTL budget: the model ran them whole, the RTL "
+              << args.sample_tiles << " seeded tiles of each, " << (ta.agree && tf.agree ? "agreeing" : "NOT agreeing")
               << " with the model cycle for cycle\n";
   }
   std::cout << "simulated in " << sw::fixed(seconds, 3) << " s\n";
-  if (!first_failure.empty()) std::cerr << "waferbench: " << first_failure << "\n";
+  const std::string failure = !ta.first_failure.empty() ? "array, " + ta.first_failure
+                              : !tf.first_failure.empty() ? "fabric, " + tf.first_failure : "";
+  if (!failure.empty()) std::cerr << "waferbench: " << failure << "\n";
 
   if (!sys.json.empty()) {
     nlohmann::json j;
     j["schema"] = 1;
     j["command"] = "run";
-    j["target"] = "array";
-    j["engine"] = o.policy.model_only ? "model" : "rtl";
+    j["target"] = on_array && on_fabric ? "both" : on_array ? "array" : "fabric";
+    j["engine"] = policy.model_only ? "model" : "rtl";
     j["network"] = {{"name", net.name}, {"source", net.source}, {"layers", net.layers.size()}, {"mapped", net.mapped_layers()}};
     j["notes"] = net.notes;
-    j["array"] = {{"rows", options.array.rows}, {"cols", options.array.cols}, {"dataflow", sw::dataflow_name(o.dataflow)}};
+    if (on_array) {
+      j["array"] = {{"rows", options.array.rows}, {"cols", options.array.cols}, {"dataflow", sys.dataflow},
+                    {"mem_bytes_read", bytes}, {"totals", ta.json()}};
+    }
+    if (on_fabric) {
+      j["fabric"] = {{"mesh", std::to_string(job.mesh) + "x" + std::to_string(job.mesh)},
+                     {"layout", sw::fabric_layout_name(job.layout)},
+                     {"load_cycles", tf.load},
+                     {"totals", tf.json()}};
+    }
     j["policy"] = {{"rtl_budget_seconds", args.rtl_budget}, {"sample_tiles", args.sample_tiles}};
     j["layers"] = nlohmann::json::array();
-    for (std::size_t i = 0; i < net.layers.size(); ++i) j["layers"].push_back(layer_json(net.layers[i], runs[i]));
-    j["cycles"] = cycles;
-    j["ideal_cycles"] = ideal;
-    j["utilization"] = util;
-    j["macs"] = macs;
-    j["mem_bytes_read"] = bytes;
-    j["golden"] = pass && agree ? "pass" : "fail";
+    for (std::size_t i = 0; i < net.layers.size(); ++i) {
+      nlohmann::json lj = layer_json(net.layers[i]);
+      if (net.layers[i].mapped()) {
+        if (on_array) lj["array"] = run_json(arr[i]);
+        if (on_fabric) lj["fabric"] = run_json(fab[i]);
+      }
+      j["layers"].push_back(lj);
+    }
+    j["macs"] = net.macs();
+    j["golden"] = pass ? "pass" : "fail";
     j["sim_seconds"] = seconds;
     sw::write_json_file(sys.json, j);
   }
-  return pass && agree ? 0 : 1;
+  return pass ? 0 : 1;
 }
 
 }  // namespace wb::cli

@@ -1,13 +1,14 @@
 #pragma once
 // `waferbench run --network NAME | --topology FILE.csv | --onnx FILE.onnx`: a real network,
-// layer by layer, on the systolic array (the fabric follows), every layer golden-checked and
-// run by the policy of sw/run_policy.hpp.
+// layer by layer, on the systolic array, the compute fabric or both side by side, every layer
+// golden-checked and run by the policy of sw/run_policy.hpp.
 #include <boost/program_options.hpp>
 
 #include <string>
 #include <vector>
 
 #include "sw/network.hpp"
+#include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
 namespace wb::cli {
@@ -30,8 +31,9 @@ struct NetworkArgs {
   sw::Network load() const;
 };
 
-// Runs the network on the array (target "array" or "systolic"); prints the per-layer table,
-// writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
-int run_network_on_array_command(const NetworkArgs& net, const SystemArgs& sys);
+// Runs the network on `target` ("array" or "systolic", "fabric", "both"); prints the per-layer
+// table, writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
+int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric,
+                        const std::string& target);
 
 }  // namespace wb::cli
