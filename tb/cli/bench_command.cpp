@@ -158,9 +158,7 @@ int bench_command(int argc, char** argv) {
   if (cycles < 100 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [100, 1e8]");
   if (!json_path.empty()) check_writable(json_path, "--json");
   std::vector<sw::ArrayShape> sizes;
-  std::stringstream ss(sizes_text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const std::string& item : parse_list(sizes_text, "--sizes", "array sizes RxC")) {
     int r = 0, c = 0;
     char x = 0;
     std::istringstream is(item);

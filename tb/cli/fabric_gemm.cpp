@@ -4,6 +4,7 @@
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
+#include "sw/host_memory.hpp"
 #include "tb/cli/options.hpp"
 #include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
@@ -90,6 +91,15 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
   s.link_utilization = ref::link_utilization(s.link_flits, job.mesh, s.cycles);
   s.golden_pass = exact;
   return s;
+}
+
+void check_fabric_gemm(const FabricJob& job, int m, int k, int n, const std::string& what) {
+  sw::check_host_memory(sw::fabric_gemm_host_bytes(m, k, n), what);
+  try {
+    sw::check_fabric_shape(k, n, job.mesh, job.layout, {hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors});
+  } catch (const sw::InputError& e) {
+    throw sw::InputError(what + ": " + e.what());
+  }
 }
 
 }  // namespace wb::cli

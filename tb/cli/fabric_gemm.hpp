@@ -36,6 +36,11 @@ struct FabricJob {
 FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64_t seed, const std::string& trace,
                         const std::string& engine = "rtl");
 
+// Fails (InputError) before anything is allocated when C = A (M x K) * B (K x N), named `what`,
+// cannot run on the job's fabric at any density (its shape does not fit a PE's SRAM or
+// accumulators) or needs more host memory than sw::kHostMemoryLimitBytes.
+void check_fabric_gemm(const FabricJob& job, int m, int k, int n, const std::string& what);
+
 // Maps C = A * B, runs it on the job's engine, checks C against the CPU reference; C through `c`.
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c);
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "sw/error.hpp"
+#include "sw/file_util.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/npy.hpp"
 #include "sw/report.hpp"
@@ -17,7 +18,7 @@ namespace wb::cli {
 namespace {
 
 int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8& a, const sw::MatrixI8& b,
-                const std::string& out_path) {
+                const std::string& out_path, sw::OutputFiles& outputs) {
   sw::MatrixI32 c;
   const sw::FabricStats s = run_fabric_gemm(job, a, b, c);
   std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
@@ -34,9 +35,10 @@ int fabric_gemm(const FabricJob& job, const SystemArgs& sys, const sw::MatrixI8&
   if (!sys.json.empty()) {
     nlohmann::json j = sw::to_json(s);
     j["engine"] = ref::engine_name(job.engine);
-    sw::write_json_file(sys.json, j);
+    outputs.write(sys.json, sw::json_text(j));
   }
-  if (!out_path.empty() && s.golden_pass) sw::write_npy(out_path, c);
+  if (!out_path.empty() && s.golden_pass) outputs.write(out_path, sw::npy_bytes(c));
+  outputs.commit();
   if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
   return s.golden_pass ? 0 : 1;
 }
@@ -82,7 +84,14 @@ int gemm_command(int argc, char** argv) {
   } else {
     options = to_system_options(sys);
   }
-  if (!out_path.empty()) check_writable(out_path, "--out");
+  // Every output checked and given a temporary before any work; all are written at the end, or
+  // none (an output may not replace an input, nor two outputs share a file).
+  sw::OutputFiles outputs;
+  outputs.add_input("--a", a_path);
+  outputs.add_input("--b", b_path);
+  job.trace = options.dut.trace_path = outputs.add_for_writer("--trace", sys.trace);
+  outputs.add("--json", sys.json);
+  outputs.add("--out", out_path);
   sw::MatrixI8 a, b;
   if (!a_path.empty()) {
     a = sw::read_npy_int8(a_path);
@@ -96,11 +105,23 @@ int gemm_command(int argc, char** argv) {
     check(m, a.rows(), "m");
     check(k, a.cols(), "k");
     check(n, b.cols(), "n");
+    if (a.cols() != b.rows()) sw::gemm_ref(a, b);  // throws the K mismatch
+    m = a.rows();
+    k = a.cols();
+    n = b.cols();
+  } else if (m <= 0 || k <= 0 || n <= 0) {
+    throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
+                         " N=" + std::to_string(n) + ")");
+  }
+  // Impossible sizes fail here, before the operands are made or the reference computed.
+  const std::string what = "gemm " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n);
+  if (on_fabric) {
+    check_fabric_gemm(job, m, k, n, what);
   } else {
-    if (m <= 0 || k <= 0 || n <= 0) {
-      throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
-                           " N=" + std::to_string(n) + ")");
-    }
+    check_array_gemm(options, m, k, n, what);
+    check_bandwidth(static_cast<double>(m) * k + static_cast<double>(k) * n, sys.mem_bw, "--mem-bw", "the operands");
+  }
+  if (a_path.empty()) {
     a = sw::random_int8(m, k, sys.seed);
     b = fabric.density < 1.0 ? sw::random_sparse_int8(k, n, fabric.density, sys.seed ^ 0x5bd1e995u)
                              : sw::random_int8(k, n, sys.seed ^ 0x5bd1e995u);
@@ -108,7 +129,7 @@ int gemm_command(int argc, char** argv) {
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
   if (on_fabric) {
     job.density = a_path.empty() ? fabric.density : static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
-    return fabric_gemm(job, sys, a, b, out_path);
+    return fabric_gemm(job, sys, a, b, out_path, outputs);
   }
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
@@ -139,9 +160,10 @@ int gemm_command(int argc, char** argv) {
   if (!sys.json.empty()) {
     nlohmann::json j = sw::to_json(stats);
     j["engine"] = ref::engine_name(options.dut.engine);
-    sw::write_json_file(sys.json, j);
+    outputs.write(sys.json, sw::json_text(j));
   }
-  if (!out_path.empty() && stats.golden_pass) sw::write_npy(out_path, run.c);
+  if (!out_path.empty() && stats.golden_pass) outputs.write(out_path, sw::npy_bytes(run.c));
+  outputs.commit();
   if (!sys.trace.empty()) std::cout << "waveform: " << sys.trace << "\n";
   return stats.golden_pass ? 0 : 1;
 }

@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "sw/error.hpp"
+#include "sw/file_util.hpp"
+#include "sw/host_memory.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
 #include "sw/report.hpp"
@@ -18,7 +20,25 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
+std::string layer_name(const sw::MlpSpec& spec, int batch, int l) {
+  return "layer fc" + std::to_string(l + 1) + " (" + std::to_string(batch) + "x" + std::to_string(spec.widths[l]) + "x" +
+         std::to_string(spec.widths[l + 1]) + ")";
+}
+
+// Every layer's size checked before the first one runs (a late error would waste the earlier ones).
+void check_fabric_layers(const FabricJob& job, const sw::MlpSpec& spec, int batch) {
+  for (int l = 0; l < spec.layers(); ++l) check_fabric_gemm(job, batch, spec.widths[l], spec.widths[l + 1], layer_name(spec, batch, l));
+}
+
+double weight_bytes(const sw::MlpSpec& spec) {
+  double bytes = 0;
+  for (int l = 0; l < spec.layers(); ++l) bytes += static_cast<double>(spec.widths[l]) * spec.widths[l + 1];
+  return bytes;
+}
+
+int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch,
+                  sw::OutputFiles& outputs) {
+  check_fabric_layers(job, spec, batch);
   std::vector<sw::FabricStats> layers;
   sw::MatrixI8 x = sw::random_int8(batch, spec.widths[0], sys.seed);
   for (int l = 0; l < spec.layers(); ++l) {
@@ -82,8 +102,9 @@ int run_on_fabric(const FabricJob& job, const SystemArgs& sys, const sw::MlpSpec
     j["wavelets"] = wavelets;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
-    sw::write_json_file(sys.json, j);
+    outputs.write(sys.json, sw::json_text(j));
   }
+  outputs.commit();
   return all_pass ? 0 : 1;
 }
 
@@ -95,7 +116,14 @@ struct StreamArgs {
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
-int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
+int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch,
+                 sw::OutputFiles& outputs) {
+  check_fabric_layers(job, spec, batch);
+  double host = 0;  // every layer's weights are made up front
+  for (int l = 0; l < spec.layers(); ++l) host += sw::fabric_gemm_host_bytes(batch, spec.widths[l], spec.widths[l + 1]);
+  sw::check_host_memory(host, "model " + spec.text());
+  check_bandwidth(weight_bytes(spec), a.ingress_bw, "--ingress-bw", "the weights");
+  check_bandwidth(weight_bytes(spec), a.store_bw, "--store-bw", "the weights");
   tb::FabricStreamOptions o;
   o.mesh = job.mesh;
   o.engine = job.engine;
@@ -174,8 +202,9 @@ int run_streamed(const FabricJob& job, const SystemArgs& sys, const StreamArgs& 
     j["buffer_overwrites"] = r.overwrites;
     j["golden"] = r.golden_pass ? "pass" : "fail";
     j["sim_seconds"] = r.sim_seconds;
-    sw::write_json_file(sys.json, j);
+    outputs.write(sys.json, sw::json_text(j));
   }
+  outputs.commit();
   return r.golden_pass ? 0 : 1;
 }
 
@@ -207,24 +236,36 @@ int run_command(int argc, char** argv) {
   }
   const sw::MlpSpec spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
+  sw::OutputFiles outputs;  // written together at the end, or not at all
   if (target == "fabric") {
     reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
     check_run_outputs(sys);
+    FabricJob job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
+    job.trace = outputs.add_for_writer("--trace", sys.trace);
+    outputs.add("--json", sys.json);
     if (given.count("ingress-bw")) {
       if (fabric.layout != "weight-streaming") throw sw::InputError("--ingress-bw needs --layout weight-streaming");
       if (!(stream.ingress_bw > 0.0) || stream.ingress_bw > 1e6) throw sw::InputError("--ingress-bw must be in (0, 1e6] bytes per cycle");
       if (stream.weight_buffer < 2 || stream.weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
       if (stream.hop_latency < 0 || stream.hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
       if (!(stream.store_bw > 0.0) || stream.store_bw > 1e6) throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
-      return run_streamed(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, stream, spec, batch);
+      return run_streamed(job, sys, stream, spec, batch, outputs);
     }
     reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
-    return run_on_fabric(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), sys, spec, batch);
+    return run_on_fabric(job, sys, spec, batch, outputs);
   }
   reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
                "--target systolic");
-  const tb::SystemOptions options = to_system_options(sys);
+  tb::SystemOptions options = to_system_options(sys);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
+  options.dut.trace_path = outputs.add_for_writer("--trace", sys.trace);
+  outputs.add("--json", sys.json);
+  double operand_bytes = 0;
+  for (int l = 0; l < spec.layers(); ++l) {
+    check_array_gemm(options, batch, spec.widths[l], spec.widths[l + 1], layer_name(spec, batch, l));
+    operand_bytes += static_cast<double>(batch) * spec.widths[l] + static_cast<double>(spec.widths[l]) * spec.widths[l + 1];
+  }
+  check_bandwidth(operand_bytes, sys.mem_bw, "--mem-bw", "the layers' operands");
 
   std::vector<sw::GemmStats> layers;
   std::uint64_t simulated = 0;
@@ -287,8 +328,9 @@ int run_command(int argc, char** argv) {
     j["macs"] = total.macs;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
-    sw::write_json_file(sys.json, j);
+    outputs.write(sys.json, sw::json_text(j));
   }
+  outputs.commit();
   return all_pass ? 0 : 1;
 }
 

@@ -1,7 +1,6 @@
 // waferbench sparsity: one layer shape on the compute fabric at several weight densities, each
 // golden-checked; reports the measured speedup against the dense run and against the ideal 1/d.
 #include <iostream>
-#include <sstream>
 
 #include "sw/error.hpp"
 #include "sw/report.hpp"
@@ -12,31 +11,6 @@
 namespace po = boost::program_options;
 
 namespace wb::cli {
-namespace {
-
-std::vector<double> parse_densities(const std::string& text) {
-  std::vector<double> out;
-  std::istringstream is(text);
-  std::string item;
-  while (std::getline(is, item, ',')) {
-    std::size_t used = 0;
-    double d = 0.0;
-    try {
-      d = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || !(d > 0.0 && d <= 1.0)) {
-      throw sw::InputError("--densities must be a comma-separated list of values in (0, 1], got '" + text + "'");
-    }
-    out.push_back(d);
-  }
-  if (out.empty()) throw sw::InputError("--densities is empty");
-  return out;
-}
-
-}  // namespace
-
 int sparsity_command(int argc, char** argv) {
   FabricArgs fabric;
   int m = 8, k = 256, n = 256;
@@ -55,9 +29,10 @@ int sparsity_command(int argc, char** argv) {
       ("json", po::value(&json_path), "write the table as JSON to FILE");
   if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]")) return 0;
   if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
-  const std::vector<double> densities = parse_densities(densities_text);
+  const std::vector<double> densities = parse_number_list(densities_text, "--densities", 0.0, 1.0, "(0, 1]");
   if (!json_path.empty()) check_writable(json_path, "--json");
   FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
+  check_fabric_gemm(job, m, k, n, "sparsity " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
 
   const sw::MatrixI8 a = sw::random_int8(m, k, seed);
   std::vector<sw::FabricStats> runs;

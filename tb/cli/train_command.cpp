@@ -15,6 +15,7 @@
 #include "models/weight_streamer.hpp"
 #include "sw/child_process.hpp"
 #include "sw/error.hpp"
+#include "sw/host_memory.hpp"
 #include "sw/report.hpp"
 #include "sw/training.hpp"
 #include "tb/cli/commands.hpp"
@@ -205,6 +206,9 @@ int train_command(int argc, char** argv) {
   }
   // Every size check before any simulation (the workers would fail later otherwise).
   for (int l = 1; l <= o.spec.layers(); ++l) models::rows_per_chunk(o.spec.widths[l], o.weight_buffer_bytes / 2);
+  sw::check_host_memory(sw::train_host_bytes(o.spec, batch), "model " + o.spec.text());
+  check_bandwidth(static_cast<double>(total_weights) * steps, ingress_bw, "--ingress-bw", "the weights");
+  check_bandwidth(static_cast<double>(total_weights) * steps, store_bw, "--store-bw", "the weights");
   const sw::TrainData data = sw::make_train_data(o.spec, batch, sys.seed);
 
   if (sweep) {
