@@ -7,7 +7,6 @@
 // child process because SystemC elaborates once per process; medians over --repeat runs.
 #include <algorithm>
 #include <iostream>
-#include <sstream>
 
 #include "bench/bert_layer.hpp"
 #include "bench/raw_loop.hpp"
@@ -159,10 +158,9 @@ int bench_command(int argc, char** argv) {
   if (!json_path.empty()) check_writable(json_path, "--json");
   std::vector<sw::ArrayShape> sizes;
   for (const std::string& item : parse_list(sizes_text, "--sizes", "array sizes RxC")) {
-    int r = 0, c = 0;
-    char x = 0;
-    std::istringstream is(item);
-    if (!(is >> r >> x >> c) || x != 'x' || !is.eof()) throw sw::InputError("bad size '" + item + "' (expected RxC)");
+    const auto dims = parse_dims(item);
+    if (!dims) throw sw::InputError("bad size '" + item + "' in --sizes (expected RxC)");
+    const auto [r, c] = *dims;
     if (!tb::is_built_array_size(r, c)) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
     sizes.push_back({r, c});
   }

@@ -1,10 +1,7 @@
 #include "tb/cli/options.hpp"
 
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -203,14 +200,20 @@ std::vector<double> parse_number_list(const std::string& text, const std::string
   return out;
 }
 
+std::optional<std::pair<int, int>> parse_dims(const std::string& text) {
+  const auto parts = sw::split_list(text, 'x');
+  if (!parts || parts->size() != 2) return std::nullopt;
+  const auto a = sw::parse_int((*parts)[0], 1, 1 << 20), b = sw::parse_int((*parts)[1], 1, 1 << 20);
+  if (!a || !b) return std::nullopt;
+  return std::pair<int, int>(static_cast<int>(*a), static_cast<int>(*b));
+}
+
 int parse_mesh(const std::string& text) {
-  int k = 0, k2 = 0;
-  char x = 0;
-  std::istringstream is(text);
-  if (!(is >> k >> x >> k2) || x != 'x' || !is.eof() || k != k2 || k <= 0) {
-    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + text + "'");
+  const auto dims = parse_dims(text);
+  if (!dims || dims->first != dims->second) {
+    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + sw::printable(text) + "'");
   }
-  return k;
+  return dims->first;
 }
 
 void check_array_gemm(const tb::SystemOptions& options, double m, double k, double n, const std::string& what) {

@@ -2,7 +2,9 @@
 // Command-line options shared by the subcommands that build an array system.
 #include <boost/program_options.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sw/report.hpp"
@@ -60,6 +62,9 @@ void check_array_gemm(const tb::SystemOptions& options, double m, double k, doub
 // still make a run last for hours, as every cycle is simulated.
 constexpr double kMaxStreamCycles = 1e8;
 void check_bandwidth(double bytes, double bytes_per_cycle, const std::string& option, const std::string& what);
+
+// "RxC" -> (R, C), both plain decimal in 1..2^20; nullopt otherwise.
+std::optional<std::pair<int, int>> parse_dims(const std::string& text);
 
 // "KxK" -> K (a square mesh); throws InputError otherwise.
 int parse_mesh(const std::string& text);
