@@ -132,8 +132,14 @@ sw::Network NetworkArgs::load() const {
 
 int run_network_on_array_command(const NetworkArgs& args, const SystemArgs& sys) {
   if (sys.backpressure > 0.0) throw sw::InputError("--backpressure does not apply to network runs (the RTL and the model are compared cycle for cycle)");
-  const tb::SystemOptions options = to_system_options(sys);
+  tb::SystemOptions options = to_system_options(sys);
   const sw::Network net = args.load();
+  // Every layer's size before the first one runs, and the outputs before any work: written
+  // together at the end, or not at all.
+  tb::check_network_on_array(net, options);
+  check_bandwidth(tb::network_operand_bytes(net), sys.mem_bw, "--mem-bw", "the layers' operands");
+  RunOutputs outputs(sys.trace, sys.json);
+  options.dut.trace_path = outputs.trace();
   tb::ArrayNetworkOptions o;
   o.dataflow = sw::parse_dataflow(sys.dataflow);
   o.seed = sys.seed;
@@ -210,8 +216,9 @@ int run_network_on_array_command(const NetworkArgs& args, const SystemArgs& sys)
     j["mem_bytes_read"] = bytes;
     j["golden"] = pass && agree ? "pass" : "fail";
     j["sim_seconds"] = seconds;
-    sw::write_json_file(sys.json, j);
+    outputs.write_json(j);
   }
+  outputs.commit();
   return pass && agree ? 0 : 1;
 }
 
