@@ -89,6 +89,20 @@ int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const Fabr
   return std::min(limits.accumulators / out_split.block, limits.sram_words / in_split.block);
 }
 
+void check_fabric_shape(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits) {
+  if (k < 1 || n < 1) throw InputError("GEMM dimensions must be positive");
+  if (mesh < 1 || mesh > 16) throw InputError("the fabric mesh must be 1x1 to 16x16");
+  const Split in_split(k, mesh), out_split(n, mesh);
+  // map_sparse_gemm's checks with one row of A, and the column pointers alone in SRAM
+  check_accumulators(out_split.block, limits.accumulators);
+  if (layout == FabricLayout::kWeightsResident) {
+    if (in_split.block >= kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
+  } else if (out_split.block > 256 || in_split.block > 256) {
+    throw InputError("weight streaming addresses at most 256 x 256 weights per PE: use a bigger mesh");
+  }
+  check_sram(in_split.block, limits.sram_words, 0, 0);
+}
+
 FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,
                               const FabricLimits& limits) {
   const int m = a.rows(), kdim = a.cols(), n = b.cols();

@@ -39,6 +39,10 @@ struct FabricLimits {
 // PE hold (0 when not even one fits). Callers split bigger batches into passes.
 int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits);
 
+// The InputError map_sparse_gemm would throw for any A with K columns and any B of K x N, from
+// the shape alone: checked before the operands are made.
+void check_fabric_shape(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits);
+
 // Throws InputError when the shapes disagree or the layer does not fit (naming the resource:
 // SRAM words or accumulators per PE, index fields).
 FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,

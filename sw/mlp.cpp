@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "sw/error.hpp"
+#include "sw/parse.hpp"
 
 namespace wb::sw {
 
@@ -13,22 +14,29 @@ std::string MlpSpec::text() const {
   return t;
 }
 
+std::string mlp_layer_name(const MlpSpec& spec, int batch, int l) {
+  return "layer fc" + std::to_string(l + 1) + " (" + std::to_string(batch) + "x" + std::to_string(spec.widths[l]) + "x" +
+         std::to_string(spec.widths[l + 1]) + ")";
+}
+
 MlpSpec parse_mlp(const std::string& text) {
   const std::string prefix = "mlp:";
+  const std::string form = "expected mlp:IN x H1 x ... x OUT, e.g. mlp:256x256x128x10";
   if (text.compare(0, prefix.size(), prefix) != 0) {
-    throw InputError("unknown model '" + text + "' (expected mlp:IN x H1 x ... x OUT, e.g. mlp:256x256x128x10)");
+    throw InputError("unknown model '" + printable(text) + "' (" + form + ")");
   }
+  const auto items = split_list(text.substr(prefix.size()), 'x');
+  if (!items) throw InputError("model '" + printable(text) + "' has an empty layer width (" + form + ")");
   MlpSpec spec;
-  std::stringstream ss(text.substr(prefix.size()));
-  std::string item;
-  while (std::getline(ss, item, 'x')) {
-    if (item.empty() || item.size() > 7 || item.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(item) <= 0) {
-      throw InputError("bad layer width '" + item + "' in model '" + text + "'");
+  for (const std::string& item : *items) {
+    const auto width = parse_int(item, 1, 9999999);
+    if (!width) {
+      throw InputError("bad layer width '" + printable(item) + "' in model '" + printable(text) +
+                       "' (a width is an integer in 1..9999999)");
     }
-    spec.widths.push_back(std::stoi(item));
+    spec.widths.push_back(static_cast<int>(*width));
   }
-  if (spec.widths.size() < 2) throw InputError("model '" + text + "' needs at least an input and an output width");
+  if (spec.widths.size() < 2) throw InputError("model '" + printable(text) + "' needs at least an input and an output width");
   return spec;
 }
 

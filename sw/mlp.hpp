@@ -18,6 +18,9 @@ struct MlpSpec {
 // "mlp:256x256x128x10" (at least two widths, all positive). Throws InputError.
 MlpSpec parse_mlp(const std::string& text);
 
+// "layer fc2 (64x256x128)": layer `l` (0-based) at `batch` rows, for messages.
+std::string mlp_layer_name(const MlpSpec& spec, int batch, int l);
+
 // The deterministic inputs of `waferbench run`: X (batch x widths[0]) from the seed, and each
 // layer's W (widths[l] x widths[l+1]) from seed * 1000003 + l + 1, sparse below density 1.
 MatrixI8 mlp_input(const MlpSpec& spec, int batch, std::uint64_t seed);

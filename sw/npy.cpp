@@ -1,108 +1,235 @@
 #include "sw/npy.hpp"
 
-#include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <regex>
-#include <sstream>
 #include <vector>
 
 #include "sw/error.hpp"
 #include "sw/file_util.hpp"
+#include "sw/host_memory.hpp"
+#include "sw/parse.hpp"
 
 namespace wb::sw {
 namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
+// NumPy's own limit (numpy.lib.format, max_header_size): longer headers are refused there too.
+constexpr std::size_t kMaxHeaderBytes = 10000;
 
 struct NpyHeader {
   std::string descr;
   bool fortran_order = false;
-  std::vector<long long> shape;
+  std::vector<unsigned long long> shape;
+  bool has_descr = false, has_order = false, has_shape = false;
 };
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
-  throw InputError(path + ": " + why);
+  throw InputError(printable(path) + ": " + why);
 }
 
-NpyHeader parse_header(const std::string& path, const std::string& text) {
-  NpyHeader h;
-  std::smatch m;
-  static const std::regex descr_re(R"('descr'\s*:\s*'([^']*)')");
-  static const std::regex fortran_re(R"('fortran_order'\s*:\s*(True|False))");
-  static const std::regex shape_re(R"('shape'\s*:\s*\(([^)]*)\))");
-  if (!std::regex_search(text, m, descr_re)) fail(path, "malformed .npy header (no 'descr')");
-  h.descr = m[1];
-  if (!std::regex_search(text, m, fortran_re)) fail(path, "malformed .npy header (no 'fortran_order')");
-  h.fortran_order = (m[1] == "True");
-  if (!std::regex_search(text, m, shape_re)) fail(path, "malformed .npy header (no 'shape')");
-  std::stringstream ss(m[1].str());
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    const auto first = item.find_first_not_of(" \t");
-    if (first == std::string::npos) continue;  // trailing comma of a 1-tuple
-    const auto last = item.find_last_not_of(" \tL");
-    const std::string digits = item.substr(first, last - first + 1);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
-      fail(path, "malformed .npy shape '" + m[1].str() + "'");
+// The header is a Python dict literal, e.g. {'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }.
+// A small recursive-descent reader, linear in the header (std::regex recurses per character).
+class HeaderParser {
+ public:
+  HeaderParser(const std::string& path, const std::string& text) : m_path(path), m_text(text) {}
+
+  NpyHeader parse() {
+    NpyHeader h;
+    expect('{');
+    while (!take('}')) {
+      const std::string key = string_literal();
+      expect(':');
+      if (key == "descr") {
+        h.descr = string_literal();
+        h.has_descr = true;
+      } else if (key == "fortran_order") {
+        h.fortran_order = boolean();
+        h.has_order = true;
+      } else if (key == "shape") {
+        h.shape = tuple();
+        h.has_shape = true;
+      } else {
+        malformed("unexpected key '" + printable(key) + "'");
+      }
+      if (!take(',')) {
+        expect('}');
+        break;
+      }
     }
-    h.shape.push_back(std::stoll(digits));
+    skip_space();
+    if (m_pos != m_text.size()) malformed("text after the dictionary");
+    if (!h.has_descr) malformed("no 'descr'");
+    if (!h.has_order) malformed("no 'fortran_order'");
+    if (!h.has_shape) malformed("no 'shape'");
+    return h;
   }
-  return h;
+
+ private:
+  [[noreturn]] void malformed(const std::string& why) const { fail(m_path, "malformed .npy header (" + why + ")"); }
+
+  void skip_space() {
+    while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n')) ++m_pos;
+  }
+  bool take(char c) {
+    skip_space();
+    if (m_pos < m_text.size() && m_text[m_pos] == c) {
+      ++m_pos;
+      return true;
+    }
+    return false;
+  }
+  void expect(char c) {
+    if (!take(c)) malformed(std::string("expected '") + c + "'");
+  }
+  std::string string_literal() {
+    skip_space();
+    if (m_pos >= m_text.size() || (m_text[m_pos] != '\'' && m_text[m_pos] != '"')) malformed("expected a quoted key or value");
+    const char quote = m_text[m_pos++];
+    const std::size_t end = m_text.find(quote, m_pos);
+    if (end == std::string::npos) malformed("unterminated string");
+    std::string out = m_text.substr(m_pos, end - m_pos);
+    m_pos = end + 1;
+    return out;
+  }
+  bool boolean() {
+    skip_space();
+    for (const char* word : {"True", "False"}) {
+      const std::size_t n = std::strlen(word);
+      if (m_text.compare(m_pos, n, word) == 0) {
+        m_pos += n;
+        return word[0] == 'T';
+      }
+    }
+    malformed("'fortran_order' is neither True nor False");
+  }
+  std::vector<unsigned long long> tuple() {
+    std::vector<unsigned long long> out;
+    expect('(');
+    while (!take(')')) {
+      skip_space();
+      const std::size_t start = m_pos;
+      while (m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9') ++m_pos;
+      const std::string digits = m_text.substr(start, m_pos - start);
+      if (m_pos < m_text.size() && m_text[m_pos] == 'L') ++m_pos;  // Python 2 long
+      const auto v = parse_uint(digits);
+      if (!v) {
+        if (digits.empty()) malformed("a shape entry is not a non-negative integer");
+        fail(m_path, "shape entry " + digits + " is too large");
+      }
+      out.push_back(*v);
+      if (!take(',')) {
+        expect(')');
+        break;
+      }
+    }
+    return out;
+  }
+
+  const std::string& m_path;
+  const std::string& m_text;
+  std::size_t m_pos = 0;
+};
+
+class Fd {
+ public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd() {
+    if (m_fd >= 0) close(m_fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+
+ private:
+  int m_fd;
+};
+
+// Reads up to `n` bytes; returns how many (fewer only at the end of the file).
+std::size_t read_up_to(int fd, void* buf, std::size_t n) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = read(fd, static_cast<char*>(buf) + done, n - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
 }
 
 template <typename T>
 Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* dtype_name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open file");
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+  const Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (fd.get() < 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+  if (S_ISDIR(st.st_mode)) fail(path, "a directory, not a .npy file");
+  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file (a FIFO or device): give a .npy file");
+  const auto file_bytes = static_cast<std::uint64_t>(st.st_size);
+
   char magic[6] = {};
-  in.read(magic, 6);
-  if (!in || std::memcmp(magic, kMagic, 6) != 0) fail(path, "not a NumPy .npy file (bad magic)");
+  if (read_up_to(fd.get(), magic, 6) != 6 || std::memcmp(magic, kMagic, 6) != 0) {
+    fail(path, "not a NumPy .npy file (bad magic)");
+  }
   unsigned char version[2] = {};
-  in.read(reinterpret_cast<char*>(version), 2);
-  std::size_t header_len = 0;
+  if (read_up_to(fd.get(), version, 2) != 2) fail(path, "truncated .npy header");
+  std::size_t len_bytes = 0;
   if (version[0] == 1) {
-    unsigned char b[2];
-    in.read(reinterpret_cast<char*>(b), 2);
-    header_len = b[0] | (b[1] << 8);
+    len_bytes = 2;
   } else if (version[0] == 2 || version[0] == 3) {
-    unsigned char b[4];
-    in.read(reinterpret_cast<char*>(b), 4);
-    header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::size_t>(b[3]) << 24);
+    len_bytes = 4;
   } else {
     fail(path, "unsupported .npy version " + std::to_string(version[0]));
   }
-  if (!in || header_len > (1u << 20)) fail(path, "truncated or malformed .npy header");
+  unsigned char b[4] = {};
+  if (read_up_to(fd.get(), b, len_bytes) != len_bytes) fail(path, "truncated .npy header");
+  std::size_t header_len = 0;
+  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= static_cast<std::size_t>(b[i]) << (8 * i);
+  if (header_len > kMaxHeaderBytes) {
+    fail(path, ".npy header of " + std::to_string(header_len) + " bytes is longer than NumPy's limit of " +
+                   std::to_string(kMaxHeaderBytes));
+  }
+  const std::uint64_t data_offset = 8 + len_bytes + header_len;
+  if (data_offset > file_bytes) fail(path, "truncated .npy header");
   std::string text(header_len, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(header_len));
-  if (!in) fail(path, "truncated .npy header");
-  const NpyHeader h = parse_header(path, text);
+  if (read_up_to(fd.get(), text.data(), header_len) != header_len) fail(path, "truncated .npy header");
+  const NpyHeader h = HeaderParser(path, text).parse();
 
   const std::string want = want_descr;
   const bool one_byte = (sizeof(T) == 1);
   // For one-byte types NumPy writes '|i1'; accept '<i1' too.
   const bool dtype_ok = (h.descr == want) || (one_byte && h.descr == "<i1");
   if (!dtype_ok) {
-    fail(path, std::string("dtype is '") + h.descr + "', expected " + dtype_name + " ('" + want + "')");
+    fail(path, "dtype is '" + printable(h.descr) + "', expected " + dtype_name + " ('" + want + "')");
   }
   if (h.fortran_order) fail(path, "Fortran-ordered arrays are not supported (use C order)");
   if (h.shape.size() != 2) {
     fail(path, "expected a 2-D matrix, got " + std::to_string(h.shape.size()) + "-D shape");
   }
-  const long long rows = h.shape[0], cols = h.shape[1];
-  if (rows <= 0 || cols <= 0) fail(path, "empty matrix shape (" + std::to_string(rows) + ", " + std::to_string(cols) + ")");
-  if (rows > std::numeric_limits<int>::max() || cols > std::numeric_limits<int>::max() ||
-      rows * cols > (1ll << 34) / static_cast<long long>(sizeof(T))) {
-    fail(path, "matrix too large");
+  const unsigned long long rows = h.shape[0], cols = h.shape[1];
+  const std::string shape = "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")";
+  if (rows == 0 || cols == 0) fail(path, "empty matrix shape " + shape);
+  const auto max_dim = static_cast<unsigned long long>(std::numeric_limits<int>::max());
+  if (rows > max_dim || cols > max_dim) fail(path, "shape " + shape + " has a dimension over 2^31-1");
+  // The file must hold exactly the data the shape claims: checked before allocating any of it.
+  const std::uint64_t have = file_bytes - data_offset;
+  const unsigned __int128 need = static_cast<unsigned __int128>(rows) * cols * sizeof(T);
+  if (need > have) {
+    fail(path, "truncated data: shape " + shape + " needs " + std::to_string(static_cast<unsigned long long>(need)) +
+                   " bytes, the file holds " + std::to_string(have));
   }
+  if (need < have) fail(path, "trailing bytes after the matrix data");
+  const auto bytes = static_cast<std::size_t>(need);
+  check_host_memory(bytes, printable(path) + " (" + shape + ")");
+
   Matrix<T> m(static_cast<int>(rows), static_cast<int>(cols));
-  const std::streamsize bytes = static_cast<std::streamsize>(m.size() * sizeof(T));
-  std::vector<unsigned char> raw(static_cast<std::size_t>(bytes));
-  in.read(reinterpret_cast<char*>(raw.data()), bytes);
-  if (in.gcount() != bytes) fail(path, "truncated data: expected " + std::to_string(bytes) + " bytes");
-  in.peek();
-  if (!in.eof()) fail(path, "trailing bytes after the matrix data");
+  std::vector<unsigned char> raw(bytes);
+  if (read_up_to(fd.get(), raw.data(), bytes) != bytes) fail(path, "truncated data: the file shrank while being read");
   for (std::size_t i = 0; i < m.size(); ++i) {
     std::uint32_t v = 0;
     for (std::size_t b = 0; b < sizeof(T); ++b) v |= static_cast<std::uint32_t>(raw[i * sizeof(T) + b]) << (8 * b);
@@ -118,7 +245,7 @@ Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* 
 }
 
 template <typename T>
-void write_npy_impl(const std::string& path, const Matrix<T>& m, const char* descr) {
+std::string npy_bytes_impl(const Matrix<T>& m, const char* descr) {
   std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" +
                        std::to_string(m.rows()) + ", " + std::to_string(m.cols()) + "), }";
   // Pad so magic(6) + version(2) + len(2) + header + '\n' is a multiple of 64.
@@ -135,14 +262,16 @@ void write_npy_impl(const std::string& path, const Matrix<T>& m, const char* des
     const auto v = static_cast<std::uint32_t>(static_cast<std::int64_t>(m.data()[i]));
     for (std::size_t b = 0; b < sizeof(T); ++b) bytes.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
   }
-  write_file_atomically(path, bytes);
+  return bytes;
 }
 
 }  // namespace
 
 MatrixI8 read_npy_int8(const std::string& path) { return read_npy<std::int8_t>(path, "|i1", "int8"); }
 MatrixI32 read_npy_int32(const std::string& path) { return read_npy<std::int32_t>(path, "<i4", "int32"); }
-void write_npy(const std::string& path, const MatrixI8& m) { write_npy_impl(path, m, "|i1"); }
-void write_npy(const std::string& path, const MatrixI32& m) { write_npy_impl(path, m, "<i4"); }
+std::string npy_bytes(const MatrixI8& m) { return npy_bytes_impl(m, "|i1"); }
+std::string npy_bytes(const MatrixI32& m) { return npy_bytes_impl(m, "<i4"); }
+void write_npy(const std::string& path, const MatrixI8& m) { write_file_atomically(path, npy_bytes(m)); }
+void write_npy(const std::string& path, const MatrixI32& m) { write_file_atomically(path, npy_bytes(m)); }
 
 }  // namespace wb::sw

@@ -1,7 +1,8 @@
 #pragma once
 // NumPy .npy (format 1.0/2.0/3.0) for 2-D int8 and int32 matrices, little-endian, C order.
-// Anything else (other dtypes, Fortran order, not 2-D, truncated data) is an InputError with a
-// one-line message naming the file.
+// Anything else (other dtypes, Fortran order, not 2-D, a header over NumPy's 10 000 bytes, a
+// shape the file's length does not hold, not a regular file) is an InputError with a one-line
+// message naming the file, raised before the data is allocated.
 #include <string>
 
 #include "sw/tensor.hpp"
@@ -10,6 +11,10 @@ namespace wb::sw {
 
 MatrixI8 read_npy_int8(const std::string& path);
 MatrixI32 read_npy_int32(const std::string& path);
+
+// The file's bytes (version 1.0 header, padded to 64 bytes).
+std::string npy_bytes(const MatrixI8& m);
+std::string npy_bytes(const MatrixI32& m);
 
 // Writes atomically: a temporary file renamed over `path`, so a failure never leaves a
 // half-written result behind.

@@ -107,8 +107,8 @@ std::string fixed(double value, int decimals) {
   return buf;
 }
 
-void write_json_file(const std::string& path, const nlohmann::json& j) {
-  write_file_atomically(path, j.dump(2) + "\n");
-}
+std::string json_text(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+
+void write_json_file(const std::string& path, const nlohmann::json& j) { write_file_atomically(path, json_text(j)); }
 
 }  // namespace wb::sw

@@ -71,6 +71,8 @@ std::string fixed(double value, int decimals);
 // The median of a non-empty sample (the mean of the middle two for an even count).
 double median(std::vector<double> values);
 
+// JSON pretty-printed, as written to files.
+std::string json_text(const nlohmann::json& j);
 // JSON pretty-printed and written atomically.
 void write_json_file(const std::string& path, const nlohmann::json& j);
 

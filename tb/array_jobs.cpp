@@ -1,6 +1,10 @@
 #include "tb/array_jobs.hpp"
 
+#include <cmath>
+
+#include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
+#include "sw/host_memory.hpp"
 
 namespace wb::tb {
 
@@ -21,6 +25,16 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
   return s;
+}
+
+void check_array_gemm(const SystemOptions& options, double m, double k, double n, const std::string& what) {
+  // as ArrayNode::gemm lays them out: A, then B at the next 64-byte boundary
+  const double need = std::ceil(m * k / 64) * 64 + k * n;
+  if (need > static_cast<double>(options.memory_bytes)) {
+    throw sw::InputError(what + ": the operands need " + sw::format_bytes(need) + " of the array's memory, which holds " +
+                         sw::format_bytes(static_cast<double>(options.memory_bytes)));
+  }
+  sw::check_host_memory(sw::gemm_host_bytes(m, k, n), what);
 }
 
 ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,

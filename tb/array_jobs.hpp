@@ -3,6 +3,7 @@
 // elaboration (so one per process), checks every GEMM against sw::gemm_ref and reports
 // sw::GemmStats.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sw/gemm_plan.hpp"
@@ -15,6 +16,11 @@ namespace wb::tb {
 
 // The statistics of one GEMM run on the array (golden and simulation fields left to the caller).
 sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run);
+
+// Fails (InputError) before anything is allocated or computed when a GEMM M x K x N named
+// `what` cannot run on the array system: its operands do not fit the array's memory, or it
+// needs more host memory than sw::kHostMemoryLimitBytes.
+void check_array_gemm(const SystemOptions& options, double m, double k, double n, const std::string& what);
 
 struct ArrayGemmResult {
   sw::GemmStats stats;    // golden_pass, sim_seconds and sim_cycles filled in

@@ -4,6 +4,7 @@
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
+#include "sw/host_memory.hpp"
 #include "tb/fabric_factory.hpp"
 #include "wb/hw_config.hpp"
 
@@ -70,7 +71,23 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
   return s;
 }
 
+void check_fabric_gemm(const FabricJob& job, int m, int k, int n, const std::string& what) {
+  sw::check_host_memory(sw::fabric_gemm_host_bytes(m, k, n), what);
+  try {
+    sw::check_fabric_shape(k, n, job.mesh, job.layout, {hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors});
+  } catch (const sw::InputError& e) {
+    throw sw::InputError(what + ": " + e.what());
+  }
+}
+
+void check_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch) {
+  for (int l = 0; l < spec.layers(); ++l) {
+    check_fabric_gemm(job, batch, spec.widths[l], spec.widths[l + 1], sw::mlp_layer_name(spec, batch, l));
+  }
+}
+
 std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed) {
+  check_mlp_on_fabric(job, spec, batch);
   std::vector<sw::FabricStats> layers;
   sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
   for (int l = 0; l < spec.layers(); ++l) {

@@ -33,6 +33,15 @@ struct FabricJob {
 // The counts of a run for sw::fabric_golden_pass.
 sw::FabricRunCounts run_counts(const ref::WaferRunResult& r, std::uint64_t expected_macs);
 
+// Fails (InputError) before anything is allocated when C = A (M x K) * B (K x N), named `what`,
+// cannot run on the job's fabric at any density (its shape does not fit a PE's SRAM or
+// accumulators) or needs more host memory than sw::kHostMemoryLimitBytes.
+void check_fabric_gemm(const FabricJob& job, int m, int k, int n, const std::string& what);
+
+// check_fabric_gemm for every layer of the MLP at `batch` rows (named "layer fc2 (64x256x128)"),
+// so that a layer that cannot run fails before the first one runs.
+void check_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch);
+
 // Maps C = A * B for a validated job, runs it pass by pass and checks every pass
 // (sw::fabric_golden_pass); C through `c`. Throws sw::InputError when the layer does not fit
 // the fabric. (`density` is reported only: weights from a file may have any.)
@@ -41,7 +50,8 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
 // The MLP's forward pass layer by layer on the fabric (inputs sw::mlp_input / sw::mlp_weight
 // from `seed`, weights at the job's density), each layer's output requantised on the host
 // (sw::relu_requantize) so that the ReLU's zeros are never sent. The trace, if any, is of the
-// first layer. Layers named fc1, fc2, ...
+// first layer. Layers named fc1, fc2, ... Every layer is checked (check_mlp_on_fabric) before
+// the first one runs.
 std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed);
 
 }  // namespace wb::tb

@@ -5,6 +5,7 @@
 #include "sw/cpu_time.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/network_operands.hpp"
+#include "tb/array_jobs.hpp"
 
 namespace wb::tb {
 namespace {
@@ -111,6 +112,25 @@ class LayerRunner {
 };
 
 }  // namespace
+
+void check_network_on_array(const sw::Network& net, const SystemOptions& options) {
+  for (const sw::Layer& l : net.layers) {
+    if (!l.mapped()) continue;
+    check_array_gemm(options, l.gemm.m, l.gemm.k, l.gemm.n,
+                     "layer " + l.name + " (" + std::to_string(l.gemm.m) + "x" + std::to_string(l.gemm.k) + "x" +
+                         std::to_string(l.gemm.n) + ")");
+  }
+}
+
+double network_operand_bytes(const sw::Network& net) {
+  double bytes = 0;
+  for (const sw::Layer& l : net.layers) {
+    if (!l.mapped()) continue;
+    const double m = l.gemm.m, k = l.gemm.k, n = l.gemm.n;
+    bytes += static_cast<double>(l.count) * (m * k + k * n);
+  }
+  return bytes;
+}
 
 std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
                                                 ArraySession& rtl, ArraySession& model) {

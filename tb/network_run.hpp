@@ -44,6 +44,14 @@ struct ArrayNetworkOptions {
   std::function<void(std::size_t, std::size_t, const std::string&)> progress;
 };
 
+// Fails (InputError naming the layer) before anything runs when a mapped layer of `net` cannot
+// run on an array system of `options`: a GEMM's operands do not fit its memory, or need more
+// host memory than sw::kHostMemoryLimitBytes (tb::check_array_gemm).
+void check_network_on_array(const sw::Network& net, const SystemOptions& options);
+
+// The bytes of every mapped layer's operands (A and B of each of its GEMMs), for bandwidth checks.
+double network_operand_bytes(const sw::Network& net);
+
 // Runs every layer of `net` (not-mapped layers are listed, not run); `rtl` and `model` are two
 // array sessions of the same configuration, one per engine (run_array_pair gives them).
 // Layer i's operands are sw::layer_operands(layer, g, seed + i).

@@ -14,6 +14,7 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/hash.hpp"
+#include "sw/host_memory.hpp"
 #include "sw/report.hpp"
 #include "sw/roofline.hpp"
 #include "tb/elaboration.hpp"
@@ -75,6 +76,7 @@ void TrainOptions::validate() const {
     throw sw::InputError("the model's " + std::to_string(total_weights) + " weight bytes do not fit the weight store");
   }
   for (int l = 1; l <= spec.layers(); ++l) models::rows_per_chunk(spec.widths[l], weight_buffer_bytes / 2);
+  sw::check_host_memory(sw::train_host_bytes(spec, batch), "model " + spec.text());
   const std::size_t need = activation_bytes(spec, batch / systems);
   if (need > act_mem_bytes) {
     throw sw::InputError("activation memory of " + std::to_string(act_mem_bytes) + " bytes is too small: " +

@@ -48,7 +48,8 @@ struct TrainOptions {
 
   // Throws sw::InputError (one line, naming the `waferbench train` option) unless every field is
   // within TrainLimits, the batch splits evenly over the systems, every weight row fits a buffer
-  // half, the model fits the store and a system's activations fit act_mem_bytes. run_training
+  // half, the model fits the store, the run's host memory (sw::train_host_bytes) stays within
+  // sw::kHostMemoryLimitBytes and a system's activations fit act_mem_bytes. run_training
   // calls it first; the CLI calls it before it starts any worker.
   void validate() const;
 };

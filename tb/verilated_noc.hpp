@@ -58,12 +58,17 @@ class VerilatedNocDut final : public ref::NocDut {
     r.k = m_k;
     r.colors = colors;
     std::uint64_t outstanding = 0, hops_total = 0, window_delivered = 0, window_generated = 0;
+    std::uint64_t in_mesh = 0;  // injected, not yet ejected
     const std::uint64_t end_gen = o.warmup + o.cycles;
     const auto t0 = std::chrono::steady_clock::now();
     std::uint64_t cycle = 0, last_move = 0;
     for (;; ++cycle) {
       const bool generating = cycle < end_gen;
-      if (!generating && (outstanding == 0 || cycle > end_gen + o.drain_limit)) break;
+      // After the drain limit nothing more is injected and the mesh is emptied: a flit still
+      // queued at its source was not delivered in time, one that never leaves the mesh is lost
+      // (the watchdog fires).
+      const bool drained = cycle > end_gen + o.drain_limit;
+      if (!generating && (outstanding == 0 || (drained && in_mesh == 0))) break;
       const bool in_window = cycle >= o.warmup && cycle < end_gen;
       for (int t = 0; t < n; ++t) {
         if (generating && rng.chance(o.rate)) {
@@ -78,7 +83,7 @@ class VerilatedNocDut final : public ref::NocDut {
         }
         // Inject the oldest flit on the next color (round-robin) that holds a credit.
         bool valid = false;
-        if (!queue[t].empty()) {
+        if (!queue[t].empty() && !drained) {
           for (int i = 0; i < colors && !valid; ++i) {
             const int c = (next_color[t] + i) % colors;
             int& credit = credits[static_cast<std::size_t>(t) * colors + c];
@@ -94,7 +99,10 @@ class VerilatedNocDut final : public ref::NocDut {
           }
         }
         m_top->inj_valid_i[t] = valid;
-        if (valid) last_move = cycle;
+        if (valid) {
+          last_move = cycle;
+          ++in_mesh;
+        }
         // The sink returns at most one credit per color per cycle.
         std::uint32_t pulses = 0;
         for (int c = 0; c < colors; ++c) {
@@ -126,6 +134,7 @@ class VerilatedNocDut final : public ref::NocDut {
         if (f.dst != t) ++r.misrouted;
         const bool first = !seen[id];
         if (!first) ++r.duplicated;
+        in_mesh -= first;
         seen[id] = true;
         if (!pair_seen[static_cast<std::size_t>(f.src) * n + f.dst]) {
           pair_seen[static_cast<std::size_t>(f.src) * n + f.dst] = true;

@@ -2,7 +2,11 @@
 // on stderr, exit code 2, no output file).
 #include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -743,4 +747,201 @@ TEST_CASE("cli: bad network input is one line and exit 2", "[system]") {
   expect_input_error("run --network bert-base --backpressure 0.1", "--backpressure does not apply");
   expect_input_error("run --input-shape x=1x2", "--input-shape does not apply");
   expect_input_error("run --network bert-base --rows 5 --cols 5", "not built");
+}
+
+// The error contract end to end: every bad input is exit 2 and one line on stderr, and leaves no
+// output file created or changed.
+
+namespace {
+
+// The state of a path to compare before and after a run: missing, or its type and contents.
+std::string file_state(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return "missing";
+  if (S_ISLNK(st.st_mode)) return "symlink";
+  if (S_ISFIFO(st.st_mode)) return "fifo";
+  if (S_ISDIR(st.st_mode)) return "directory";
+  return "file:" + slurp(path);
+}
+
+// Exit 2, one line on stderr naming `why`, and every path in `watched` as it was.
+void expect_rejected(const Args& args, const std::string& why, const std::vector<std::string>& watched = {}) {
+  std::vector<std::string> before;
+  for (const auto& p : watched) before.push_back(file_state(p));
+  const Outcome o = waferbench(args);
+  std::string shown;
+  for (const auto& a : args) shown += (shown.empty() ? "" : " ") + a;
+  INFO("args: " << shown << "\nstderr: " << o.err);
+  CHECK(o.code == 2);
+  CHECK(o.err.find(why) != std::string::npos);
+  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
+  CHECK(o.err.rfind("waferbench: error: ", 0) == 0);
+  for (std::size_t i = 0; i < watched.size(); ++i) {
+    INFO("watched: " << watched[i]);
+    CHECK(file_state(watched[i]) == before[i]);
+  }
+}
+void expect_rejected(const std::string& args, const std::string& why, const std::vector<std::string>& watched = {}) {
+  expect_rejected(words(args), why, watched);
+}
+
+// A .npy of int8 with the given header dict and payload, as NumPy lays it out.
+void write_npy_header(const std::string& path, const std::string& dict, const std::string& payload) {
+  std::string header = dict;
+  const std::size_t prefix = header.size() > 60000 ? 12 : 10;
+  header.append((64 - (prefix + header.size() + 1) % 64) % 64, ' ');
+  header.push_back('\n');
+  std::string bytes = "\x93NUMPY";
+  bytes.push_back(prefix == 12 ? 2 : 1);
+  bytes.push_back(0);
+  for (std::size_t i = 0; i < prefix - 8; ++i) bytes.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xff));
+  std::ofstream(path, std::ios::binary) << bytes << header << payload;
+}
+
+}  // namespace
+
+TEST_CASE("cli contract: hostile .npy inputs are one-line errors and no crash or hang or huge allocation", "[system]") {
+  sw::write_npy(tmp("k8.npy"), sw::random_int8(4, 4, 1));
+  const std::string b = " --b " + tmp("k8.npy") + " --rows 4 --cols 4 --json " + tmp("npy.json");
+  const std::vector<std::string> watched{tmp("npy.json")};
+  std::remove(tmp("npy.json").c_str());
+  write_npy_header(tmp("long.npy"), "{'descr': '|i1', 'fortran_order': False, 'shape': (4, 4), " + std::string(30000, ' ') + "}",
+                   std::string(16, '\1'));
+  expect_rejected("gemm --a " + tmp("long.npy") + b, "NumPy's limit", watched);
+  write_npy_header(tmp("claims.npy"), "{'descr': '|i1', 'fortran_order': False, 'shape': (2147483647, 2), }", std::string(128, '\0'));
+  expect_rejected("gemm --a " + tmp("claims.npy") + b, "truncated data", watched);
+  write_npy_header(tmp("huge.npy"), "{'descr': '|i1', 'fortran_order': False, 'shape': (99999999999999999999, 8), }", "");
+  expect_rejected("gemm --a " + tmp("huge.npy") + b, "too large", watched);
+  std::remove(tmp("in.fifo").c_str());
+  REQUIRE(mkfifo(tmp("in.fifo").c_str(), 0644) == 0);
+  expect_rejected("gemm --a " + tmp("in.fifo") + b, "not a regular file", watched);
+  mkdir(tmp("in.dir").c_str(), 0755);
+  expect_rejected("gemm --a " + tmp("in.dir") + b, "a directory", watched);
+}
+
+TEST_CASE("cli contract: impossible sizes fail at once before allocating or computing", "[system]") {
+  const auto t0 = std::chrono::steady_clock::now();
+  expect_rejected("gemm --m 1000000 --k 1000 --n 1000", "array's memory");
+  expect_rejected("gemm --m 20000 --k 20000 --n 20000", "array's memory");
+  expect_rejected("gemm --m 1e6 --k 4 --n 4", "--m must be an integer");
+  expect_rejected("run --model mlp:9999999x9999999", "array's memory");
+  expect_rejected("run --model mlp:16x9999999x16 --engine model", "layer fc2");  // every layer before the first runs
+  expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x5000 --batch 2", "accumulators");
+  expect_rejected("sparsity --k 100000 --n 100000", "host memory");
+  expect_rejected("gemm --target fabric --mesh 4x4 --m 2 --k 16 --n 100000", "accumulators");
+  expect_rejected("train --model mlp:65536x65536 --weight-buffer 1073741824", "host memory");
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20));
+}
+
+TEST_CASE("cli contract: on error nothing is written (no trace and no report)", "[system]") {
+  const std::string trace = tmp("late.fst"), json = tmp("late.json");
+  std::remove(trace.c_str());
+  std::remove(json.c_str());
+  // Checked before the trace is opened...
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  std::ofstream(trace) << "an older waveform";
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  // ...or found after the first layer ran with it: the waveform is discarded with the report.
+  expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
+                  "does not fit", {trace, json});
+  std::remove(trace.c_str());
+  expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
+                  "does not fit", {trace, json});
+  // gemm: the report and C are written together, or neither.
+  std::remove(tmp("out.fifo").c_str());
+  REQUIRE(mkfifo(tmp("out.fifo").c_str(), 0644) == 0);
+  expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 --json " + json + " --out " + tmp("out.fifo"), "not a regular file",
+                  {json, tmp("out.fifo")});
+  expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 --json " + tmp("out.fifo"), "not a regular file", {tmp("out.fifo")});
+}
+
+TEST_CASE("cli contract: outputs replace regular files only via a unique temporary and one output per file", "[system]") {
+  const std::string link = tmp("link.json"), target = tmp("link-target.json");
+  std::remove(link.c_str());
+  std::remove(target.c_str());
+  REQUIRE(symlink(target.c_str(), link.c_str()) == 0);
+  expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 --json " + link, "symbolic link", {link, target});
+  expect_rejected("noc --mesh 4x4 --cycles 100 --json " + link, "symbolic link", {link, target});
+  expect_rejected("bench --sizes 4x4 --repeat 1 --cycles 100 --no-network --json " + link, "symbolic link", {link, target});
+  expect_rejected(Args{"gemm", "--m", "4", "--k", "4", "--n", "4", "--rows", "4", "--cols", "4", "--json", ""},
+                  "--json needs a value");
+  // A user's r.json.tmp is no temporary of ours.
+  const std::string json = tmp("r.json");
+  std::ofstream(json + ".tmp") << "mine";
+  const Outcome ok = waferbench("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 --json " + json);
+  REQUIRE(ok.code == 0);
+  CHECK(slurp(json + ".tmp") == "mine");
+  CHECK(nlohmann::json::parse(slurp(json))["golden"] == "pass");
+  // Two outputs on one file, or an output over an input, however spelt.
+  sw::write_npy(tmp("same.npy"), sw::random_int8(4, 4, 3));
+  const std::string dir = std::string(WB_TEST_TMPDIR);
+  const std::string name = tmp("same.npy").substr(dir.size() + 1);
+  expect_rejected("gemm --a " + tmp("same.npy") + " --b " + tmp("same.npy") + " --rows 4 --cols 4 --out " + dir + "/./" + name,
+                  "--a and --out name the same file", {tmp("same.npy")});
+  expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 --json " + json + " --out " + dir + "/../tmp/" +
+                      json.substr(dir.size() + 1),
+                  "--json and --out name the same file", {json});
+  expect_rejected("gemm --m 40 --k 20 --n 20 --rows 4 --cols 4 --trace " + tmp("w.fst") + " --json " + tmp("w.fst"),
+                  "name the same file", {tmp("w.fst")});
+}
+
+TEST_CASE("cli contract: options are strict in every command", "[system]") {
+  expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 extra", "unexpected argument 'extra'");
+  expect_rejected("noc --mesh 4x4 8x8", "unexpected argument '8x8'");
+  expect_rejected("train --model mlp:16x8x4 --rows 4 --cols 4 stray", "unexpected argument 'stray'");
+  expect_rejected("run --model mlp:16x16x", "empty layer width");
+  expect_rejected("bench --sizes 4x4,", "--sizes");
+  expect_rejected("sparsity --densities 1,", "--densities");
+  expect_rejected("sparsity --densities 0x1p-1", "--densities");
+  expect_rejected("gemm --m 4 --k 4 --n 4 --backpressure 0x1p-2", "decimal number");
+  expect_rejected("gemm --m 4 --k 4 --n 4 --backpressure nan", "decimal number");
+  expect_rejected("gemm --m 4 --k 4 --n 4 --mem-bw inf", "decimal number");
+  expect_rejected("gemm --m 4 --k 4 --n 4 --mem-bw 64x", "decimal number");
+  expect_rejected("gemm --m 4 --k 4 --n 4 --seed -1", "--seed must be an integer in 0..2^64-1, got '-1'");
+  expect_rejected("noc --mesh 4x4 --seed -1", "--seed must be an integer in 0..2^64-1");
+  expect_rejected("noc --mesh 4x4 --cycles 0x100", "--cycles must be an integer");
+  expect_rejected(Args{"run", "--model", "mlp:16\n16"}, "16\\n16");
+  // Bandwidths inside the documented range that make a run impossible.
+  expect_rejected("gemm --m 4 --k 4 --n 4 --mem-bw 1e-300", "watchdog");
+  expect_rejected("gemm --m 64 --k 64 --n 64 --mem-bw 0.01", "watchdog");
+  expect_rejected("gemm --m 1000 --k 1000 --n 4 --rows 4 --cols 4 --mem-bw 0.007", "simulated cycles");
+  expect_rejected("train --model mlp:16x8x4 --rows 4 --cols 4 --ingress-bw 1e-300", "simulated cycles");
+  expect_rejected("run --target fabric --mesh 4x4 --model mlp:32x32 --batch 2 --layout weight-streaming --ingress-bw 1e-300",
+                  "simulated cycles");
+  // No command is an error; --help is not.
+  const Outcome none = waferbench("");
+  CHECK(none.code == 2);
+  CHECK(none.out.empty());
+  CHECK(std::count(none.err.begin(), none.err.end(), '\n') == 1);
+  CHECK(none.err.find("no command") != std::string::npos);
+  const Outcome help = waferbench("--help");
+  CHECK(help.code == 0);
+  CHECK(help.err.empty());
+  CHECK(help.out.find("usage: waferbench") != std::string::npos);
+}
+
+TEST_CASE("cli contract: noc reports flits not delivered by the end of the drain apart from a failed check", "[system]") {
+  // The 8x8 sweeps past saturation: queued flits at the end of the drain are no failure.
+  const Outcome sweep = waferbench("noc --sweep --traffic transpose --json " + tmp("sweep_noc.json"));
+  INFO(sweep.err);
+  CHECK(sweep.code == 0);
+  CHECK(sweep.err.empty());
+  CHECK(sweep.out.find("incomplete") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("sweep_noc.json")));
+  CHECK(j["clean"] == true);
+  REQUIRE(j["points"].size() == 14);
+  CHECK(j["points"][0]["latency_complete"] == true);
+  CHECK(j["points"][13]["latency_complete"] == false);
+  CHECK(j["points"][13]["undelivered"].get<int>() > 0);
+  CHECK(j["points"][13]["clean"] == true);
+  // A short drain makes it happen at one point, in a second.
+  const Outcome one = waferbench("noc --mesh 4x4 --traffic hotspot --rate 1.0 --cycles 1000 --warmup 100 --drain 10 --json " +
+                                 tmp("drain.json"));
+  CHECK(one.code == 0);
+  CHECK(one.out.find("incomplete") != std::string::npos);
+  const auto p = nlohmann::json::parse(slurp(tmp("drain.json")))["points"][0];
+  CHECK(p["latency_complete"] == false);
+  CHECK(p["clean"] == true);
+  CHECK(p["misrouted"] == 0);
+  expect_rejected("noc --mesh 4x4 --drain -1", "--drain must be an integer");
 }

@@ -17,7 +17,9 @@ struct NocOptions {
   int colors = 4;                    // colors used as virtual channels, at most the build's
   std::uint64_t warmup = 1000;       // cycles before measuring
   std::uint64_t cycles = 10000;      // measurement window
-  std::uint64_t drain_limit = 50000; // cycles after the window to deliver measured flits
+  // Cycles after the window to deliver the measured flits; then nothing more is injected and
+  // the mesh is emptied, so a flit still queued at its source is reported, not lost.
+  std::uint64_t drain_limit = 50000;
   double eject_stall = 0.0;          // probability per cycle a sink withholds a credit
   // The run fails (std::runtime_error naming the stuck tile, port and color) when no wavelet
   // moves on any ramp for this many cycles while wavelets are in flight.
@@ -33,7 +35,7 @@ struct NocResult {
   sw::LatencyStats latency;  // generation to ejection, flits generated in the window
   double mean_hops = 0.0;    // of the measured flits
   std::uint64_t generated = 0, delivered = 0;
-  std::uint64_t undelivered = 0;  // measured flits still in the network after the drain limit
+  std::uint64_t undelivered = 0;  // measured flits still queued at their sources after the drain limit
   std::uint64_t misrouted = 0;    // ejected at the wrong tile
   std::uint64_t reordered = 0;    // out of order within a (source, destination, color) stream
   std::uint64_t duplicated = 0;   // ejected more than once
@@ -42,9 +44,12 @@ struct NocResult {
   std::uint64_t sim_cycles = 0;
   double sim_seconds = 0.0;
 
-  bool clean() const {
-    return undelivered == 0 && misrouted == 0 && reordered == 0 && duplicated == 0 && !route_error;
-  }
+  // Every flit that entered the mesh left it at its destination, once and in order (a flit
+  // that never leaves stops the run: the watchdog).
+  bool clean() const { return misrouted == 0 && reordered == 0 && duplicated == 0 && !route_error; }
+  // Every measured flit was delivered by the end of the drain, so the latency statistics are
+  // complete (otherwise they miss the slowest flits).
+  bool complete() const { return undelivered == 0; }
 };
 
 class NocDut {

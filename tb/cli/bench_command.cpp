@@ -2,7 +2,6 @@
 // SystemC/TLM path vs the C++ model, and the network figure (bench/array_bench.hpp); and
 // bench-worker, the internal command that runs one TLM-path job in its own process.
 #include <iostream>
-#include <sstream>
 
 #include "bench/array_bench.hpp"
 #include "sw/error.hpp"
@@ -42,13 +41,10 @@ std::vector<sw::ArrayShape> BenchArgs::validate() const {
   if (cycles < 100 || cycles > 100000000ull) throw sw::InputError("--cycles must be in [100, 1e8]");
   if (!json_path.empty()) check_writable(json_path, "--json");
   std::vector<sw::ArrayShape> sizes;
-  std::stringstream ss(sizes_text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    int r = 0, c = 0;
-    char x = 0;
-    std::istringstream is(item);
-    if (!(is >> r >> x >> c) || x != 'x' || !is.eof()) throw sw::InputError("bad size '" + item + "' (expected RxC)");
+  for (const std::string& item : parse_list(sizes_text, "--sizes", "array sizes RxC")) {
+    const auto dims = parse_dims(item);
+    if (!dims) throw sw::InputError("bad size '" + item + "' in --sizes (expected RxC)");
+    const auto [r, c] = *dims;
     if (!tb::is_built_array_size(r, c)) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
     sizes.push_back({r, c});
   }

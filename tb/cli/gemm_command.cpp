@@ -25,8 +25,12 @@ struct GemmArgs {
   po::variables_map given;
 
   void describe(po::options_description& desc);
-  // Every check that needs no operand (the .npy shapes are checked as they are read).
+  // Every check that needs no operand (the .npy shapes are checked as they are read), the
+  // sizes of random operands included.
   void validate() const;
+  // Fails (InputError) when a GEMM of these dimensions cannot run on the target (memory, PE
+  // fit, host memory, bandwidth), before the operands are made or the reference computed.
+  void check_size(int m, int k, int n) const;
   bool on_fabric() const { return target == "fabric"; }
 };
 
@@ -62,13 +66,28 @@ void GemmArgs::validate() const {
     to_system_options(sys);
   }
   if (!out_path.empty()) check_writable(out_path, "--out");
-  if (a_path.empty() && (m <= 0 || k <= 0 || n <= 0)) {
-    throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
-                         " N=" + std::to_string(n) + ")");
+  if (a_path.empty()) {
+    if (m <= 0 || k <= 0 || n <= 0) {
+      throw sw::InputError("--m, --k and --n must be positive (got M=" + std::to_string(m) + " K=" + std::to_string(k) +
+                           " N=" + std::to_string(n) + ")");
+    }
+    check_size(m, k, n);
   }
 }
 
-// A and B from the .npy files (their shapes checked against --m, --k, --n) or random from the seed.
+void GemmArgs::check_size(int rows, int inner, int cols) const {
+  const std::string what = "gemm " + std::to_string(rows) + "x" + std::to_string(inner) + "x" + std::to_string(cols);
+  if (on_fabric()) {
+    tb::check_fabric_gemm(to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine), rows, inner, cols, what);
+  } else {
+    tb::check_array_gemm(to_system_options(sys), rows, inner, cols, what);
+    check_bandwidth(static_cast<double>(rows) * inner + static_cast<double>(inner) * cols, sys.mem_bw, "--mem-bw",
+                    "the operands");
+  }
+}
+
+// A and B from the .npy files (their shapes checked against --m, --k, --n, then their size
+// against the target) or random from the seed.
 void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
   if (g.a_path.empty()) {
     a = sw::random_int8(g.m, g.k, g.sys.seed);
@@ -88,10 +107,12 @@ void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
     check(g.n, b.cols(), "n");
   }
   sw::check_gemm_operands(a, b);
+  if (!g.a_path.empty()) g.check_size(a.rows(), a.cols(), b.cols());
 }
 
-int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b) {
+int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::FabricJob job = to_fabric_job(g.fabric, g.sys.backpressure, g.sys.seed, g.sys.trace, g.sys.engine);
+  job.trace = outputs.trace();
   if (!g.a_path.empty()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
   sw::MatrixI32 c;
   const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
@@ -109,15 +130,17 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b)
   if (!g.sys.json.empty()) {
     nlohmann::json j = sw::to_json(s);
     j["engine"] = ref::engine_name(job.engine);
-    sw::write_json_file(g.sys.json, j);
+    outputs.write_json(j);
   }
-  if (!g.out_path.empty() && s.golden_pass) sw::write_npy(g.out_path, c);
+  if (!g.out_path.empty() && s.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(c));
+  outputs.commit();
   if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
   return s.golden_pass ? 0 : 1;
 }
 
-int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b) {
-  const tb::SystemOptions options = to_system_options(g.sys);
+int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
+  tb::SystemOptions options = to_system_options(g.sys);
+  options.dut.trace_path = outputs.trace();
   const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
   const sw::GemmStats& stats = r.stats;
   const sw::Mismatch& mm = r.mismatch;
@@ -134,9 +157,10 @@ int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b) 
   if (!g.sys.json.empty()) {
     nlohmann::json j = sw::to_json(stats);
     j["engine"] = ref::engine_name(options.dut.engine);
-    sw::write_json_file(g.sys.json, j);
+    outputs.write_json(j);
   }
-  if (!g.out_path.empty() && stats.golden_pass) sw::write_npy(g.out_path, r.c);
+  if (!g.out_path.empty() && stats.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(r.c));
+  outputs.commit();
   if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
   return stats.golden_pass ? 0 : 1;
 }
@@ -149,9 +173,13 @@ int gemm_command(int argc, char** argv) {
   g.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &g.given)) return 0;
   g.validate();
+  // Every output checked and given a temporary before any work; all are written at the end, or
+  // none (an output may not replace an input, nor two outputs share a file).
+  RunOutputs outputs(g.sys.trace, g.sys.json, {{"--a", g.a_path}, {"--b", g.b_path}});
+  outputs.files().add("--out", g.out_path);
   sw::MatrixI8 a, b;
   load_operands(g, a, b);
-  return g.on_fabric() ? fabric_gemm(g, a, b) : array_gemm(g, a, b);
+  return g.on_fabric() ? fabric_gemm(g, a, b, outputs) : array_gemm(g, a, b, outputs);
 }
 
 }  // namespace wb::cli

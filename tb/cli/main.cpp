@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sw/error.hpp"
+#include "sw/parse.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
 #include "tb/fabric_rtl_elsewhere.hpp"
@@ -47,9 +48,14 @@ int run_fabric_executable(char* argv[]) {
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+  if (argc < 2) {
+    std::cerr << "waferbench: error: no command given (one of run, gemm, sparsity, train, bench, noc, fabric-bench; "
+                 "see waferbench --help)\n";
+    return 2;
+  }
+  if (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
+    return 0;
   }
   const std::string command = argv[1];
   try {
@@ -61,18 +67,22 @@ int sc_main(int argc, char* argv[]) {
     if (command == "fabric-bench") return wb::cli::fabric_bench_command(argc - 1, argv + 1);
     if (command == "train") return wb::cli::train_command(argc - 1, argv + 1);
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
-    std::cerr << "waferbench: error: unknown command '" << command << "' (see waferbench --help)\n";
+    std::cerr << "waferbench: error: unknown command '" << wb::sw::printable(command) << "' (see waferbench --help)\n";
     return 2;
   } catch (const wb::tb::FabricRtlElsewhere&) {
     return run_fabric_executable(argv);
   } catch (const wb::sw::InputError& e) {
-    std::cerr << "waferbench: error: " << e.what() << "\n";
+    // printable(): a message quoting user input stays one line
+    std::cerr << "waferbench: error: " << wb::sw::printable(e.what()) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "waferbench: error: " << e.what() << "\n";
+    std::cerr << "waferbench: error: " << wb::sw::printable(e.what()) << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "waferbench: error: out of host memory (use smaller shapes)\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "waferbench: simulation failed: " << e.what() << "\n";
+    std::cerr << "waferbench: simulation failed: " << wb::sw::printable(e.what()) << "\n";
     return 1;
   }
 }

@@ -1,16 +1,19 @@
 #include "tb/cli/options.hpp"
 
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <limits>
+#include <type_traits>
 
 #include "sw/error.hpp"
+#include "sw/file_util.hpp"
 #include "sw/gemm_plan.hpp"
+#include "sw/host_memory.hpp"
+#include "sw/parse.hpp"
 #include "tb/systolic_array_factory.hpp"
 
 namespace po = boost::program_options;
@@ -71,6 +74,17 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
     throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }
+  // The array's watchdog stops a run in which no beat moves for its watchdog cycles, so the
+  // memory must deliver a streamer chunk within them.
+  const double chunk_bytes = static_cast<double>(o.chunk_beats) * std::max(args.rows, args.cols);
+  const double min_bw = chunk_bytes / static_cast<double>(o.dut.watchdog_cycles);
+  if (args.mem_bw < min_bw) {
+    std::ostringstream os;
+    os << "--mem-bw " << args.mem_bw << " is too low for a " << args.rows << "x" << args.cols << " array: a chunk of "
+       << chunk_bytes << " bytes would take over the watchdog's " << o.dut.watchdog_cycles << " cycles; give at least "
+       << min_bw << " bytes per cycle";
+    throw sw::InputError(os.str());
+  }
   o.array = {args.rows, args.cols};
   o.memory.bytes_per_cycle = args.mem_bw;
   o.memory.latency_cycles = static_cast<std::uint64_t>(args.mem_latency);
@@ -81,6 +95,69 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   return o;
 }
 
+namespace {
+
+// "0..2^64-1", "-2^31..2^31-1": the values of an integer type, for messages.
+template <typename T>
+std::string range_text() {
+  const int bits = static_cast<int>(sizeof(T) * 8);
+  if constexpr (std::is_signed_v<T>) return "-2^" + std::to_string(bits - 1) + "..2^" + std::to_string(bits - 1) + "-1";
+  return "0..2^" + std::to_string(bits) + "-1";
+}
+
+// When `semantic` stores a T: throws InputError unless `token` is an integer of T, written as
+// plain decimal digits (Boost would wrap "-1" for an unsigned and let "0x10" or " 4" through).
+template <typename T>
+bool check_integer(const po::value_semantic* semantic, const std::string& name, const std::string& token) {
+  if (dynamic_cast<const po::typed_value<T>*>(semantic) == nullptr) return false;
+  bool ok = false;
+  if constexpr (std::is_signed_v<T>) {
+    ok = sw::parse_int(token, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()).has_value();
+  } else {
+    const auto v = sw::parse_uint(token);
+    ok = v && *v <= std::numeric_limits<T>::max();
+  }
+  if (!ok) throw sw::InputError("--" + name + " must be an integer in " + range_text<T>() + ", got '" + sw::printable(token) + "'");
+  return true;
+}
+
+template <typename T>
+bool check_real(const po::value_semantic* semantic, const std::string& name, const std::string& token) {
+  if (dynamic_cast<const po::typed_value<T>*>(semantic) == nullptr) return false;
+  if (!sw::parse_double(token)) {
+    throw sw::InputError("--" + name + " must be a decimal number (no hex, inf or nan), got '" + sw::printable(token) + "'");
+  }
+  return true;
+}
+
+// Every value on the command line in the strict syntax, before Boost converts it: one rule for
+// every command's numbers, and no empty strings (an empty --json or --model is a mistake).
+void check_tokens(const po::parsed_options& parsed, const po::options_description& desc) {
+  for (const po::option& opt : parsed.options) {
+    if (opt.string_key.empty() || opt.position_key >= 0) {
+      const std::string token = opt.original_tokens.empty() ? "" : opt.original_tokens.front();
+      throw sw::InputError("unexpected argument '" + sw::printable(token) + "' (every value follows its --option)");
+    }
+    const po::option_description* d = desc.find_nothrow(opt.string_key, false);
+    if (d == nullptr) continue;
+    const po::value_semantic* semantic = d->semantic().get();
+    for (const std::string& token : opt.value) {
+      const std::string& name = opt.string_key;
+      if (check_integer<int>(semantic, name, token) || check_integer<unsigned>(semantic, name, token) ||
+          check_integer<long>(semantic, name, token) || check_integer<unsigned long>(semantic, name, token) ||
+          check_integer<long long>(semantic, name, token) || check_integer<unsigned long long>(semantic, name, token) ||
+          check_real<double>(semantic, name, token) || check_real<float>(semantic, name, token)) {
+        continue;
+      }
+      if (token.empty() && dynamic_cast<const po::typed_value<std::string>*>(semantic) != nullptr) {
+        throw sw::InputError("--" + name + " needs a value, got ''");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 bool parse_command_line(int argc, char** argv, const po::options_description& desc, const char* usage,
                         po::variables_map* given) {
   po::variables_map local;
@@ -88,7 +165,9 @@ bool parse_command_line(int argc, char** argv, const po::options_description& de
   // No abbreviated option names: `--sys` for `--systems` would reach worker processes
   // twice, and a misspelt option should be an error, not a guess.
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::store(po::command_line_parser(argc, argv).options(desc).style(style).run(), vm);
+  const po::parsed_options parsed = po::command_line_parser(argc, argv).options(desc).style(style).run();
+  check_tokens(parsed, desc);
+  po::store(parsed, vm);
   if (vm.count("help")) {
     std::cout << usage << "\n" << desc << "\n";
     return false;
@@ -97,26 +176,67 @@ bool parse_command_line(int argc, char** argv, const po::options_description& de
   return true;
 }
 
-int parse_mesh(const std::string& text) {
-  int k = 0, k2 = 0;
-  char x = 0;
-  std::istringstream is(text);
-  if (!(is >> k >> x >> k2) || x != 'x' || !is.eof() || k != k2 || k <= 0) {
-    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + text + "'");
+std::vector<std::string> parse_list(const std::string& text, const std::string& option, const std::string& items) {
+  const auto list = sw::split_list(text, ',');
+  if (!list) {
+    throw sw::InputError(option + " must be a comma-separated list of " + items + " with no empty item, got '" +
+                         sw::printable(text) + "'");
   }
-  return k;
+  return *list;
 }
 
-void check_writable(const std::string& path, const char* what) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    throw sw::InputError(std::string(what) + ": '" + path + "' is a directory");
+std::vector<double> parse_number_list(const std::string& text, const std::string& option, double lo, double hi,
+                                      const std::string& range) {
+  std::vector<double> out;
+  const std::string items = "values in " + range;
+  for (const std::string& item : parse_list(text, option, items)) {
+    const auto v = sw::parse_double(item);
+    if (!v || !(*v > lo && *v <= hi)) {
+      throw sw::InputError(option + " must be a comma-separated list of " + items + ", got '" + sw::printable(text) + "'");
+    }
+    out.push_back(*v);
   }
-  const bool existed = stat(path.c_str(), &st) == 0;
-  std::ofstream probe(path, std::ios::app);
-  if (!probe) throw sw::InputError(std::string(what) + ": cannot write '" + path + "'");
-  probe.close();
-  if (!existed) std::remove(path.c_str());
+  return out;
+}
+
+std::optional<std::pair<int, int>> parse_dims(const std::string& text) {
+  const auto parts = sw::split_list(text, 'x');
+  if (!parts || parts->size() != 2) return std::nullopt;
+  const auto a = sw::parse_int((*parts)[0], 1, 1 << 20), b = sw::parse_int((*parts)[1], 1, 1 << 20);
+  if (!a || !b) return std::nullopt;
+  return std::pair<int, int>(static_cast<int>(*a), static_cast<int>(*b));
+}
+
+int parse_mesh(const std::string& text) {
+  const auto dims = parse_dims(text);
+  if (!dims || dims->first != dims->second) {
+    throw sw::InputError("--mesh must be KxK (a square mesh), got '" + sw::printable(text) + "'");
+  }
+  return dims->first;
+}
+
+void check_bandwidth(double bytes, double bytes_per_cycle, const std::string& option, const std::string& what) {
+  if (bytes / bytes_per_cycle > kMaxStreamCycles) {
+    std::ostringstream os;
+    os << option << " " << bytes_per_cycle << " makes moving " << what << " (" << sw::format_bytes(bytes)
+       << ") take over " << kMaxStreamCycles << " simulated cycles; give at least " << bytes / kMaxStreamCycles
+       << " bytes per cycle";
+    throw sw::InputError(os.str());
+  }
+}
+
+void check_writable(const std::string& path, const char* what) { sw::check_output_path(path, what); }
+
+RunOutputs::RunOutputs(const std::string& trace, const std::string& json,
+                       const std::vector<std::pair<std::string, std::string>>& inputs)
+    : m_json(json) {
+  for (const auto& [what, path] : inputs) m_files.add_input(what, path);
+  m_trace = m_files.add_for_writer("--trace", trace);
+  m_files.add("--json", json);
+}
+
+void RunOutputs::write_json(const nlohmann::json& j) {
+  if (!m_json.empty()) m_files.write(m_json, sw::json_text(j));
 }
 
 std::string self_exe() {

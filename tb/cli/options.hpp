@@ -2,9 +2,12 @@
 // Command-line options shared by the subcommands that build an array system.
 #include <boost/program_options.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "sw/file_util.hpp"
 #include "sw/report.hpp"
 #include "tb/array_system.hpp"
 
@@ -32,7 +35,10 @@ tb::SystemOptions to_system_options(const SystemArgs& args);
 void check_run_outputs(const SystemArgs& args);
 
 // Parses argv with `desc`; returns false after printing help for --help. The parsed values go
-// to `given` when the caller needs to know which options were given.
+// to `given` when the caller needs to know which options were given. Strict for every command:
+// an argument that is not an option's value, a number not in plain decimal (hex, inf, nan,
+// "1e6" for an integer, "-1" for an unsigned, trailing text) and an empty string value are
+// InputErrors.
 bool parse_command_line(int argc, char** argv, const boost::program_options::options_description& desc,
                         const char* usage, boost::program_options::variables_map* given = nullptr);
 
@@ -40,12 +46,52 @@ bool parse_command_line(int argc, char** argv, const boost::program_options::opt
 void reject_given(const boost::program_options::variables_map& vm, const std::vector<std::string>& names,
                   const std::string& why);
 
+// The items of a comma-separated list option (`items` says what they are, for the message); an
+// empty list or item ("", "4x4,", "1,,2") is an InputError.
+std::vector<std::string> parse_list(const std::string& text, const std::string& option, const std::string& items);
+// A comma-separated list of decimal numbers, each in (lo, hi] (`range` says so in the message).
+std::vector<double> parse_number_list(const std::string& text, const std::string& option, double lo, double hi,
+                                      const std::string& range);
+
+// Fails (InputError) when moving `bytes` at `bytes_per_cycle` (the value of `option`) alone
+// takes more than kMaxStreamCycles simulated cycles: a bandwidth inside an option's range can
+// still make a run last for hours, as every cycle is simulated.
+constexpr double kMaxStreamCycles = 1e8;
+void check_bandwidth(double bytes, double bytes_per_cycle, const std::string& option, const std::string& what);
+
+// "RxC" -> (R, C), both plain decimal in 1..2^20; nullopt otherwise.
+std::optional<std::pair<int, int>> parse_dims(const std::string& text);
+
 // "KxK" -> K (a square mesh); throws InputError otherwise.
 int parse_mesh(const std::string& text);
 
 // Fails early (InputError) when an output file cannot be created, so no simulation runs for
-// nothing; removes the probe again.
+// nothing (sw::check_output_path: only regular files are replaced; nothing is written at `path`).
 void check_writable(const std::string& path, const char* what);
+
+// The outputs of a command that runs a simulation: --trace and --json, and any more it adds to
+// files(). Each is checked and given a temporary beside it before any work (sw::OutputFiles:
+// regular files only, no output on an input or on another output); commit() renames them into
+// place together at the end; without it (an error) the user's files stay as they were.
+class RunOutputs {
+ public:
+  // `inputs`: (option, path) of the files no output may replace, registered first.
+  RunOutputs(const std::string& trace, const std::string& json,
+             const std::vector<std::pair<std::string, std::string>>& inputs = {});
+  RunOutputs(const RunOutputs&) = delete;
+  RunOutputs& operator=(const RunOutputs&) = delete;
+
+  // The temporary the waveform writer opens instead of --trace ("" without --trace).
+  const std::string& trace() const { return m_trace; }
+  sw::OutputFiles& files() { return m_files; }
+  // The --json report, written to its temporary now (nothing without --json).
+  void write_json(const nlohmann::json& j);
+  void commit() { m_files.commit(); }
+
+ private:
+  sw::OutputFiles m_files;
+  std::string m_trace, m_json;
+};
 
 // Path of the running waferbench (for worker processes: SystemC elaborates once per process).
 std::string self_exe();

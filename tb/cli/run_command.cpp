@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "sw/error.hpp"
+#include "sw/host_memory.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
 #include "sw/report.hpp"
@@ -20,7 +21,14 @@ namespace po = boost::program_options;
 namespace wb::cli {
 namespace {
 
-int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch) {
+// The weights of every layer, bytes (int8).
+double weight_bytes(const sw::MlpSpec& spec) {
+  double bytes = 0;
+  for (int l = 0; l < spec.layers(); ++l) bytes += static_cast<double>(spec.widths[l]) * spec.widths[l + 1];
+  return bytes;
+}
+
+int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch, RunOutputs& outputs) {
   const std::vector<sw::FabricStats> layers = tb::run_mlp_on_fabric(job, spec, batch, sys.seed);
 
   std::vector<std::vector<std::string>> table{
@@ -70,8 +78,9 @@ int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::Mlp
     j["wavelets"] = wavelets;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
-    sw::write_json_file(sys.json, j);
+    outputs.write_json(j);
   }
+  outputs.commit();
   return all_pass ? 0 : 1;
 }
 
@@ -83,7 +92,8 @@ struct StreamArgs {
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
-int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch) {
+int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch,
+                 RunOutputs& outputs) {
   tb::FabricStreamOptions o;
   o.mesh = job.mesh;
   o.engine = job.engine;
@@ -157,8 +167,9 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
     j["buffer_overwrites"] = r.overwrites;
     j["golden"] = r.golden_pass ? "pass" : "fail";
     j["sim_seconds"] = r.sim_seconds;
-    sw::write_json_file(sys.json, j);
+    outputs.write_json(j);
   }
+  outputs.commit();
   return r.golden_pass ? 0 : 1;
 }
 
@@ -172,6 +183,8 @@ struct RunArgs {
   po::variables_map given;
 
   void describe(po::options_description& desc);
+  // Every check before any work: the options, then every layer's size on the target (memory,
+  // PE fit, host memory, bandwidth), so that no layer fails after the earlier ones ran.
   void validate() const;
   bool streamed() const { return target == "fabric" && given.count("ingress-bw"); }
 };
@@ -204,7 +217,7 @@ void RunArgs::validate() const {
     return;
   }
   reject_given(given, {"seq", "layers", "input-shape", "rtl-budget", "sample-tiles"}, "--model (give --network, --topology or --onnx)");
-  sw::parse_mlp(model);
+  const sw::MlpSpec spec = sw::parse_mlp(model);
   if (batch <= 0 || batch > 1000000) throw sw::InputError("--batch must be in [1, 1000000]");
   if (target == "fabric") {
     reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
@@ -218,18 +231,33 @@ void RunArgs::validate() const {
     } else {
       reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
     }
-    to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
+    const tb::FabricJob job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
+    tb::check_mlp_on_fabric(job, spec, batch);
+    if (streamed()) {
+      double host = 0;  // every layer's weights are made up front
+      for (int l = 0; l < spec.layers(); ++l) host += sw::fabric_gemm_host_bytes(batch, spec.widths[l], spec.widths[l + 1]);
+      sw::check_host_memory(host, "model " + spec.text());
+      check_bandwidth(weight_bytes(spec), stream.ingress_bw, "--ingress-bw", "the weights");
+      check_bandwidth(weight_bytes(spec), stream.store_bw, "--store-bw", "the weights");
+    }
     return;
   }
   reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
                "--target systolic");
-  to_system_options(sys);
+  const tb::SystemOptions options = to_system_options(sys);
+  double operand_bytes = 0;
+  for (int l = 0; l < spec.layers(); ++l) {
+    tb::check_array_gemm(options, batch, spec.widths[l], spec.widths[l + 1], sw::mlp_layer_name(spec, batch, l));
+    operand_bytes += static_cast<double>(batch) * spec.widths[l] + static_cast<double>(spec.widths[l]) * spec.widths[l + 1];
+  }
+  check_bandwidth(operand_bytes, sys.mem_bw, "--mem-bw", "the layers' operands");
 }
 
-int run_on_array(const RunArgs& args, const sw::MlpSpec& spec) {
+int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outputs) {
   const SystemArgs& sys = args.sys;
   const int batch = args.batch;
-  const tb::SystemOptions options = to_system_options(sys);
+  tb::SystemOptions options = to_system_options(sys);
+  options.dut.trace_path = outputs.trace();
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed);
   const std::vector<sw::GemmStats>& layers = r.layers;
@@ -279,8 +307,9 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec) {
     j["macs"] = total.macs;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
-    sw::write_json_file(sys.json, j);
+    outputs.write_json(j);
   }
+  outputs.commit();
   return all_pass ? 0 : 1;
 }
 
@@ -298,10 +327,12 @@ int run_command(int argc, char** argv) {
     return run_network_command(args.net, args.sys, args.fabric, args.target);
   }
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
-  if (args.target != "fabric") return run_on_array(args, spec);
-  const tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
-  if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch);
-  return run_on_fabric(job, args.sys, spec, args.batch);
+  RunOutputs outputs(args.sys.trace, args.sys.json);  // written together at the end, or not at all
+  if (args.target != "fabric") return run_on_array(args, spec, outputs);
+  tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
+  job.trace = outputs.trace();
+  if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch, outputs);
+  return run_on_fabric(job, args.sys, spec, args.batch, outputs);
 }
 
 }  // namespace wb::cli

@@ -184,10 +184,17 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   if (on_fabric && !sys.trace.empty()) throw sw::InputError("--trace does not apply to network runs on the fabric");
   tb::SystemOptions options;
   if (on_array) options = to_system_options(sys);
-  if (!sys.json.empty()) check_writable(sys.json, "--json");
   tb::FabricJob job;
   if (on_fabric) job = to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
   const sw::Network net = args.load();
+  // Every layer's size before the first one runs, and the outputs before any work: written
+  // together at the end, or not at all.
+  if (on_array) {
+    tb::check_network_on_array(net, options);
+    check_bandwidth(tb::network_operand_bytes(net), sys.mem_bw, "--mem-bw", "the layers' operands");
+  }
+  RunOutputs outputs(sys.trace, sys.json);
+  options.dut.trace_path = outputs.trace();
   sw::RunPolicy policy;
   policy.model_only = ref::parse_engine(sys.engine) == ref::Engine::kModel;
   policy.rtl_budget_seconds = args.rtl_budget;
@@ -323,8 +330,9 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     j["macs"] = net.macs();
     j["golden"] = pass ? "pass" : "fail";
     j["sim_seconds"] = seconds;
-    sw::write_json_file(sys.json, j);
+    outputs.write_json(j);
   }
+  outputs.commit();
   return pass ? 0 : 1;
 }
 

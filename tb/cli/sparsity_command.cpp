@@ -1,7 +1,6 @@
 // waferbench sparsity: one layer shape on the compute fabric at several weight densities, each
 // golden-checked; reports the measured speedup against the dense run and against the ideal 1/d.
 #include <iostream>
-#include <sstream>
 
 #include "sw/error.hpp"
 #include "sw/report.hpp"
@@ -13,27 +12,6 @@ namespace po = boost::program_options;
 
 namespace wb::cli {
 namespace {
-
-std::vector<double> parse_densities(const std::string& text) {
-  std::vector<double> out;
-  std::istringstream is(text);
-  std::string item;
-  while (std::getline(is, item, ',')) {
-    std::size_t used = 0;
-    double d = 0.0;
-    try {
-      d = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || !(d > 0.0 && d <= 1.0)) {
-      throw sw::InputError("--densities must be a comma-separated list of values in (0, 1], got '" + text + "'");
-    }
-    out.push_back(d);
-  }
-  if (out.empty()) throw sw::InputError("--densities is empty");
-  return out;
-}
 
 struct SparsityArgs {
   FabricArgs fabric;
@@ -53,12 +31,14 @@ struct SparsityArgs {
         ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
         ("json", po::value(&json_path), "write the table as JSON to FILE");
   }
-  // Throws sw::InputError; returns the densities.
+  // Throws sw::InputError (a shape that fits no PE or the host memory included); returns the
+  // densities.
   std::vector<double> validate() const {
     if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
-    const std::vector<double> densities = parse_densities(densities_text);
+    const std::vector<double> densities = parse_number_list(densities_text, "--densities", 0.0, 1.0, "(0, 1]");
     if (!json_path.empty()) check_writable(json_path, "--json");
-    to_fabric_job(fabric, 0.0, seed, "", engine);
+    const tb::FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
+    tb::check_fabric_gemm(job, m, k, n, "sparsity " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
     return densities;
   }
 };

@@ -45,8 +45,9 @@ struct TrainArgs {
   // The library's options from the arguments (values unchecked: validate() checks them).
   tb::TrainOptions train_options() const;
   // The one check of the command line: the options this command rejects, then the library's
-  // limits (TrainOptions::validate) for this run, the one-system baseline and every sweep point,
-  // so that no worker process fails on its input. Throws sw::InputError.
+  // limits (TrainOptions::validate, the host memory included) for this run, the one-system
+  // baseline and every sweep point, and the bandwidths against the weights they stream, so that
+  // no worker process fails on its input. Throws sw::InputError.
   void validate() const;
   bool runs_baseline() const { return systems > 1 && !no_baseline && !sweep && !worker; }
 };
@@ -105,6 +106,11 @@ void TrainArgs::validate() const {
   if (sys.dataflow != "ws") throw sw::InputError("--dataflow must be ws for train (the streamed weights are stationary)");
   tb::TrainOptions o = train_options();  // also checks the array options
   o.validate();
+  double weights = 0;
+  for (int l = 0; l < o.spec.layers(); ++l) weights += static_cast<double>(o.spec.widths[l]) * o.spec.widths[l + 1];
+  const double streamed = weights * steps;
+  if (!sweep) check_bandwidth(streamed, ingress_bw, "--ingress-bw", "the weights");  // a sweep's below
+  check_bandwidth(streamed, store_bw, "--store-bw", "the weights");
   if (runs_baseline()) {
     // The baseline runs the whole batch on one system, in the same activation memory.
     const std::size_t need = tb::activation_bytes(o.spec, batch);
@@ -122,6 +128,7 @@ void TrainArgs::validate() const {
     for (double bw : kSweepBandwidths) {
       o.ingress_bw = bw;
       o.validate();
+      check_bandwidth(streamed, bw, "--ingress-bw", "the weights");
     }
   }
 }
