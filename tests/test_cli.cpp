@@ -945,3 +945,14 @@ TEST_CASE("cli contract: noc reports flits not delivered by the end of the drain
   CHECK(p["misrouted"] == 0);
   expect_rejected("noc --mesh 4x4 --drain -1", "--drain must be an integer");
 }
+
+TEST_CASE("cli: --help offers only what the command takes, with its defaults as typed", "[system]") {
+  const Outcome train = waferbench("train --help");
+  CHECK(train.code == 0);
+  CHECK(train.out.find("--trace") == std::string::npos);
+  CHECK(train.out.find("--dataflow") == std::string::npos);
+  CHECK(train.out.find("--systems") != std::string::npos);
+  expect_input_error("train --trace " + tmp("t.fst"), "unrecognised option '--trace'");
+  const Outcome noc = waferbench("noc --help");
+  CHECK(noc.out.find("--rate arg (=0.2)") != std::string::npos);
+}

@@ -57,7 +57,7 @@ struct NocArgs {
     desc.add_options()("help", "show this help")
         ("mesh", po::value(&mesh)->default_value(mesh), "KxK router-only mesh (a built size)")
         ("traffic", po::value(&traffic)->default_value(traffic), "uniform, transpose, bitcomp, hotspot or neighbor")
-        ("rate", po::value(&rate)->default_value(rate), "offered load, flits per node per cycle, in (0, 1]")
+        ("rate", po::value(&rate)->default_value(rate, "0.2"), "offered load, flits per node per cycle, in (0, 1]")
         ("cycles", po::value(&cycles)->default_value(cycles), "measurement window, cycles")
         ("warmup", po::value(&warmup)->default_value(warmup), "cycles before measuring")
         ("drain", po::value(&drain)->default_value(drain),

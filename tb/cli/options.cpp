@@ -20,20 +20,23 @@ namespace po = boost::program_options;
 
 namespace wb::cli {
 
-void add_system_options(po::options_description& desc, SystemArgs& args) {
-  desc.add_options()
-      ("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size for --engine rtl)")
-      ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size for --engine rtl)")
-      ("engine", po::value(&args.engine)->default_value(args.engine),
-       "rtl (the Verilated array or fabric) or model (the C++ reference model: any array size, fabric meshes up to 16x16)")
-      ("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)")
-      ("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
-      ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")
-      ("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
-       "probability per cycle of a random stall on every stream, in [0, 0.95]")
-      ("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls")
-      ("trace", po::value(&args.trace), "write an FST waveform of the array to FILE.fst")
-      ("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
+void add_system_options(po::options_description& desc, SystemArgs& args, const std::vector<std::string>& omit) {
+  const auto offered = [&](const char* name) { return std::find(omit.begin(), omit.end(), name) == omit.end(); };
+  auto add = desc.add_options();
+  add("rows", po::value(&args.rows)->default_value(args.rows), "array rows (a built size for --engine rtl)")
+     ("cols", po::value(&args.cols)->default_value(args.cols), "array columns (a built size for --engine rtl)")
+     ("engine", po::value(&args.engine)->default_value(args.engine),
+      "rtl (the Verilated array or fabric) or model (the C++ reference model: any array size, fabric meshes up to 16x16)");
+  if (offered("dataflow")) {
+    add("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)");
+  }
+  add("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
+     ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")
+     ("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
+      "probability per cycle of a random stall on every stream, in [0, 0.95]")
+     ("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls");
+  if (offered("trace")) add("trace", po::value(&args.trace), "write an FST waveform of the array to FILE.fst");
+  add("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
 }
 
 void check_run_outputs(const SystemArgs& args) {

@@ -26,7 +26,9 @@ struct SystemArgs {
   std::string json;
 };
 
-void add_system_options(boost::program_options::options_description& desc, SystemArgs& args);
+// `omit`: options the command does not take ("dataflow", "trace"), so its --help does not offer them.
+void add_system_options(boost::program_options::options_description& desc, SystemArgs& args,
+                        const std::vector<std::string>& omit = {});
 
 // Validates the values (one-line sw::InputError) and builds the system options.
 tb::SystemOptions to_system_options(const SystemArgs& args);

@@ -76,7 +76,7 @@ void TrainArgs::describe(po::options_description& desc) {
       ("sweep-bw", po::bool_switch(&sweep), "run at ingress bandwidths 1, 2, 4, ... 256 against the roofline")
       ("no-baseline", po::bool_switch(&no_baseline), "skip the one-system run (no speedup)")
       ("worker", po::bool_switch(&worker), "internal: print the JSON on stdout only");
-  add_system_options(desc, sys);
+  add_system_options(desc, sys, {"dataflow", "trace"});  // N streamed WS arrays, no waveform
 }
 
 tb::TrainOptions TrainArgs::train_options() const {
@@ -102,8 +102,6 @@ tb::TrainOptions TrainArgs::train_options() const {
 }
 
 void TrainArgs::validate() const {
-  reject_given(given, {"trace"}, "train (N arrays; trace a gemm instead)");
-  if (sys.dataflow != "ws") throw sw::InputError("--dataflow must be ws for train (the streamed weights are stationary)");
   tb::TrainOptions o = train_options();  // also checks the array options
   o.validate();
   double weights = 0;
