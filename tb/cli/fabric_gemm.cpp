@@ -45,7 +45,7 @@ FabricJob to_fabric_job(const FabricArgs& args, double backpressure, std::uint64
 }
 
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c) {
-  const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
+  const sw::FabricLimits limits;  // the built hardware's
   const int per_pass = sw::max_rows_per_program(a.cols(), b.cols(), job.mesh, job.layout, limits);
   if (per_pass < 1) {
     sw::map_sparse_gemm(sw::MatrixI8(1, a.cols()), b, job.mesh, job.layout, limits);  // throws the reason
