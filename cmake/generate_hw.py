@@ -101,8 +101,7 @@ def sv_package(wav, ports, regs, words):
     ]
     for f in wav:
         c = camel(f["name"])
-        out.append(f"  localparam int unsigned Wavelet{c}Lsb   = {f['lsb']};")
-        out.append(f"  localparam int unsigned Wavelet{c}Width = {f['width']};")
+        out.append(f"  localparam int unsigned Wavelet{c}Lsb = {f['lsb']}, Wavelet{c}Width = {f['width']};")
     out += [
         f"  localparam int unsigned WaveletWidth = {total};",
         f"  localparam int unsigned ColorWidth   = {by['color']['width']};  // {1 << by['color']['width']} color codes",

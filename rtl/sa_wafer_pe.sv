@@ -65,9 +65,9 @@ module sa_wafer_pe
   localparam int unsigned AccIdxW   = (NumAcc > 1) ? $clog2(NumAcc) : 1;
   localparam int unsigned CntWidth  = $clog2(Depth + 1);
 
-  // Next-state signals are single assigns kept out of the waveform: Verilator then folds each
-  // into the flop that takes it (a traced one, or one an always_comb writes several times,
-  // stays a class member stored and loaded every cycle).
+  // Next-state signals are single assigns kept out of the waveform, so the simulator computes
+  // each once a cycle (a traced one, or one that an always_comb writes several times, is stored
+  // every cycle); one that reads only inputs gets folded into its flop.
 
   // ---------------------------------------------------------------- configuration registers
   // A register file of whole words with one write port; the fields are read from the words.
