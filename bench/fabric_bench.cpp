@@ -15,7 +15,7 @@ namespace wb::bench {
 FabricBenchRow bench_compute_fabric(const tb::WaferVariant& v, std::uint64_t cycles, int repeat) {
   const int kdim = 16 * v.mesh, m = static_cast<int>(std::max<std::uint64_t>(cycles / (16 * 17), 1));
   const sw::MatrixI8 a = sw::random_int8(m, kdim, 1), b = sw::random_int8(kdim, kdim, 2);
-  const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
+  const sw::FabricLimits limits;  // the built hardware's
   const sw::FabricProgram program = sw::map_sparse_gemm(a, b, v.mesh, sw::FabricLayout::kWeightsResident, limits);
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);
   FabricBenchRow row;

@@ -11,9 +11,22 @@
 # and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++, plus one
 # header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
 # fabric_models.hpp, wafer_models.hpp).
+# The fabric's layouts (wavelet fields, port numbers, PE registers and words) are written for
+# both languages by cmake/generate_hw.py: WB_FABRIC_PKG (rtl/sa_fabric_pkg.sv, the package every
+# fabric module imports) and wb/hw_fabric.hpp (included by hw_config.hpp).
 set(WB_HW_CONFIG "${PROJECT_SOURCE_DIR}/config/hardware.json")
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WB_HW_CONFIG}")
+set(WB_HW_GENERATOR "${PROJECT_SOURCE_DIR}/cmake/generate_hw.py")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${WB_HW_CONFIG}" "${WB_HW_GENERATOR}")
 file(READ "${WB_HW_CONFIG}" _wb_json)
+set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
+
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+execute_process(COMMAND "${Python3_EXECUTABLE}" "${WB_HW_GENERATOR}" --config "${WB_HW_CONFIG}" --out "${WB_GENERATED_DIR}"
+                RESULT_VARIABLE _wb_gen_result)
+if(NOT _wb_gen_result EQUAL 0)
+  message(FATAL_ERROR "cmake/generate_hw.py failed on config/hardware.json")
+endif()
+set(WB_FABRIC_PKG "${WB_GENERATED_DIR}/rtl/sa_fabric_pkg.sv")
 
 # The elements of a JSON array at the given path, as a CMake list.
 function(wb_json_list out)
@@ -81,8 +94,6 @@ if(WB_BENCH_BUILDS)
     list(APPEND WB_WAFER_VARIANTS "${_k}_2")
   endforeach()
 endif()
-
-set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
 
 # Writes generated/wb/<name> with the given #include lines (rewritten only when it changes).
 function(wb_write_model_header name comment includes)

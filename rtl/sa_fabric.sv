@@ -14,7 +14,7 @@
 // Route tables are written one router and one color per cycle through cfg_*; every PE has its
 // own configuration port (pe_cfg_*[t]), so all PEs load their SRAM in parallel.
 module sa_fabric
-  import sa_wavelet_pkg::*;
+  import sa_fabric_pkg::*;
 #(
   parameter int unsigned MeshX     = 4,
   parameter int unsigned MeshY     = 4,
@@ -37,7 +37,7 @@ module sa_fabric
   // PE configuration ports (HasPe)
   input  logic                  pe_cfg_valid_i [MeshX*MeshY],
   input  logic                  pe_cfg_sram_i  [MeshX*MeshY],
-  input  logic [15:0]           pe_cfg_addr_i  [MeshX*MeshY],
+  input  logic [PeCfgAddrWidth-1:0] pe_cfg_addr_i [MeshX*MeshY],
   input  logic [31:0]           pe_cfg_data_i  [MeshX*MeshY],
   // injection ramps (into the routers)
   input  logic                  inj_valid_i   [MeshX*MeshY],
@@ -85,9 +85,6 @@ module sa_fabric
       default: return y * MeshX + x - 1;
     endcase
   endfunction
-  function automatic int unsigned facing(int unsigned d);  // the neighbour's port toward us
-    return (d + 2) % 4;
-  endfunction
   function automatic int unsigned edge_slot(int unsigned d, int unsigned x, int unsigned y);
     unique case (d)
       PortN:   return x;
@@ -108,12 +105,12 @@ module sa_fabric
     always_ff @(posedge clk_i) edge_wavelet_q[e] <= edge_in_wavelet_i[e];
   end
 
-  logic                 in_valid   [NumTiles][4];
-  sa_wavelet_t          in_wavelet [NumTiles][4];
-  logic [NumColors-1:0] in_credit  [NumTiles][4];
-  logic                 out_valid  [NumTiles][4];
-  sa_wavelet_t          out_wavelet [NumTiles][4];
-  logic [NumColors-1:0] out_credit [NumTiles][4];
+  logic                 in_valid   [NumTiles][NumDirs];
+  sa_wavelet_t          in_wavelet [NumTiles][NumDirs];
+  logic [NumColors-1:0] in_credit  [NumTiles][NumDirs];
+  logic                 out_valid  [NumTiles][NumDirs];
+  sa_wavelet_t          out_wavelet [NumTiles][NumDirs];
+  logic [NumColors-1:0] out_credit [NumTiles][NumDirs];
   logic [NumTiles-1:0]  route_error, pe_error;
 
   for (genvar y = 0; y < MeshY; y++) begin : gen_y
@@ -121,12 +118,12 @@ module sa_fabric
       localparam int unsigned T = y * MeshX + x;
 
       // Mesh directions: a link to the neighbour's facing port, or an edge port at the boundary.
-      for (genvar d = 0; d < 4; d++) begin : gen_dir
+      for (genvar d = 0; d < NumDirs; d++) begin : gen_dir
         if (has_neighbour(d, x, y)) begin : gen_link
           localparam int unsigned Nb = neighbour(d, x, y);
-          assign in_valid[T][d]   = out_valid[Nb][facing(d)];
-          assign in_wavelet[T][d] = out_wavelet[Nb][facing(d)];
-          assign out_credit[T][d] = in_credit[Nb][facing(d)];
+          assign in_valid[T][d]   = out_valid[Nb][facing_port(d)];
+          assign in_wavelet[T][d] = out_wavelet[Nb][facing_port(d)];
+          assign out_credit[T][d] = in_credit[Nb][facing_port(d)];
         end else begin : gen_edge
           localparam int unsigned Slot = edge_slot(d, x, y);
           assign in_valid[T][d]           = edge_valid_q[Slot];

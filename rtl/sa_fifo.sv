@@ -54,8 +54,19 @@ module sa_fifo #(
     end
   end
 
-  // Storage has no reset (it is never read before written).
+  // Storage has no reset (it is never read before written); a write port like any memory.
   always_ff @(posedge clk_i) begin
     if (push) mem_q[wr_ptr_q] <= in_data_i;
   end
+
+`ifndef SYNTHESIS
+  // No overflow, no underflow: the count stays in [0, Depth] and a push (pop) finds room (data).
+  CountInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(count_q) <= Depth);
+  NoOverflow_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !push || 32'(count_q) < Depth);
+  NoUnderflow_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !pop || count_q != '0);
+  // The pointers stay on the ring and are count apart.
+  PtrsInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni) rd_ptr_q <= LastPtr && wr_ptr_q <= LastPtr);
+  PtrsMatchCount_A: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                     32'(wr_ptr_q) == (32'(rd_ptr_q) + 32'(count_q)) % Depth);
+`endif
 endmodule

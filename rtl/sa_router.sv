@@ -34,7 +34,7 @@
 // per-cycle helpers are macros (see below), so that Verilator emits one copy of the router's
 // code that every (not inlined) instance of a mesh shares.
 module sa_router
-  import sa_wavelet_pkg::*;
+  import sa_fabric_pkg::*;
 #(
   parameter int unsigned NumColors = 24,
   parameter int unsigned Depth     = 4
@@ -101,6 +101,16 @@ module sa_router
     return m;
   endfunction
   localparam idx_masks_t ColorIndexMasks = color_index_masks();
+  // The same for a one-hot port vector.
+  typedef logic [PortWidth-1:0][NumPorts-1:0] port_masks_t;
+  function automatic port_masks_t port_index_masks();
+    port_masks_t m;
+    for (int unsigned b = 0; b < PortWidth; b++) begin
+      for (int unsigned p = 0; p < NumPorts; p++) m[b][p] = ((p >> b) & 1) == 1;
+    end
+    return m;
+  endfunction
+  localparam port_masks_t PortIndexMasks = port_index_masks();
 
   // The per-cycle helpers are macros, not functions: Verilator numbers the temporaries of each
   // inlined function call per instance, which would give every router instance its own code.
@@ -118,6 +128,9 @@ module sa_router
     PtrWidth'(((Depth & (Depth - 1)) == 0) ? (ptr) + 1'b1 : ((32'(ptr) == Depth - 1) ? '0 : (ptr) + 1'b1))
 
   // ---------------------------------------------------------------- route table
+  // A memory with one write port, one entry per color. (Enable and address are written in
+  // place: as signals of their own they would be evaluated on every change of the fabric's
+  // inputs, see the credits below.)
   pvec_t rx_q [NumColors];
   pvec_t tx_q [NumColors];
   cvec_t addressed_q;
@@ -154,6 +167,7 @@ module sa_router
   entry_t               push_entry [NumPorts];
   pvec_t                route_error;
 
+  // The buffers: a memory per input with one write port (push_*).
   always_ff @(posedge clk_i) begin
     for (int unsigned p = 0; p < NumPorts; p++) begin
       if (push_any[p]) mem_q[p][push_slot[p]] <= push_entry[p];
@@ -302,6 +316,9 @@ module sa_router
     logic                            valid_q;    // (traced as the ports)
     sa_wavelet_t                     wavelet_q;
     sa_wavelet_t                     wavelet_d;
+    logic                            valid_d;
+    pvec_t                           port_rr_d;
+    cvec_t                           color_rr_d;
     pvec_t                           req;
     logic [PortWidth-1:0]            port;
     logic [CIdxWidth-1:0]            color;
@@ -318,37 +335,50 @@ module sa_router
       end
       if (req != '0) begin
         grant_port[o]  = `SA_ROUTER_PICK(pvec_t, req, port_rr_q);
-        port           = {grant_port[o][4], grant_port[o][2] | grant_port[o][3],
-                          grant_port[o][1] | grant_port[o][3]};
+        for (int unsigned b = 0; b < PortWidth; b++) port[b] = (grant_port[o] & PortIndexMasks[b]) != '0;
         grant_color[o] = `SA_ROUTER_PICK(cvec_t, want[port][o], color_rr_q);
         for (int unsigned b = 0; b < CIdxWidth; b++) color[b] = (grant_color[o] & ColorIndexMasks[b]) != '0;
         wavelet_d = ((bypass[port] & grant_color[o]) != '0) ? in_wavelet_i[port]
                   : mem_q[port][`SA_ROUTER_SLOT(color, rd[port][color])].wavelet;
       end
     end
+
+    // The round-robin pointers move past a grant (enabled by it). Each next state is one assign
+    // of combinational signals used once, so it gets folded into its flop instead of being
+    // stored and loaded every cycle.
+    assign valid_d    = grant_port[o] != '0;
+    assign port_rr_d  = `SA_ROUTER_AFTER(pvec_t, grant_port[o]);
+    assign color_rr_d = `SA_ROUTER_AFTER(cvec_t, grant_color[o]);
     assign has_credit[o]  = credit_q[NumColors-1:0];
     assign no_credit_o[o] = ~credit_q[NumColors-1:0];
 
-    // Credits, as a thermometer code: a return moves a color up one plane, a grant moves it down
-    // one. The returns are used here only, so no logic depends combinationally on out_credit_i.
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        credit_q   <= '1;
         port_rr_q  <= '1;
         color_rr_q <= '1;
         valid_q    <= 1'b0;
       end else begin
-        if ((out_credit_i[o] ^ grant_color[o]) != '0) begin
-          credit_q <= (credit_q & ~(CreditRep * credit_t'(cvec_t'(out_credit_i[o] ^ grant_color[o]))))
-                    | ((CreditRep * credit_t'(cvec_t'(out_credit_i[o] & ~grant_color[o])))
-                       & ((credit_q << NumColors) | credit_t'({NumColors{1'b1}})))
-                    | ((CreditRep * credit_t'(cvec_t'(grant_color[o] & ~out_credit_i[o]))) & (credit_q >> NumColors));
+        valid_q <= valid_d;
+        if (valid_d) begin
+          port_rr_q  <= port_rr_d;
+          color_rr_q <= color_rr_d;
         end
-        valid_q <= grant_port[o] != '0;
-        if (grant_port[o] != '0) begin
-          port_rr_q  <= `SA_ROUTER_AFTER(pvec_t, grant_port[o]);
-          color_rr_q <= `SA_ROUTER_AFTER(cvec_t, grant_color[o]);
-        end
+      end
+    end
+
+    // Credits, as a thermometer code: a return moves a color up one plane, a grant moves it down
+    // one. The one update written inside its always_ff, on purpose: out_credit_i is a fabric
+    // input at the mesh edges, and Verilator evaluates combinational logic that reads a fabric
+    // input again at every eval() (an always_comb or assign here measured 16 % more
+    // instructions per router-cycle on the 8x8 NoC).
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        credit_q <= '1;
+      end else if ((out_credit_i[o] ^ grant_color[o]) != '0) begin
+        credit_q <= (credit_q & ~(CreditRep * credit_t'(cvec_t'(out_credit_i[o] ^ grant_color[o]))))
+                  | ((CreditRep * credit_t'(cvec_t'(out_credit_i[o] & ~grant_color[o])))
+                     & ((credit_q << NumColors) | credit_t'({NumColors{1'b1}})))
+                  | ((CreditRep * credit_t'(cvec_t'(grant_color[o] & ~out_credit_i[o]))) & (credit_q >> NumColors));
       end
     end
 
@@ -358,11 +388,13 @@ module sa_router
     assign out_wavelet_o[o] = wavelet_q;
   end
 
+  logic route_error_d;  // sticky
   /* verilator tracing_on */
 
+  assign route_error_d = route_error_o || (route_error != '0);
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)                route_error_o <= 1'b0;
-    else if (route_error != '0) route_error_o <= 1'b1;
+    if (!rst_ni) route_error_o <= 1'b0;
+    else         route_error_o <= route_error_d;
   end
 
 endmodule

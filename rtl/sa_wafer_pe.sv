@@ -2,6 +2,9 @@
 // accumulators, and tasks bound to colors. Nothing polls: a wavelet arriving on a bound color
 // runs its task, an unbound color is dropped (credit returned, sticky error_o).
 //
+// The field positions below are those of config/hardware.json (pe_registers, pe_words), which
+// generates sa_fabric_pkg's Pe* constants and software's copy of them.
+//
 // Wavelet data on the MAC color: [31:16] index, [15:0] value (int16; int8 sign-extended).
 //  MAC task, mode 0 (weights resident, column-compressed in SRAM): value is an activation
 //    a_j, index j. SRAM word j is the column pointer {count[31:16], start[15:0]}; each of the
@@ -23,36 +26,36 @@
 //
 // Configuration (cfg_*, one word per cycle; software loads it before a run): SRAM word
 // cfg_addr_i when cfg_sram_i, else register cfg_addr_i:
-//  RegMode   [0] mode
-//  RegColors [4:0] MAC color, [12:8] psum color, [20:16] out color, [24] chain head
-//  RegShape  [15:0] rows (accumulators reduced per vector), [31:16] batch (mode 1)
+//  PeRegMode   [0] mode
+//  PeRegColors [4:0] MAC color, [12:8] psum color, [20:16] out color, [24] chain head
+//  PeRegShape  [15:0] rows (accumulators reduced per vector), [31:16] batch (mode 1)
 module sa_wafer_pe
-  import sa_wavelet_pkg::*;
+  import sa_fabric_pkg::*;
 #(
   parameter int unsigned NumColors = 4,
   parameter int unsigned Depth     = 4,
   parameter int unsigned SramBytes = 49152,
   parameter int unsigned NumAcc    = 256
 ) (
-  input  logic                 clk_i,
-  input  logic                 rst_ni,
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
   // configuration
-  input  logic                 cfg_valid_i,
-  input  logic                 cfg_sram_i,
-  input  logic [15:0]          cfg_addr_i,
-  input  logic [31:0]          cfg_data_i,
+  input  logic                      cfg_valid_i,
+  input  logic                      cfg_sram_i,
+  input  logic [PeCfgAddrWidth-1:0] cfg_addr_i,
+  input  logic [31:0]               cfg_data_i,
   // wavelets from the router's ramp
-  input  logic                 in_valid_i,
-  input  sa_wavelet_t          in_wavelet_i,
-  output logic [NumColors-1:0] in_credit_o,
+  input  logic                      in_valid_i,
+  input  sa_wavelet_t               in_wavelet_i,
+  output logic [NumColors-1:0]      in_credit_o,
   // wavelets to the router's ramp
-  output logic                 out_valid_o,
-  output sa_wavelet_t          out_wavelet_o,
-  input  logic [NumColors-1:0] out_credit_i,
+  output logic                      out_valid_o,
+  output sa_wavelet_t               out_wavelet_o,
+  input  logic [NumColors-1:0]      out_credit_i,
   // status
-  output logic [31:0]          macs_o,   // multiply-accumulates done since reset
-  output logic                 idle_o,   // nothing buffered, no task running
-  output logic                 error_o   // sticky: unbound color or buffer overflow
+  output logic [31:0]               macs_o,   // multiply-accumulates done since reset
+  output logic                      idle_o,   // nothing buffered, no task running
+  output logic                      error_o   // sticky: unbound color or buffer overflow
 );
   // One class for all instances: a fabric shares the PE's code instead of inlining a copy per
   // tile (smaller model, faster build, better i-cache use).
@@ -61,53 +64,69 @@ module sa_wafer_pe
   localparam int unsigned SAddrW    = $clog2(SramWords);
   localparam int unsigned AccIdxW   = (NumAcc > 1) ? $clog2(NumAcc) : 1;
   localparam int unsigned CntWidth  = $clog2(Depth + 1);
-  localparam logic [15:0] EndIndex  = 16'hFFFF;
-  localparam logic [15:0] RegMode   = 16'd0;
-  localparam logic [15:0] RegColors = 16'd1;
-  localparam logic [15:0] RegShape  = 16'd2;
+
+  // Next-state signals are single assigns kept out of the waveform, so the simulator computes
+  // each once a cycle (a traced one, or one that an always_comb writes several times, is stored
+  // every cycle); one that reads only inputs gets folded into its flop.
 
   // ---------------------------------------------------------------- configuration registers
-  logic                  mode_q, chain_head_q;
-  logic [ColorWidth-1:0] mac_color_q, psum_color_q, out_color_q;
-  logic [15:0]           rows_q, batch_q;
+  // A register file of whole words with one write port; the fields are read from the words.
+  // (One enable, used once: it then needs no evaluation of its own.)
+  localparam int unsigned RegIdxW = (PeNumRegs > 1) ? $clog2(PeNumRegs) : 1;
+  localparam logic [RegIdxW-1:0] RMode = RegIdxW'(PeRegMode), RColors = RegIdxW'(PeRegColors),
+                                 RShape = RegIdxW'(PeRegShape);
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [31:0] regs_q [PeNumRegs];  // (bits no field uses)
+  /* verilator lint_on UNUSEDSIGNAL */
+  /* verilator tracing_off */
+  logic        reg_we;
+  /* verilator tracing_on */
+  assign reg_we = cfg_valid_i && !cfg_sram_i && (32'(cfg_addr_i) < PeNumRegs);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      mode_q       <= 1'b0;
-      chain_head_q <= 1'b1;
-      mac_color_q  <= '0;
-      psum_color_q <= '0;
-      out_color_q  <= '0;
-      rows_q       <= '0;
-      batch_q      <= 16'd1;
-    end else if (cfg_valid_i && !cfg_sram_i) begin
-      unique case (cfg_addr_i)
-        RegMode:   mode_q <= cfg_data_i[0];
-        RegColors: begin
-          mac_color_q  <= cfg_data_i[4:0];
-          psum_color_q <= cfg_data_i[12:8];
-          out_color_q  <= cfg_data_i[20:16];
-          chain_head_q <= cfg_data_i[24];
-        end
-        RegShape: begin
-          rows_q  <= cfg_data_i[15:0];
-          batch_q <= cfg_data_i[31:16];
-        end
-        default: ;
-      endcase
+      for (int unsigned r = 0; r < PeNumRegs; r++) regs_q[r] <= '0;
+      regs_q[RColors][PeChainHeadLsb] <= 1'b1;  // a chain head until told otherwise
+      regs_q[RShape][PeBatchLsb]      <= 1'b1;  // batch 1
+    end else if (reg_we) begin
+      regs_q[RegIdxW'(cfg_addr_i)] <= cfg_data_i;
     end
   end
 
+  logic                    mode_q, chain_head_q;
+  logic [ColorWidth-1:0]   mac_color_q, psum_color_q, out_color_q;
+  logic [PeRowsWidth-1:0]  rows_q;
+  logic [PeBatchWidth-1:0] batch_q;
+  assign mode_q       = regs_q[RMode][PeModeLsb +: PeModeWidth];
+  assign mac_color_q  = regs_q[RColors][PeMacColorLsb +: PeMacColorWidth];
+  assign psum_color_q = regs_q[RColors][PePsumColorLsb +: PePsumColorWidth];
+  assign out_color_q  = regs_q[RColors][PeOutColorLsb +: PeOutColorWidth];
+  assign chain_head_q = regs_q[RColors][PeChainHeadLsb +: PeChainHeadWidth];
+  assign rows_q       = regs_q[RShape][PeRowsLsb +: PeRowsWidth];
+  assign batch_q      = regs_q[RShape][PeBatchLsb +: PeBatchWidth];
+
   // ---------------------------------------------------------------- SRAM (synchronous read)
-  logic [31:0] sram_q [SramWords];
-  logic [31:0] rdata_q;
-  logic        rd_en;
-  logic [15:0] rd_addr;
+  // Memories keep the usual templates: a write port (enable, address, data from the logic) and a
+  // registered read.
+  logic [31:0]       sram_q [SramWords];
+  logic [31:0]       rdata_q;
+  logic              rd_en;
+  logic [15:0]       rd_addr;
+  /* verilator tracing_off */
+  logic              sram_we;
+  logic [SAddrW-1:0] sram_waddr;
+  logic [31:0]       rdata_d;
+  /* verilator tracing_on */
+
+  assign sram_we    = cfg_valid_i && cfg_sram_i && (32'(cfg_addr_i) < SramWords);
+  assign sram_waddr = SAddrW'(cfg_addr_i);
+  // An address past the SRAM reads as zero.
+  assign rdata_d    = !rd_en ? rdata_q : (32'(rd_addr) < SramWords) ? sram_q[SAddrW'(rd_addr)] : '0;
 
   always_ff @(posedge clk_i) begin
-    if (cfg_valid_i && cfg_sram_i && (32'(cfg_addr_i) < SramWords)) sram_q[SAddrW'(cfg_addr_i)] <= cfg_data_i;
-    if (rd_en) rdata_q <= (32'(rd_addr) < SramWords) ? sram_q[SAddrW'(rd_addr)] : '0;
+    if (sram_we) sram_q[sram_waddr] <= cfg_data_i;
   end
+  always_ff @(posedge clk_i) rdata_q <= rdata_d;
 
   // ---------------------------------------------------------------- input buffers, one per task
   logic        to_mac, to_psum, unbound;
@@ -144,10 +163,14 @@ module sa_wafer_pe
   assign psum_full = to_psum && !psum_ready;
 
   // One credit pulse per consumed (or dropped) wavelet, to its color.
+  /* verilator tracing_off */
+  logic [NumColors-1:0] in_credit_d;
+  /* verilator tracing_on */
+  assign in_credit_d = (NumColors'(mac_pop) << mac_color_q) | (NumColors'(psum_pop) << psum_color_q) |
+                       (NumColors'(unbound) << in_wavelet_i.color);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) in_credit_o <= '0;
-    else in_credit_o <= (NumColors'(mac_pop) << mac_color_q) | (NumColors'(psum_pop) << psum_color_q) |
-                        (NumColors'(unbound) << in_wavelet_i.color);
+    else         in_credit_o <= in_credit_d;
   end
 
   // ---------------------------------------------------------------- issue stage (one SRAM read per cycle)
@@ -165,14 +188,23 @@ module sa_wafer_pe
   logic [15:0] s1_acc_q, s1_acc_d;
   logic        fire;                  // reduction step this cycle
 
-  logic [15:0] mac_index, mac_value;
-  assign mac_index = mac_data[31:16];
-  assign mac_value = mac_data[15:0];
+  logic [PeMacIndexWidth-1:0] mac_index;
+  logic [PeMacValueWidth-1:0] mac_value;
+  assign mac_index = mac_data[PeMacIndexLsb +: PeMacIndexWidth];
+  assign mac_value = mac_data[PeMacValueLsb +: PeMacValueWidth];
 
   // Mode 1 operands: row i and column j of the arriving weight.
   logic [15:0] row_base, col_base;
-  assign row_base = 16'(mac_index[15:8] * batch_q);
-  assign col_base = 16'(mac_index[7:0] * batch_q);
+  assign row_base = 16'(mac_index[PeStreamIndexRowLsb +: PeStreamIndexRowWidth] * batch_q);
+  assign col_base = 16'(mac_index[PeStreamIndexColLsb +: PeStreamIndexColWidth] * batch_q);
+
+  // Mode 0 column pointer, as it arrives from the SRAM.
+  /* verilator tracing_off */
+  logic [PeColptrCountWidth-1:0] colptr_count;
+  logic [PeColptrStartWidth-1:0] colptr_start;
+  /* verilator tracing_on */
+  assign colptr_count = rdata_q[PeColptrCountLsb +: PeColptrCountWidth];
+  assign colptr_start = rdata_q[PeColptrStartLsb +: PeColptrStartWidth];
 
   // Output credits for the out color.
   logic [CntWidth-1:0] out_credits_q;
@@ -201,7 +233,7 @@ module sa_wafer_pe
         if (mac_valid) begin
           mac_pop = 1'b1;
           value_d = mac_value;
-          if (mac_index == EndIndex) begin
+          if (mac_index == PeEndIndex) begin
             state_d = StReduce;
             k_d     = '0;
           end else if (!mode_q) begin
@@ -221,15 +253,15 @@ module sa_wafer_pe
         end
       end
       StColptr: begin
-        if (rdata_q[31:16] == '0) begin
+        if (colptr_count == '0) begin
           state_d = StIdle;
         end else begin
           rd_en      = 1'b1;              // first entry
-          rd_addr    = rdata_q[15:0];
+          rd_addr    = colptr_start;
           s1_valid_d = 1'b1;
-          ptr_d      = rdata_q[15:0] + 16'd1;
-          left_d     = rdata_q[31:16] - 16'd1;
-          state_d    = (rdata_q[31:16] == 16'd1) ? StIdle : StLoop;
+          ptr_d      = colptr_start + 16'd1;
+          left_d     = colptr_count - 16'd1;
+          state_d    = (colptr_count == 16'd1) ? StIdle : StLoop;
         end
       end
       StLoop: begin
@@ -268,61 +300,93 @@ module sa_wafer_pe
 
   // ---------------------------------------------------------------- accumulators
   // A valid bit per accumulator stands for the reset of the bank: an accumulator not written
-  // since its last reduction reads as zero.
-  logic [31:0]       acc_q [NumAcc];
-  logic [NumAcc-1:0] acc_live_q;
-  logic [15:0]       s1_index;
-  logic [31:0]       s1_old, s1_product, k_acc;
+  // since its last reduction reads as zero. Stage 1 writes an accumulator and sets its bit; a
+  // reduction step clears the bit of the one it sends. The two never meet (a reduction step
+  // waits for stage 1 to drain), so each memory has one write port.
+  logic [31:0]        acc_q [NumAcc];
+  logic [NumAcc-1:0]  acc_live_q;
+  logic [15:0]        s1_index;
+  logic [31:0]        s1_old, s1_product, k_acc;
+  /* verilator tracing_off */
+  logic               acc_we, live_we, live_wdata;
+  logic [AccIdxW-1:0] live_waddr;
+  /* verilator tracing_on */
 
-  assign s1_index   = mode_q ? s1_acc_q : rdata_q[31:16];
+  assign s1_index   = mode_q ? s1_acc_q : rdata_q[PeEntryRowLsb +: PeEntryRowWidth];
   assign s1_old     = (32'(s1_index) < NumAcc && acc_live_q[AccIdxW'(s1_index)]) ? acc_q[AccIdxW'(s1_index)] : '0;
-  assign s1_product = 32'($signed(value_q) * $signed(rdata_q[15:0]));
+  // (Mode 1: the low half of the resident activation word, which is sign-extended.)
+  assign s1_product = 32'($signed(value_q) * $signed(rdata_q[PeEntryWeightLsb +: PeEntryWeightWidth]));
   assign k_acc      = (32'(k_q) < NumAcc && acc_live_q[AccIdxW'(k_q)]) ? acc_q[AccIdxW'(k_q)] : '0;
+  assign acc_we     = s1_valid_q && 32'(s1_index) < NumAcc;
+  assign live_we    = (s1_valid_q && 32'(s1_index) < NumAcc) || (fire && 32'(k_q) < NumAcc);
+  assign live_waddr = fire ? AccIdxW'(k_q) : AccIdxW'(s1_index);
+  assign live_wdata = !fire;
 
   always_ff @(posedge clk_i) begin
-    if (s1_valid_q && 32'(s1_index) < NumAcc) acc_q[AccIdxW'(s1_index)] <= s1_old + s1_product;
+    if (acc_we) acc_q[AccIdxW'(s1_index)] <= s1_old + s1_product;
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      acc_live_q <= '0;
-    end else begin
-      if (s1_valid_q && 32'(s1_index) < NumAcc) acc_live_q[AccIdxW'(s1_index)] <= 1'b1;
-      if (fire && 32'(k_q) < NumAcc) acc_live_q[AccIdxW'(k_q)] <= 1'b0;
-    end
+    if (!rst_ni)      acc_live_q <= '0;
+    else if (live_we) acc_live_q[live_waddr] <= live_wdata;
   end
 
   // ---------------------------------------------------------------- output
+  /* verilator tracing_off */
+  logic [CntWidth-1:0] out_credits_d;
+  sa_wavelet_t         out_wavelet_d;
+  /* verilator tracing_on */
+  assign out_credits_d = out_credits_q + CntWidth'(out_credit_back) - CntWidth'(fire);
+  assign out_wavelet_d = !fire ? out_wavelet_o
+                       : sa_wavelet_t'{color: out_color_q, data: k_acc + (chain_head_q ? 32'd0 : psum_data), default: '0};
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       out_valid_o   <= 1'b0;
       out_credits_q <= CntWidth'(Depth);
     end else begin
       out_valid_o   <= fire;
-      out_credits_q <= out_credits_q + CntWidth'(out_credit_back) - CntWidth'(fire);
+      out_credits_q <= out_credits_d;
     end
   end
-  always_ff @(posedge clk_i) begin
-    if (fire) begin
-      out_wavelet_o       <= '0;
-      out_wavelet_o.color <= out_color_q;
-      out_wavelet_o.data  <= k_acc + (chain_head_q ? 32'd0 : psum_data);
-    end
-  end
+  always_ff @(posedge clk_i) out_wavelet_o <= out_wavelet_d;
 
   // ---------------------------------------------------------------- status
   logic [31:0] macs_q;
   logic        error_q;
+  /* verilator tracing_off */
+  logic [31:0] macs_d;
+  logic        error_set;
+  /* verilator tracing_on */
+  assign macs_d    = macs_q + 32'(s1_valid_q);
+  assign error_set = unbound || mac_full || psum_full;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       macs_q  <= '0;
       error_q <= 1'b0;
     end else begin
-      macs_q <= macs_q + 32'(s1_valid_q);
-      if (unbound || mac_full || psum_full) error_q <= 1'b1;
+      macs_q <= macs_d;
+      if (error_set) error_q <= 1'b1;
     end
   end
   assign macs_o  = macs_q;
   assign error_o = error_q;
   assign idle_o  = (state_q == StIdle) && !mac_valid && !psum_valid && !s1_valid_q;
+
+`ifndef SYNTHESIS
+  // Tasks take only what is there: no issue without a MAC wavelet, no pass without a partial sum.
+  MacPopNeedsData_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !mac_pop || mac_valid);
+  PsumPopNeedsData_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !psum_pop || psum_valid);
+  // The PE sends only on a credit, and never holds more than the receiver's Depth (a receiver
+  // that returns more credits than it got wavelets fails this).
+  SendNeedsCredit_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !fire || out_credits_q != '0);
+  OutCreditsInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(out_credits_q) <= Depth);
+  // A loop has reads left to issue; a reduction never passes its last accumulator.
+  LoopLeft_A: assert property (@(posedge clk_i) disable iff (!rst_ni) state_q != StLoop || left_q != '0);
+  ReduceIndex_A: assert property (@(posedge clk_i) disable iff (!rst_ni) state_q != StReduce || k_q <= rows_q);
+  // Software maps every product to an accumulator the PE has (the RTL would drop it).
+  AccIndexInRange_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !s1_valid_q || 32'(s1_index) < NumAcc);
+  // Stage 1 and a reduction step never share the accumulators' write port.
+  AccOnePort_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !(s1_valid_q && fire));
+`endif
 
 endmodule

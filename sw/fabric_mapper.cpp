@@ -96,7 +96,7 @@ void check_fabric_shape(int k, int n, int mesh, FabricLayout layout, const Fabri
   // map_sparse_gemm's checks with one row of A, and the column pointers alone in SRAM
   check_accumulators(out_split.block, limits.accumulators);
   if (layout == FabricLayout::kWeightsResident) {
-    if (in_split.block >= kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
+    if (in_split.block >= hw::kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
   } else if (out_split.block > 256 || in_split.block > 256) {
     throw InputError("weight streaming addresses at most 256 x 256 weights per PE: use a bigger mesh");
   }
@@ -111,7 +111,9 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
     throw InputError("inner dimensions differ: A is " + std::to_string(m) + "x" + std::to_string(kdim) + ", B is " +
                      std::to_string(b.rows()) + "x" + std::to_string(n));
   }
-  if (mesh < 1 || mesh > 16) throw InputError("the fabric mesh must be 1x1 to 16x16");
+  if (mesh < 1 || mesh > hw::kMaxMesh) {
+    throw InputError("the fabric mesh must be 1x1 to " + std::to_string(hw::kMaxMesh) + "x" + std::to_string(hw::kMaxMesh));
+  }
   if (limits.colors < 3) throw InputError("the fabric mapper needs 3 colors");
 
   const Split in_split(kdim, mesh), out_split(n, mesh);
@@ -126,11 +128,13 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
   const bool resident = layout == FabricLayout::kWeightsResident;
   if (resident) {
     check_accumulators(out_split.block, limits.accumulators);
-    if (in_split.block >= kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
+    if (in_split.block >= hw::kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
   } else {
     check_accumulators(out_split.block * m, limits.accumulators);
-    if (out_split.block > 256 || in_split.block > 256) {
-      throw InputError("weight streaming addresses at most 256 x 256 weights per PE: use a bigger mesh");
+    const int rows = 1 << hw::kPeStreamIndexRow.width, cols = 1 << hw::kPeStreamIndexCol.width;
+    if (out_split.block > rows || in_split.block > cols) {
+      throw InputError("weight streaming addresses at most " + std::to_string(rows) + " x " + std::to_string(cols) +
+                       " weights per PE: use a bigger mesh");
     }
   }
 
@@ -154,21 +158,21 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
       pe.mode = resident ? 0 : 1;
       pe.colors = pe_colors_word(kMacColor, x > 0 ? out_color(x - 1) : 0, out_color(x), x == 0);
       if (resident) {
-        pe.shape = static_cast<std::uint32_t>(nn) | (1u << 16);
+        pe.shape = pe_shape_word(nn, 1);
         check_sram(kn, limits.sram_words, x, y);
         pe.sram.assign(static_cast<std::size_t>(kn), 0);  // column pointers, entries follow
         for (int j = 0; j < kn; ++j) {
           const auto start = static_cast<std::uint32_t>(pe.sram.size());
           for (int i = 0; i < nn; ++i) {
             const std::int8_t w = b.at(k0 + j, n0 + i);
-            if (w != 0) pe.sram.push_back(mac_data(static_cast<std::uint16_t>(i), w));
+            if (w != 0) pe.sram.push_back(entry_word(static_cast<std::uint16_t>(i), w));
           }
           check_sram(static_cast<int>(pe.sram.size()), limits.sram_words, x, y);
-          pe.sram[static_cast<std::size_t>(j)] = ((static_cast<std::uint32_t>(pe.sram.size()) - start) << 16) | start;
+          pe.sram[static_cast<std::size_t>(j)] = colptr_word(static_cast<std::uint32_t>(pe.sram.size()) - start, start);
         }
       } else {
         check_sram(kn * m, limits.sram_words, x, y);
-        pe.shape = static_cast<std::uint32_t>(nn * m) | (static_cast<std::uint32_t>(m) << 16);
+        pe.shape = pe_shape_word(nn * m, m);
         pe.sram.resize(static_cast<std::size_t>(kn) * m);
         for (int j = 0; j < kn; ++j) {
           for (int r = 0; r < m; ++r) {
@@ -180,11 +184,11 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
           for (int j = 0; j < kn; ++j) {
             const std::int8_t w = b.at(k0 + j, n0 + i);
             if (w == 0) continue;
-            stream.push_back({kMacColor, x, y, mac_data(static_cast<std::uint16_t>((i << 8) | j), w)});
+            stream.push_back({kMacColor, x, y, mac_data(stream_index(i, j), w)});
             p.expected_macs += static_cast<std::uint64_t>(m);
           }
         }
-        stream.push_back({kMacColor, x, y, mac_data(kPeEndIndex, 0)});
+        stream.push_back({kMacColor, x, y, mac_data(hw::kPeEndIndex, 0)});
       }
       p.pes.push_back(std::move(pe));
     }
@@ -197,7 +201,7 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
           input.wavelets.push_back({kMacColor, 0, 0, mac_data(static_cast<std::uint16_t>(j), v)});
           p.expected_macs += row_nnz[static_cast<std::size_t>(k0 + j)];
         }
-        input.wavelets.push_back({kMacColor, 0, 0, mac_data(kPeEndIndex, 0)});
+        input.wavelets.push_back({kMacColor, 0, 0, mac_data(hw::kPeEndIndex, 0)});
       }
     } else {
       for (std::size_t i = 0;; ++i) {
@@ -262,13 +266,13 @@ std::uint64_t weight_stream_wavelets(const WeightStreamLayout& l, const std::int
       if (w[c] == 0) continue;
       const int y = c / l.out_block, i = c % l.out_block;
       per_pe[static_cast<std::size_t>(x * l.used_y + y)].push_back(
-          {kMacColor, x, y, mac_data(static_cast<std::uint16_t>((i << 8) | j), w[c])});
+          {kMacColor, x, y, mac_data(stream_index(i, j), w[c])});
       ++nnz;
     }
   }
   for (int x = 0; x < l.used_x; ++x) {
     if (end) {
-      for (int y = 0; y < l.used_y; ++y) per_pe[static_cast<std::size_t>(x * l.used_y + y)].push_back({kMacColor, x, y, mac_data(kPeEndIndex, 0)});
+      for (int y = 0; y < l.used_y; ++y) per_pe[static_cast<std::size_t>(x * l.used_y + y)].push_back({kMacColor, x, y, mac_data(hw::kPeEndIndex, 0)});
     }
     auto& dst = out[static_cast<std::size_t>(x)];
     for (std::size_t i = 0;; ++i) {

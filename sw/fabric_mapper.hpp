@@ -19,6 +19,7 @@
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::sw {
 
@@ -28,10 +29,12 @@ enum class FabricLayout { kWeightsResident, kWeightStreaming };
 FabricLayout parse_fabric_layout(const std::string& name);
 const char* fabric_layout_name(FabricLayout layout);
 
+// What one PE of the fabric holds and how many colors its routers have. The defaults are the
+// built hardware's (config/hardware.json); tests shrink them to reach the limits.
 struct FabricLimits {
-  int sram_words = 12288;
-  int accumulators = 256;
-  int colors = 4;  // the mapper needs 3
+  int sram_words = hw::kPeSramWords;
+  int accumulators = hw::kPeAccumulators;
+  int colors = hw::kWaferColors;  // the mapper needs 3
 };
 
 // The most activation vectors (rows of A) one program can take for a K x N layer: unlimited

@@ -7,26 +7,22 @@
 #include <vector>
 
 #include "sw/tensor.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::sw {
 
-// Router port numbers and their bits in rx / tx sets (rtl/sa_wavelet_pkg.sv).
-enum FabricPort : int { kPortN = 0, kPortE = 1, kPortS = 2, kPortW = 3, kPortRamp = 4 };
-constexpr unsigned port_bit(FabricPort p) { return 1u << p; }
+// The layouts below come from config/hardware.json, which also generates the RTL's package
+// (sa_fabric_pkg): change a field there, never here.
 
-// PE register map and encodings (rtl/sa_wafer_pe.sv).
-constexpr std::uint16_t kPeRegMode = 0;
-constexpr std::uint16_t kPeRegColors = 1;
-constexpr std::uint16_t kPeRegShape = 2;
-constexpr std::uint16_t kPeEndIndex = 0xFFFF;  // index of the end-of-vector / end-of-layer wavelet
-constexpr std::uint32_t pe_colors_word(int mac, int psum, int out, bool chain_head) {
-  return static_cast<std::uint32_t>(mac) | (static_cast<std::uint32_t>(psum) << 8) |
-         (static_cast<std::uint32_t>(out) << 16) | (chain_head ? 1u << 24 : 0u);
-}
-// {index[31:16], value[15:0]}: the MAC task's wavelet data.
-constexpr std::uint32_t mac_data(std::uint16_t index, std::int16_t value) {
-  return (static_cast<std::uint32_t>(index) << 16) | static_cast<std::uint16_t>(value);
-}
+// Router port numbers and their bits in rx / tx sets.
+enum FabricPort : int {
+  kPortN = hw::kPortN,
+  kPortE = hw::kPortE,
+  kPortS = hw::kPortS,
+  kPortW = hw::kPortW,
+  kPortRamp = hw::kPortRamp
+};
+constexpr unsigned port_bit(FabricPort p) { return 1u << p; }
 
 struct FabricWavelet {
   int color = 0;
@@ -34,13 +30,56 @@ struct FabricWavelet {
   std::uint32_t data = 0;
 };
 
+// sa_wavelet_t as an integer (a Verilated port of the fabric): the one pack and unpack that every
+// C++ user of the layout calls. Fields are cut to their widths.
+constexpr std::uint64_t pack_wavelet(const FabricWavelet& w) {
+  return hw::kWaveletColor.put(static_cast<std::uint64_t>(w.color)) |
+         hw::kWaveletDstX.put(static_cast<std::uint64_t>(w.dst_x)) |
+         hw::kWaveletDstY.put(static_cast<std::uint64_t>(w.dst_y)) | hw::kWaveletData.put(w.data);
+}
+constexpr FabricWavelet unpack_wavelet(std::uint64_t v) {
+  return FabricWavelet{static_cast<int>(hw::kWaveletColor.get(v)), static_cast<int>(hw::kWaveletDstX.get(v)),
+                       static_cast<int>(hw::kWaveletDstY.get(v)), static_cast<std::uint32_t>(hw::kWaveletData.get(v))};
+}
+
+// PE register words (sa_wafer_pe's configuration registers).
+constexpr std::uint32_t pe_colors_word(int mac, int psum, int out, bool chain_head) {
+  return static_cast<std::uint32_t>(hw::kPeMacColor.put(static_cast<std::uint64_t>(mac)) |
+                                    hw::kPePsumColor.put(static_cast<std::uint64_t>(psum)) |
+                                    hw::kPeOutColor.put(static_cast<std::uint64_t>(out)) |
+                                    hw::kPeChainHead.put(chain_head ? 1u : 0u));
+}
+// rows: accumulators reduced per vector (or layer); batch: vectors resident (mode 1).
+constexpr std::uint32_t pe_shape_word(int rows, int batch) {
+  return static_cast<std::uint32_t>(hw::kPeRows.put(static_cast<std::uint64_t>(rows)) |
+                                    hw::kPeBatch.put(static_cast<std::uint64_t>(batch)));
+}
+
+// Words the PE's tasks decode. The MAC task's wavelet data: {index, value}.
+constexpr std::uint32_t mac_data(std::uint16_t index, std::int16_t value) {
+  return static_cast<std::uint32_t>(hw::kPeMacIndex.put(index) | hw::kPeMacValue.put(static_cast<std::uint16_t>(value)));
+}
+// Mode 1 MAC index of weight (row i, column j) of a PE's block.
+constexpr std::uint16_t stream_index(int row, int col) {
+  return static_cast<std::uint16_t>(hw::kPeStreamIndexRow.put(static_cast<std::uint64_t>(row)) |
+                                    hw::kPeStreamIndexCol.put(static_cast<std::uint64_t>(col)));
+}
+// Mode 0 SRAM: a column pointer {count, start} and an entry {row, weight}.
+constexpr std::uint32_t colptr_word(std::uint32_t count, std::uint32_t start) {
+  return static_cast<std::uint32_t>(hw::kPeColptrCount.put(count) | hw::kPeColptrStart.put(start));
+}
+constexpr std::uint32_t entry_word(std::uint16_t row, std::int16_t weight) {
+  return static_cast<std::uint32_t>(hw::kPeEntryRow.put(row) | hw::kPeEntryWeight.put(static_cast<std::uint16_t>(weight)));
+}
+
 struct RouteSetting {
   int x = 0, y = 0, color = 0;
   bool addressed = false;
   unsigned rx = 0, tx = 0;  // port_bit sets
 };
 
-// One PE's configuration, written in order through its configuration port.
+// One PE's configuration, written in order through its configuration port (registers
+// hw::kPeRegMode, kPeRegColors, kPeRegShape, then the SRAM from word 0).
 struct PeSetting {
   int x = 0, y = 0;
   std::uint32_t mode = 0, colors = 0, shape = 0;

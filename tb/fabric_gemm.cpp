@@ -28,7 +28,7 @@ sw::FabricRunCounts run_counts(const ref::WaferRunResult& r, std::uint64_t expec
 
 sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, const sw::MatrixI8& b, sw::MatrixI32& c) {
   sw::check_gemm_operands(a, b);
-  const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
+  const sw::FabricLimits limits;  // the built hardware's
   const int per_pass = sw::max_rows_per_program(a.cols(), b.cols(), job.mesh, job.layout, limits);
   if (per_pass < 1) {
     sw::map_sparse_gemm(sw::MatrixI8(1, a.cols()), b, job.mesh, job.layout, limits);  // throws the reason
@@ -74,7 +74,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
 void check_fabric_gemm(const FabricJob& job, int m, int k, int n, const std::string& what) {
   sw::check_host_memory(sw::fabric_gemm_host_bytes(m, k, n), what);
   try {
-    sw::check_fabric_shape(k, n, job.mesh, job.layout, {hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors});
+    sw::check_fabric_shape(k, n, job.mesh, job.layout, sw::FabricLimits{});  // the built hardware's
   } catch (const sw::InputError& e) {
     throw sw::InputError(what + ": " + e.what());
   }

@@ -6,7 +6,6 @@
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/network_operands.hpp"
-#include "wb/hw_config.hpp"
 
 namespace wb::tb {
 namespace {
@@ -21,7 +20,7 @@ sw::MatrixI8 rows(const sw::MatrixI8& a, int r0, int count) { return sw::extract
 
 // The widest column block of B that one program holds: halved until the mapper takes it.
 int fitting_columns(const FabricJob& job, const sw::MatrixI8& b) {
-  const sw::FabricLimits limits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors};
+  const sw::FabricLimits limits;  // the built hardware's
   int width = b.cols();
   while (true) {
     try {

@@ -23,8 +23,6 @@
 namespace wb::tb {
 namespace {
 
-sw::FabricLimits fabric_limits() { return sw::FabricLimits{hw::kPeSramBytes / 4, hw::kPeAccumulators, hw::kWaferColors}; }
-
 struct LayerPlan {
   sw::WeightStreamLayout layout;
   std::vector<int> row_order;
@@ -54,9 +52,9 @@ class FabricStreamSystem : public sc_core::sc_module {
       m_store->add_layer("fc" + std::to_string(l + 1), stored);
       p.rows_per_chunk = models::rows_per_chunk(w.cols(), half);
       p.chunks = (w.rows() + p.rows_per_chunk - 1) / p.rows_per_chunk;
-      p.per_pass = sw::max_rows_per_program(w.rows(), w.cols(), o.mesh, sw::FabricLayout::kWeightStreaming, fabric_limits());
+      p.per_pass = sw::max_rows_per_program(w.rows(), w.cols(), o.mesh, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
       if (p.per_pass < 1) {  // throws the reason
-        sw::map_sparse_gemm(sw::MatrixI8(1, w.rows()), w, o.mesh, sw::FabricLayout::kWeightStreaming, fabric_limits());
+        sw::map_sparse_gemm(sw::MatrixI8(1, w.rows()), w, o.mesh, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
       }
       p.passes = (batch + p.per_pass - 1) / p.per_pass;
       m_plans.push_back(std::move(p));
@@ -129,7 +127,7 @@ class FabricStreamSystem : public sc_core::sc_module {
         const int row0 = pass * p.per_pass, rows = std::min(p.per_pass, x.rows() - row0);
         sw::MatrixI8 part(rows, x.cols());
         std::copy(x.row(row0), x.row(row0) + part.size(), part.data());
-        sw::FabricProgram program = sw::map_sparse_gemm(part, w, m_opt.mesh, sw::FabricLayout::kWeightStreaming, fabric_limits());
+        sw::FabricProgram program = sw::map_sparse_gemm(part, w, m_opt.mesh, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
         for (auto& in : program.inputs) in.wavelets.clear();  // they come from the stream
         FabricStreamJob job;
         job.program = &program;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sw/error.hpp"
+#include "sw/fabric_program.hpp"
 #include "models/ref/noc_dut.hpp"
 #include "tb/verilated_model.hpp"
 #include "wb/hw_config.hpp"
@@ -93,8 +94,7 @@ class VerilatedNocDut final : public ref::NocDut {
             --credit;
             next_color[t] = (c + 1) % colors;
             const Flit& f = flits[id];
-            m_top->inj_wavelet_i[t] = (std::uint64_t(c) << 40) | (std::uint64_t(f.dst % m_k) << 36) |
-                                      (std::uint64_t(f.dst / m_k) << 32) | id;
+            m_top->inj_wavelet_i[t] = sw::pack_wavelet({c, f.dst % m_k, f.dst / m_k, id});
             valid = true;
           }
         }
@@ -124,9 +124,9 @@ class VerilatedNocDut final : public ref::NocDut {
         }
         if (!m_top->ej_valid_o[t]) continue;
         last_move = cycle;
-        const std::uint64_t w = m_top->ej_wavelet_o[t];
-        const auto id = static_cast<std::uint32_t>(w);
-        const int c = static_cast<int>((w >> 40) & 31);
+        const sw::FabricWavelet w = sw::unpack_wavelet(m_top->ej_wavelet_o[t]);
+        const std::uint32_t id = w.data;
+        const int c = w.color;
         ++held[static_cast<std::size_t>(t) * colors + c];
         ++r.delivered;
         window_delivered += in_window;

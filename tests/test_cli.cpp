@@ -478,8 +478,8 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error(small + "--batch 6 --systems 4", "does not split evenly");
   expect_input_error(small + "--systems 0", "--systems");
   expect_input_error(small + "--ingress-bw 0", "--ingress-bw");
-  expect_input_error(small + "--dataflow os", "must be ws");
-  expect_input_error(small + "--trace " + tmp("t.fst"), "does not apply");
+  expect_input_error(small + "--dataflow os", "unrecognised option '--dataflow'");  // streamed WS arrays only
+  expect_input_error(small + "--trace " + tmp("t.fst"), "unrecognised option '--trace'");
   expect_input_error(small + "--weight-buffer 10", "cannot hold one weight row");
   expect_input_error(small + "--act-mem 100", "activation memory");
   expect_input_error(small + "--steps 0", "--steps");

@@ -22,9 +22,7 @@ namespace {
 
 using wb::sw::FabricLayout;
 
-wb::sw::FabricLimits limits() {
-  return {wb::hw::kPeSramBytes / 4, wb::hw::kPeAccumulators, wb::hw::kWaferColors};
-}
+wb::sw::FabricLimits limits() { return {}; }  // the built hardware's
 
 wb::ref::WaferRunResult run(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, FabricLayout layout,
                            double backpressure = 0.0) {

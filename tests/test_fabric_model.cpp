@@ -24,9 +24,7 @@ namespace {
 using wb::sw::FabricLayout;
 using wb::ref::Engine;
 
-wb::sw::FabricLimits limits() {
-  return {wb::hw::kPeSramBytes / 4, wb::hw::kPeAccumulators, wb::hw::kWaferColors};
-}
+wb::sw::FabricLimits limits() { return {}; }  // the built hardware's
 
 wb::ref::WaferRunResult run(Engine engine, const wb::sw::FabricProgram& program, double backpressure,
                            std::uint64_t seed = 1) {

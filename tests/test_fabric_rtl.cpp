@@ -9,18 +9,21 @@
 #include <memory>
 #include <vector>
 
+#include "sw/fabric_program.hpp"
 #include "tb/verilated_model.hpp"
 
 namespace {
 
-enum Port { N = 0, E = 1, S = 2, W = 3, Ramp = 4 };
+enum Port { N = wb::hw::kPortN, E = wb::hw::kPortE, S = wb::hw::kPortS, W = wb::hw::kPortW, Ramp = wb::hw::kPortRamp };
 constexpr int kColors = 4;
 
 using Fabric = Vsa_fabric_k4_c4;
 constexpr int K = 4;
 constexpr int kEdges = 4 * K;
 
-std::uint64_t wavelet(unsigned color, std::uint32_t data) { return (std::uint64_t{color} << 40) | data; }
+std::uint64_t wavelet(unsigned color, std::uint32_t data) {
+  return wb::sw::pack_wavelet({static_cast<int>(color), 0, 0, data});
+}
 
 // One credit-based endpoint (a ramp or an edge slot): what it sends, what it received.
 struct Endpoint {
@@ -82,7 +85,7 @@ class FabricBench {
   static void drive(Endpoint& ep, Valid& valid, Data& data, Credit& credit_back) {
     valid = 0;
     if (!ep.to_send.empty()) {
-      const auto color = static_cast<unsigned>(ep.to_send.front() >> 40);
+      const auto color = static_cast<unsigned>(wb::sw::unpack_wavelet(ep.to_send.front()).color);
       if (ep.credits[color] > 0) {
         --ep.credits[color];
         data = ep.to_send.front();
@@ -103,7 +106,7 @@ class FabricBench {
   static void sample(Endpoint& ep, const Credit& credit, const Valid& valid, const Data& data) {
     for (int c = 0; c < kColors; ++c) ep.credits[c] += (credit >> c) & 1;
     if (valid) {
-      const auto color = static_cast<unsigned>(data >> 40) & 31;
+      const auto color = static_cast<unsigned>(wb::sw::unpack_wavelet(data).color);
       REQUIRE(color < kColors);
       REQUIRE(++ep.held[color] <= wb::hw::kRouterDepth);
       ep.received.push_back(static_cast<std::uint32_t>(data));

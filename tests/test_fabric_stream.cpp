@@ -12,6 +12,7 @@
 #include <iostream>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -160,8 +161,8 @@ TEST_CASE("fabric stream: the wavelets of streamed chunks are the mapper's, per 
   }
   REQUIRE(got.size() == p.inputs.size());
   for (std::size_t x = 0; x < got.size(); ++x) {
-    auto key = [](const sw::FabricWavelet& w) { return (std::uint64_t(w.dst_x) << 40) | (std::uint64_t(w.dst_y) << 32) | w.data; };
-    std::vector<std::uint64_t> want, have;
+    auto key = [](const sw::FabricWavelet& w) { return std::make_tuple(w.dst_x, w.dst_y, w.data); };
+    std::vector<std::tuple<int, int, std::uint32_t>> want, have;
     for (const auto& w : p.inputs[x].wavelets) want.push_back(key(w));
     for (const auto& w : got[x]) have.push_back(key(w));
     std::sort(want.begin(), want.end());
@@ -172,7 +173,7 @@ TEST_CASE("fabric stream: the wavelets of streamed chunks are the mapper's, per 
       int last_end = -1, last_mac = -1;
       for (std::size_t i = 0; i < got[x].size(); ++i) {
         if (got[x][i].dst_y != y) continue;
-        ((got[x][i].data >> 16) == sw::kPeEndIndex ? last_end : last_mac) = static_cast<int>(i);
+        (hw::kPeMacIndex.get(got[x][i].data) == hw::kPeEndIndex ? last_end : last_mac) = static_cast<int>(i);
       }
       CHECK(last_end > last_mac);
     }

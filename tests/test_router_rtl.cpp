@@ -14,13 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "sw/fabric_program.hpp"
 #include "sw/rng.hpp"
 #include "tb/verilated_model.hpp"
 
 namespace {
 
-constexpr int kPorts = 5;
-enum Port { N = 0, E = 1, S = 2, W = 3, Ramp = 4 };
+constexpr int kPorts = wb::hw::kNumPorts;
+enum Port { N = wb::hw::kPortN, E = wb::hw::kPortE, S = wb::hw::kPortS, W = wb::hw::kPortW, Ramp = wb::hw::kPortRamp };
 
 struct Wavelet {
   unsigned color = 0, dst_x = 0, dst_y = 0;
@@ -28,11 +29,12 @@ struct Wavelet {
 };
 
 std::uint64_t pack(const Wavelet& w) {
-  return (std::uint64_t{w.color} << 40) | (std::uint64_t{w.dst_x} << 36) | (std::uint64_t{w.dst_y} << 32) | w.data;
+  return wb::sw::pack_wavelet(
+      {static_cast<int>(w.color), static_cast<int>(w.dst_x), static_cast<int>(w.dst_y), w.data});
 }
 Wavelet unpack(std::uint64_t v) {
-  return Wavelet{static_cast<unsigned>((v >> 40) & 31), static_cast<unsigned>((v >> 36) & 15),
-                 static_cast<unsigned>((v >> 32) & 15), static_cast<std::uint32_t>(v)};
+  const wb::sw::FabricWavelet w = wb::sw::unpack_wavelet(v);
+  return Wavelet{static_cast<unsigned>(w.color), static_cast<unsigned>(w.dst_x), static_cast<unsigned>(w.dst_y), w.data};
 }
 
 struct Received {

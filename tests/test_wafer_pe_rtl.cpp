@@ -29,9 +29,9 @@ class PeBench {
   ~PeBench() { wb::tb::destroy_model(m_ctx, m_top); }
 
   void configure(std::uint32_t mode, bool chain_head, std::uint32_t shape, const std::vector<std::uint32_t>& sram) {
-    write(false, wb::sw::kPeRegMode, mode);
-    write(false, wb::sw::kPeRegColors, wb::sw::pe_colors_word(kMac, kPsum, kOut, chain_head));
-    write(false, wb::sw::kPeRegShape, shape);
+    write(false, wb::hw::kPeRegMode, mode);
+    write(false, wb::hw::kPeRegColors, wb::sw::pe_colors_word(kMac, kPsum, kOut, chain_head));
+    write(false, wb::hw::kPeRegShape, shape);
     for (std::size_t i = 0; i < sram.size(); ++i) write(true, static_cast<std::uint16_t>(i), sram[i]);
   }
 
@@ -41,7 +41,7 @@ class PeBench {
                                  double stall, std::uint64_t seed) {
     wb::sw::SplitMix64 rng(seed);
     std::deque<Wave> q[2] = {{mac.begin(), mac.end()}, {psum.begin(), psum.end()}};
-    int credits[32];
+    int credits[wb::hw::kColorCodes];
     for (int& c : credits) c = wb::hw::kRouterDepth;
     int held = 0;
     std::vector<std::uint32_t> out;
@@ -55,7 +55,7 @@ class PeBench {
           if (queue.empty() || credits[queue.front().color] == 0) continue;
           --credits[queue.front().color];
           m_top->in_valid_i = 1;
-          m_top->in_wavelet_i = (std::uint64_t(queue.front().color) << 40) | queue.front().data;
+          m_top->in_wavelet_i = wb::sw::pack_wavelet({queue.front().color, 0, 0, queue.front().data});
           queue.pop_front();
           break;
         }
@@ -65,9 +65,9 @@ class PeBench {
       held -= give;
       m_top->clk_i = 0;
       m_top->eval();
-      for (int c = 0; c < 32; ++c) credits[c] += (m_top->in_credit_o >> c) & 1;
+      for (int c = 0; c < wb::hw::kColorCodes; ++c) credits[c] += (m_top->in_credit_o >> c) & 1;
       if (m_top->out_valid_o) {
-        REQUIRE(((m_top->out_wavelet_o >> 40) & 31) == kOut);
+        REQUIRE(wb::sw::unpack_wavelet(m_top->out_wavelet_o).color == kOut);
         out.push_back(static_cast<std::uint32_t>(m_top->out_wavelet_o));
         ++held;
         REQUIRE(held <= wb::hw::kRouterDepth);  // never sends without a credit
@@ -75,7 +75,7 @@ class PeBench {
       m_top->clk_i = 1;
       m_top->eval();
     }
-    for (int c = 0; c < 32; ++c) CHECK(credits[c] == wb::hw::kRouterDepth);  // every credit came home
+    for (int c = 0; c < wb::hw::kColorCodes; ++c) CHECK(credits[c] == wb::hw::kRouterDepth);  // every credit came home
     return out;
   }
 
@@ -118,12 +118,12 @@ struct Block {
         if (!rng.chance(density)) continue;
         w[j][i] = random_value(rng, true);
         if (w[j][i] == 0) continue;
-        sram.push_back(wb::sw::mac_data(static_cast<std::uint16_t>(i), w[j][i]));
+        sram.push_back(wb::sw::entry_word(static_cast<std::uint16_t>(i), w[j][i]));
       }
-      sram[j] = ((static_cast<std::uint32_t>(sram.size()) - start) << 16) | start;
+      sram[j] = wb::sw::colptr_word(static_cast<std::uint32_t>(sram.size()) - start, start);
     }
   }
-  int nnz(int j) const { return static_cast<int>(sram[j] >> 16); }
+  int nnz(int j) const { return static_cast<int>(wb::hw::kPeColptrCount.get(sram[j])); }
 };
 
 }  // namespace
@@ -147,7 +147,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
       macs += block.nnz(j);
       busy += block.nnz(j) + 1;
     }
-    mac.push_back({kMac, wb::sw::mac_data(wb::sw::kPeEndIndex, 0)});
+    mac.push_back({kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)});
     for (int i = 0; i < block.rows; ++i) {
       std::uint32_t sum = static_cast<std::uint32_t>(acc[i]);
       if (!chain_head) {
@@ -159,7 +159,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
     }
   }
   PeBench pe;
-  pe.configure(0, chain_head, static_cast<std::uint32_t>(block.rows) | (1u << 16), block.sram);
+  pe.configure(0, chain_head, wb::sw::pe_shape_word(block.rows, 1), block.sram);
   const auto out = pe.run(mac, psum, expected.size(), stall, 99);
   CHECK(out == expected);
   CHECK(pe.macs() == macs);
@@ -193,7 +193,7 @@ TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch"
       macs += batch;
     }
   }
-  mac.push_back({kMac, wb::sw::mac_data(wb::sw::kPeEndIndex, 0)});
+  mac.push_back({kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)});
   std::vector<std::uint32_t> expected;
   for (auto a : acc) {
     if (!chain_head) {
@@ -204,7 +204,7 @@ TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch"
     expected.push_back(a);
   }
   PeBench pe;
-  pe.configure(1, chain_head, static_cast<std::uint32_t>(rows * batch) | (static_cast<std::uint32_t>(batch) << 16), sram);
+  pe.configure(1, chain_head, wb::sw::pe_shape_word(rows * batch, batch), sram);
   CHECK(pe.run(mac, psum, expected.size(), stall, 5) == expected);
   CHECK(pe.macs() == macs);
   CHECK_FALSE(pe.error());
@@ -214,8 +214,8 @@ TEST_CASE("PE drops a wavelet on an unbound color, returns its credit and keeps 
   wb::sw::SplitMix64 rng(3);
   const Block block(4, 4, 1.0, rng);
   PeBench pe;
-  pe.configure(0, true, 4u | (1u << 16), block.sram);
-  std::vector<Wave> mac{{3, 0x1234}, {kMac, wb::sw::mac_data(1, 2)}, {kMac, wb::sw::mac_data(wb::sw::kPeEndIndex, 0)}};
+  pe.configure(0, true, wb::sw::pe_shape_word(4, 1), block.sram);
+  std::vector<Wave> mac{{3, 0x1234}, {kMac, wb::sw::mac_data(1, 2)}, {kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)}};
   std::vector<std::uint32_t> expected;
   for (int i = 0; i < 4; ++i) expected.push_back(static_cast<std::uint32_t>(2 * block.w[1][i]));
   CHECK(pe.run(mac, {}, expected.size(), 0.0, 1) == expected);
@@ -226,9 +226,9 @@ TEST_CASE("PE with zero rows reduces nothing and takes the next vector", "[wafer
   wb::sw::SplitMix64 rng(4);
   const Block block(3, 2, 1.0, rng);
   PeBench pe;
-  pe.configure(0, true, 0u | (1u << 16), block.sram);
-  std::vector<Wave> mac{{kMac, wb::sw::mac_data(0, 1)}, {kMac, wb::sw::mac_data(wb::sw::kPeEndIndex, 0)},
-                        {kMac, wb::sw::mac_data(1, 1)}, {kMac, wb::sw::mac_data(wb::sw::kPeEndIndex, 0)}};
+  pe.configure(0, true, wb::sw::pe_shape_word(0, 1), block.sram);
+  std::vector<Wave> mac{{kMac, wb::sw::mac_data(0, 1)}, {kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)},
+                        {kMac, wb::sw::mac_data(1, 1)}, {kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)}};
   CHECK(pe.run(mac, {}, 0, 0.0, 1).empty());
   CHECK(pe.macs() == static_cast<std::uint32_t>(block.nnz(0) + block.nnz(1)));
 }

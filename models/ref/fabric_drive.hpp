@@ -10,7 +10,7 @@
 //   std::uint64_t cycle() const;                 cycles clocked since reset
 //   void cfg_route(bool valid, const sw::RouteSetting& r);
 //   void cfg_pe(int tile, bool valid, bool sram, std::uint16_t addr, std::uint32_t data);
-//   void edge_in(int slot, bool valid, std::uint64_t wavelet);     (packed as pack_wavelet)
+//   void edge_in(int slot, bool valid, std::uint64_t wavelet);     (packed as sw::pack_wavelet)
 //   void edge_out_credit(int slot, std::uint32_t pulses);
 //   template <class F> void clock(F&& sample);   one cycle; sample() reads outputs before the edge
 //   std::uint32_t edge_in_credit(int slot) const; bool edge_out_valid(int slot) const;
@@ -36,12 +36,6 @@
 
 namespace wb::ref {
 
-// sa_wavelet_t as a 45-bit integer: color[44:40], dst_x[39:36], dst_y[35:32], data[31:0].
-inline std::uint64_t pack_wavelet(const sw::FabricWavelet& w) {
-  return (static_cast<std::uint64_t>(w.color) << 40) | (static_cast<std::uint64_t>(w.dst_x) << 36) |
-         (static_cast<std::uint64_t>(w.dst_y) << 32) | w.data;
-}
-
 inline void check_program_mesh(const sw::FabricProgram& program, int k) {
   if (program.mesh != k) {
     throw sw::InputError("the program was mapped for a " + std::to_string(program.mesh) + "x" +
@@ -62,11 +56,11 @@ void load(Pins& pins, int k, const sw::FabricProgram& p) {
   pins.cfg_route(false, sw::RouteSetting{});
   const int tiles = k * k;
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> words(static_cast<std::size_t>(tiles));  // (addr | sram bit, data)
-  constexpr std::uint32_t kSram = 1u << 16;
+  constexpr std::uint32_t kSram = 1u << hw::kPeCfgAddrWidth;
   std::size_t longest = 0;
   for (const auto& pe : p.pes) {
     auto& w = words[static_cast<std::size_t>(pe.y * k + pe.x)];
-    w = {{sw::kPeRegMode, pe.mode}, {sw::kPeRegColors, pe.colors}, {sw::kPeRegShape, pe.shape}};
+    w = {{hw::kPeRegMode, pe.mode}, {hw::kPeRegColors, pe.colors}, {hw::kPeRegShape, pe.shape}};
     for (std::size_t i = 0; i < pe.sram.size(); ++i) w.push_back({kSram | static_cast<std::uint32_t>(i), pe.sram[i]});
     longest = std::max(longest, w.size());
   }
@@ -74,7 +68,7 @@ void load(Pins& pins, int k, const sw::FabricProgram& p) {
     for (int t = 0; t < tiles; ++t) {
       const auto& w = words[static_cast<std::size_t>(t)];
       if (i < w.size()) {
-        pins.cfg_pe(t, true, (w[i].first & kSram) != 0, static_cast<std::uint16_t>(w[i].first & 0xFFFF), w[i].second);
+        pins.cfg_pe(t, true, (w[i].first & kSram) != 0, static_cast<std::uint16_t>(w[i].first & (kSram - 1)), w[i].second);
       } else {
         pins.cfg_pe(t, false, false, 0, 0);
       }
@@ -160,7 +154,7 @@ class WaferDriver {
         const auto& w = s.wavelets[s.next];
         if (s.credits[w.color] > 0) {
           --s.credits[w.color];
-          wavelet = pack_wavelet(w);
+          wavelet = sw::pack_wavelet(w);
           ++s.next;
           ++m_r.wavelets_in;
           valid = true;
@@ -178,7 +172,7 @@ class WaferDriver {
       std::uint32_t pulses = 0;
       const int si = m_sink_of[static_cast<std::size_t>(e)];
       if (si >= 0 && !(m_o.backpressure > 0 && m_rng.chance(m_o.backpressure))) {
-        for (int c = 0; c < 32; ++c) {
+        for (int c = 0; c < hw::kColorCodes; ++c) {
           if (m_sinks[static_cast<std::size_t>(si)].held[c] > 0) {
             --m_sinks[static_cast<std::size_t>(si)].held[c];
             pulses |= 1u << c;
@@ -190,7 +184,7 @@ class WaferDriver {
     m_pins.clock([&] {
       for (auto& s : m_sources) {
         const std::uint32_t back = m_pins.edge_in_credit(s.slot);
-        for (int c = 0; back && c < 32; ++c) s.credits[c] += (back >> c) & 1;
+        for (int c = 0; back && c < hw::kColorCodes; ++c) s.credits[c] += (back >> c) & 1;
       }
       for (int e = 0; e < edges; ++e) {
         if (!m_pins.edge_out_valid(e)) continue;
@@ -202,7 +196,7 @@ class WaferDriver {
           continue;
         }
         Sink& s = m_sinks[static_cast<std::size_t>(si)];
-        ++s.held[(w >> 40) & 31];
+        ++s.held[sw::unpack_wavelet(w).color];
         ++m_r.wavelets_out;
         if (s.received >= s.output->targets.size()) {
           ++m_r.extra_outputs;
@@ -251,12 +245,12 @@ class WaferDriver {
     std::vector<sw::FabricWavelet> wavelets;
     std::vector<std::uint64_t> avail;  // job cycle each wavelet became available
     std::size_t next = 0;
-    int credits[32];
+    int credits[hw::kColorCodes];
   };
   struct Sink {
     const sw::EdgeOutput* output;
     std::size_t received = 0;
-    int held[32] = {};  // taken, credit not yet returned
+    int held[hw::kColorCodes] = {};  // taken, credit not yet returned
   };
 
   // After the last expected result, keep clocking a little to catch anything extra.

@@ -14,11 +14,13 @@ namespace {
 
 constexpr int kColors = hw::kWaferColors;  // NumColors of the fabric build
 constexpr int kDepth = hw::kRouterDepth;   // per-color buffer depth = initial credits
-constexpr int kSramWords = hw::kPeSramBytes / 4;
+constexpr int kSramWords = hw::kPeSramWords;
 constexpr int kNumAcc = hw::kPeAccumulators;
-constexpr int kPorts = 5;
-constexpr int kRamp = 4;
-static_assert(kColors >= 1 && kColors <= 32, "color vectors are 32-bit words");
+constexpr int kPorts = hw::kNumPorts;
+constexpr int kDirs = hw::kNumDirs;  // ports 0 .. kDirs-1; the ramp is the last
+constexpr int kRamp = hw::kPortRamp;
+static_assert(kRamp == kDirs && kPorts == kDirs + 1, "the mesh directions come first, then the ramp");
+static_assert(kColors >= 1 && kColors <= 32 && hw::kColorCodes <= 32, "color vectors are 32-bit words");
 constexpr std::uint32_t kColorMask = kColors == 32 ? ~0u : (1u << kColors) - 1;
 constexpr int clog2(int n) {
   int b = 0;
@@ -42,7 +44,7 @@ inline int next_ptr(int ptr) { return ptr + 1 == kDepth ? 0 : ptr + 1; }
 
 // sa_router's registers.
 struct Router {
-  std::uint8_t rx[32] = {}, tx[32] = {};
+  std::uint8_t rx[hw::kColorCodes] = {}, tx[hw::kColorCodes] = {};
   std::uint32_t addressed = 0;
   struct Input {
     std::uint32_t stored = 0;
@@ -126,15 +128,15 @@ class ModelWaferDut::Fabric {
     m_edge_out_credit.assign(static_cast<std::size_t>(edges), 0);
     m_pe_cfg.assign(static_cast<std::size_t>(m_tiles), PeCfg{});
     // Per tile and direction: the neighbour's tile, or -1 and the edge slot.
-    m_nb.assign(static_cast<std::size_t>(m_tiles) * 4, -1);
-    m_slot.assign(static_cast<std::size_t>(m_tiles) * 4, -1);
+    m_nb.assign(static_cast<std::size_t>(m_tiles) * kDirs, -1);
+    m_slot.assign(static_cast<std::size_t>(m_tiles) * kDirs, -1);
     for (int y = 0; y < k; ++y) {
       for (int x = 0; x < k; ++x) {
-        const std::size_t b = static_cast<std::size_t>(y * k + x) * 4;
-        if (y > 0) m_nb[b + 0] = (y - 1) * k + x; else m_slot[b + 0] = x;
-        if (x < k - 1) m_nb[b + 1] = y * k + x + 1; else m_slot[b + 1] = k + y;
-        if (y < k - 1) m_nb[b + 2] = (y + 1) * k + x; else m_slot[b + 2] = 2 * k + x;
-        if (x > 0) m_nb[b + 3] = y * k + x - 1; else m_slot[b + 3] = 3 * k + y;
+        const std::size_t b = static_cast<std::size_t>(y * k + x) * kDirs;
+        if (y > 0) m_nb[b + hw::kPortN] = (y - 1) * k + x; else m_slot[b + hw::kPortN] = x;
+        if (x < k - 1) m_nb[b + hw::kPortE] = y * k + x + 1; else m_slot[b + hw::kPortE] = k + y;
+        if (y < k - 1) m_nb[b + hw::kPortS] = (y + 1) * k + x; else m_slot[b + hw::kPortS] = 2 * k + x;
+        if (x > 0) m_nb[b + hw::kPortW] = y * k + x - 1; else m_slot[b + hw::kPortW] = 3 * k + y;
       }
     }
   }
@@ -205,7 +207,7 @@ class ModelWaferDut::Fabric {
       default: return i * m_k;
     }
   }
-  int edge_dir(int slot) const { return slot / m_k; }  // N, E, S, W = 0..3
+  int edge_dir(int slot) const { return slot / m_k; }  // the sides in port order N, E, S, W
 
   void step() {
     const Links& c = m_links[m_cur];
@@ -229,16 +231,16 @@ class ModelWaferDut::Fabric {
         Pe& pe = m_pes[static_cast<std::size_t>(t)];
         if (cfg.sram) {
           if (cfg.addr < kSramWords) pe.sram[cfg.addr] = cfg.data;
-        } else if (cfg.addr == sw::kPeRegMode) {
-          pe.mode = cfg.data & 1;
-        } else if (cfg.addr == sw::kPeRegColors) {
-          pe.mac_color = cfg.data & 31;
-          pe.psum_color = (cfg.data >> 8) & 31;
-          pe.out_color = (cfg.data >> 16) & 31;
-          pe.chain_head = (cfg.data >> 24) & 1;
-        } else if (cfg.addr == sw::kPeRegShape) {
-          pe.rows = static_cast<std::uint16_t>(cfg.data);
-          pe.batch = static_cast<std::uint16_t>(cfg.data >> 16);
+        } else if (cfg.addr == hw::kPeRegMode) {
+          pe.mode = hw::kPeMode.get(cfg.data) != 0;
+        } else if (cfg.addr == hw::kPeRegColors) {
+          pe.mac_color = static_cast<std::uint32_t>(hw::kPeMacColor.get(cfg.data));
+          pe.psum_color = static_cast<std::uint32_t>(hw::kPePsumColor.get(cfg.data));
+          pe.out_color = static_cast<std::uint32_t>(hw::kPeOutColor.get(cfg.data));
+          pe.chain_head = hw::kPeChainHead.get(cfg.data) != 0;
+        } else if (cfg.addr == hw::kPeRegShape) {
+          pe.rows = static_cast<std::uint16_t>(hw::kPeRows.get(cfg.data));
+          pe.batch = static_cast<std::uint16_t>(hw::kPeBatch.get(cfg.data));
         }
       }
     }
@@ -258,15 +260,15 @@ class ModelWaferDut::Fabric {
     std::uint64_t in_wavelet[kPorts];
     std::uint32_t out_credit[kPorts];
     bool any = false;
-    for (int d = 0; d < 4; ++d) {
-      const int nb = m_nb[static_cast<std::size_t>(t) * 4 + static_cast<std::size_t>(d)];
+    for (int d = 0; d < kDirs; ++d) {
+      const int nb = m_nb[static_cast<std::size_t>(t) * kDirs + static_cast<std::size_t>(d)];
       if (nb >= 0) {
-        const std::size_t f = static_cast<std::size_t>(nb) * kPorts + static_cast<std::size_t>((d + 2) % 4);
+        const std::size_t f = static_cast<std::size_t>(nb) * kPorts + static_cast<std::size_t>(hw::facing_port(d));
         in_valid[d] = c.valid[f] != 0;
         in_wavelet[d] = c.wavelet[f];
         out_credit[d] = c.pulse[f];
       } else {
-        const std::size_t s = static_cast<std::size_t>(m_slot[static_cast<std::size_t>(t) * 4 + static_cast<std::size_t>(d)]);
+        const std::size_t s = static_cast<std::size_t>(m_slot[static_cast<std::size_t>(t) * kDirs + static_cast<std::size_t>(d)]);
         in_valid[d] = m_edge_valid_q[s] != 0;
         in_wavelet[d] = m_edge_wavelet_q[s];
         out_credit[d] = m_edge_out_credit[s];
@@ -280,7 +282,7 @@ class ModelWaferDut::Fabric {
     any |= in_valid[kRamp] || out_credit[kRamp] != 0 || r.in[kRamp].stored != 0 || c.valid[base + kRamp] ||
            c.pulse[base + kRamp] != 0;
     if (any) {
-      for (int d = 0; d < 4; ++d) r.link_flits += c.valid[base + static_cast<std::size_t>(d)];
+      for (int d = 0; d < kDirs; ++d) r.link_flits += c.valid[base + static_cast<std::size_t>(d)];
       step_router(t, r, in_valid, in_wavelet, out_credit, c, n);
     } else {  // nothing moves in the router: its registered outputs go (or stay) low
       for (int o = 0; o < kPorts; ++o) {
@@ -312,7 +314,8 @@ class ModelWaferDut::Fabric {
       route_in[p] = 0;
       a_idx[p] = 0;
       if (in_valid[p]) {
-        const std::uint32_t color = static_cast<std::uint32_t>(in_wavelet[p] >> 40) & 31;
+        const sw::FabricWavelet w = sw::unpack_wavelet(in_wavelet[p]);
+        const auto color = static_cast<std::uint32_t>(w.color);
         const std::uint32_t a = color & kColorIndexMask;
         a_idx[p] = a;
         arrive[p] = color_bit(color);
@@ -320,7 +323,7 @@ class ModelWaferDut::Fabric {
           if (!((r.addressed >> a) & 1)) {
             route_in[p] = ((r.rx[a] >> p) & 1) ? r.tx[a] : 0u;
           } else {
-            const int dx = static_cast<int>((in_wavelet[p] >> 36) & 15), dy = static_cast<int>((in_wavelet[p] >> 32) & 15);
+            const int dx = w.dst_x, dy = w.dst_y;
             route_in[p] = dx > x ? 1u << sw::kPortE
                         : dx < x ? 1u << sw::kPortW
                         : dy > y ? 1u << sw::kPortS
@@ -426,8 +429,9 @@ class ModelWaferDut::Fabric {
   void step_pe(int t, Pe& pe, bool in_valid, std::uint64_t in_wavelet, std::uint32_t out_credit_i, const Links& c,
                Links& n) {
     const std::size_t ti = static_cast<std::size_t>(t);
-    const std::uint32_t in_color = static_cast<std::uint32_t>(in_wavelet >> 40) & 31;
-    const std::uint32_t in_data = static_cast<std::uint32_t>(in_wavelet);
+    const sw::FabricWavelet in_w = sw::unpack_wavelet(in_wavelet);
+    const auto in_color = static_cast<std::uint32_t>(in_w.color);
+    const std::uint32_t in_data = in_w.data;
     const bool to_mac = in_valid && in_color == pe.mac_color;
     const bool to_psum = in_valid && !pe.chain_head && in_color == pe.psum_color && !to_mac;
     const bool unbound = in_valid && !to_mac && !to_psum;
@@ -447,16 +451,16 @@ class ModelWaferDut::Fabric {
     bool rd_en = false;
     std::uint16_t rd_addr = pe.ptr;
     bool mac_pop = false;
-    const std::uint16_t mac_index = static_cast<std::uint16_t>(mac_data >> 16);
-    const std::uint16_t mac_value = static_cast<std::uint16_t>(mac_data);
-    const std::uint16_t row_base = static_cast<std::uint16_t>((mac_index >> 8) * pe.batch);
-    const std::uint16_t col_base = static_cast<std::uint16_t>((mac_index & 0xFF) * pe.batch);
+    const auto mac_index = static_cast<std::uint16_t>(hw::kPeMacIndex.get(mac_data));
+    const auto mac_value = static_cast<std::uint16_t>(hw::kPeMacValue.get(mac_data));
+    const auto row_base = static_cast<std::uint16_t>(hw::kPeStreamIndexRow.get(mac_index) * pe.batch);
+    const auto col_base = static_cast<std::uint16_t>(hw::kPeStreamIndexCol.get(mac_index) * pe.batch);
     switch (pe.state) {
       case Pe::kIdle:
         if (mac_valid) {
           mac_pop = true;
           value_d = mac_value;
-          if (mac_index == sw::kPeEndIndex) {
+          if (mac_index == hw::kPeEndIndex) {
             state_d = Pe::kReduce;
             k_d = 0;
           } else if (!pe.mode) {
@@ -476,12 +480,12 @@ class ModelWaferDut::Fabric {
         }
         break;
       case Pe::kColptr: {
-        const std::uint16_t count = static_cast<std::uint16_t>(pe.rdata >> 16);
+        const auto count = static_cast<std::uint16_t>(hw::kPeColptrCount.get(pe.rdata));
         if (count == 0) {
           state_d = Pe::kIdle;
         } else {
           rd_en = true;
-          rd_addr = static_cast<std::uint16_t>(pe.rdata);
+          rd_addr = static_cast<std::uint16_t>(hw::kPeColptrStart.get(pe.rdata));
           s1_valid_d = true;
           ptr_d = static_cast<std::uint16_t>(rd_addr + 1);
           left_d = static_cast<std::uint16_t>(count - 1);
@@ -507,11 +511,11 @@ class ModelWaferDut::Fabric {
     const bool k_in = pe.k < kNumAcc;
     const std::uint32_t k_acc = (k_in && pe.live[pe.k]) ? pe.acc[pe.k] : 0u;
     if (pe.s1_valid) {
-      const std::uint16_t idx = pe.mode ? pe.s1_acc : static_cast<std::uint16_t>(pe.rdata >> 16);
+      const std::uint16_t idx = pe.mode ? pe.s1_acc : static_cast<std::uint16_t>(hw::kPeEntryRow.get(pe.rdata));
       if (idx < kNumAcc) {
         const std::uint32_t old = pe.live[idx] ? pe.acc[idx] : 0u;
         const std::int32_t product = static_cast<std::int32_t>(static_cast<std::int16_t>(pe.value)) *
-                                     static_cast<std::int32_t>(static_cast<std::int16_t>(pe.rdata & 0xFFFF));
+                                     static_cast<std::int32_t>(static_cast<std::int16_t>(hw::kPeEntryWeight.get(pe.rdata)));
         pe.acc[idx] = old + static_cast<std::uint32_t>(product);
         pe.live[idx] = 1;
       }
@@ -519,8 +523,7 @@ class ModelWaferDut::Fabric {
     }
     if (fire && k_in) pe.live[pe.k] = 0;
     n.pe_valid[ti] = fire;
-    n.pe_wavelet[ti] = fire ? (static_cast<std::uint64_t>(pe.out_color) << 40) |
-                                  static_cast<std::uint32_t>(k_acc + (pe.chain_head ? 0u : psum_data))
+    n.pe_wavelet[ti] = fire ? sw::pack_wavelet({static_cast<int>(pe.out_color), 0, 0, k_acc + (pe.chain_head ? 0u : psum_data)})
                             : c.pe_wavelet[ti];
     const bool out_back = pe.out_color < 32 && ((out_credit_i & kColorMask) >> pe.out_color) & 1;
     pe.out_credits += (out_back ? 1 : 0) - (fire ? 1 : 0);
@@ -569,8 +572,9 @@ class ModelWaferDut::Fabric {
 };
 
 ModelWaferDut::ModelWaferDut(int k) : m_k(k) {
-  if (k < 1 || k > 16) {
-    throw sw::InputError("the fabric model takes meshes from 1x1 to 16x16 (4-bit coordinates), got " +
+  if (k < 1 || k > hw::kMaxMesh) {
+    throw sw::InputError("the fabric model takes meshes from 1x1 to " + std::to_string(hw::kMaxMesh) + "x" +
+                         std::to_string(hw::kMaxMesh) + " (" + std::to_string(hw::kWaveletDstX.width) + "-bit coordinates), got " +
                          std::to_string(k) + "x" + std::to_string(k));
   }
 }

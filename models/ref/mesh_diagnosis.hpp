@@ -6,22 +6,23 @@
 #include <sstream>
 #include <string>
 
+#include "wb/hw_config.hpp"
+
 namespace wb::ref {
 
 template <class Stored, class NoCredit>
 std::string describe_mesh_ports(int k, int colors, Stored&& stored, NoCredit&& no_credit, int limit = 6) {
-  static const char* kPort[] = {"N", "E", "S", "W", "ramp"};
   std::ostringstream held, starved;
   int n_held = 0, n_starved = 0;
   for (int t = 0; t < k * k; ++t) {
-    for (int p = 0; p < 5; ++p) {
+    for (int p = 0; p < hw::kNumPorts; ++p) {
       for (int c = 0; c < colors; ++c) {
         const std::string where = " tile (" + std::to_string(t % k) + "," + std::to_string(t / k) + ") ";
         if (stored(t, p * colors + c) && n_held++ < limit) {
-          held << where << "input " << kPort[p] << " holds color " << c << ";";
+          held << where << "input " << hw::kPortNames[p] << " holds color " << c << ";";
         }
         if (no_credit(t, p * colors + c) && n_starved++ < limit) {
-          starved << where << "output " << kPort[p] << " has no credit for color " << c << ";";
+          starved << where << "output " << hw::kPortNames[p] << " has no credit for color " << c << ";";
         }
       }
     }
