@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The array benchmark of `waferbench bench`: simulated cycles per CPU-second of (a) the
 // Verilated array driven by a bare C++ loop (raw_loop.hpp), (b) the full SystemC/TLM path

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The fabric benchmark of `waferbench fabric-bench`: simulation speed of the wafer-fabric RTL,
 // in simulated cycles and router-cycles (cycles x k^2) per wall-second: every built compute

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "bench/raw_loop.hpp"
 
 #include "wb/array_models.hpp"  // Verilated headers first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The baseline of `waferbench bench`: a Verilated array driven by the barest C++ loop that
 // still obeys the handshakes (precomputed beats, no queues, no TLM, no SystemC).

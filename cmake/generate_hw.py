@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates the wafer fabric's layouts for both languages from config/hardware.json.
 
   <out>/rtl/sa_fabric_pkg.sv   SystemVerilog package: sa_wavelet_t, port numbers, PE registers

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Reads config/hardware.json (the one source of truth for hardware parameters) and exposes:
 #   WB_DATA_WIDTH, WB_ACC_WIDTH, WB_OUT_FIFO_SLACK, WB_CLOCK_MHZ
 #   WB_ARRAY_SIZES   list of "RxC" to verilate: all sizes of the config, or the subset named by
@@ -6,8 +7,9 @@
 #   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
 #   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
 #   WB_WAFER_VARIANTS  "<k>_<threads>" for every compute fabric to verilate: each mesh of the
-#                      config single-threaded; with -DWB_BENCH_BUILDS=ON also the 16x16 mesh and
-#                      a Verilator --threads 2 variant of each (for waferbench fabric-bench)
+#                      config single-threaded; with -DWB_BENCH_BUILDS=ON also a Verilator
+#                      --threads 2 variant of each (and the 16x16 mesh, should the config lack
+#                      it), for waferbench fabric-bench
 # and generates ${WB_GENERATED_DIR}/wb/hw_config.hpp with the same values for C++, plus one
 # header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
 # fabric_models.hpp, wafer_models.hpp).
@@ -79,7 +81,7 @@ wb_json_list(WB_WAFER_MESHES fabric wafer_meshes)
 string(JSON WB_WAFER_COLORS GET "${_wb_json}" fabric wafer_colors)
 string(JSON WB_PE_SRAM_BYTES GET "${_wb_json}" fabric pe_sram_bytes)
 string(JSON WB_PE_ACCUMULATORS GET "${_wb_json}" fabric pe_accumulators)
-option(WB_BENCH_BUILDS "Also verilate the 16x16 compute fabric and --threads 2 variants (slow builds)" OFF)
+option(WB_BENCH_BUILDS "Also verilate a Verilator --threads 2 variant of every compute fabric, for fabric-bench (slow builds)" OFF)
 set(_wb_bench_meshes ${WB_WAFER_MESHES})
 set(WB_WAFER_VARIANTS "")
 foreach(_k IN LISTS WB_WAFER_MESHES)

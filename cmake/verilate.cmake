@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # wb_verilate(<target> PREFIX <class> TOP <module> [TRACE] SOURCES <sv...> ARGS <verilator args...>)
 #
 # Verilates one RTL configuration at build time and compiles it with Verilator's own makefile

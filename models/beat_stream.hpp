@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What travels from a streamer to an array transactor: a TLM write whose data are whole edge
 // beats (beat_bytes each), plus this extension with their timing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Conversion between SystemC time and array clock cycles (one clock for the whole system).
 #include <systemc>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TLM-2.0 LT initiator that streams a GEMM's operands from memory to the array, fold by fold,
 // in the order of sw::stream_schedule. For each group of beats it reads the rows of A or B the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Byte-addressed memory as a TLM-2.0 LT target, with a latency and a bandwidth: a transfer of
 // n bytes issued at t starts when the port is free (transfers queue behind each other), holds

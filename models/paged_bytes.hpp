@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Byte storage of a fixed capacity whose pages are allocated on first write; bytes never
 // written read as zero. A simulated memory of hundreds of MiB then costs only what a run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A port or link with a bandwidth that serves transfers one after another, in the order they
 // are issued (LT call order): a transfer issued at `issue` starts when the port is free and

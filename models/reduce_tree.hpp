@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SwarmX-like broadcast/reduce tree between the weight store (the root) and N systems (the
 // leaves): weights go down as one read broadcast to every system, gradients come up summed.

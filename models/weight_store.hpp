@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // MemoryX-like weight store as a TLM-2.0 LT target: int8 weights stored layer by layer in two
 // tiers (DRAM, then flash), int32 gradients accumulated per layer, and an integer SGD step

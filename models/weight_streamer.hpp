@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Weight streaming into N systems: a WeightStreamer at the root broadcasts
 // weight chunks from the weight store through the reduce tree; each system's WeightBuffer holds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fixed-latency delay line: out(t) = in(t - Depth). Depth 0 is a wire.
 // Handshake: none (the caller guarantees the consumer always accepts); used for the
 // input skew and output de-skew triangles of the systolic array.

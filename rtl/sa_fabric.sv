@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MeshX x MeshY mesh of wafer-fabric tiles (tile index t = y * MeshX + x; x grows east, y south):
 // with HasPe each tile is a router plus its data-triggered PE (the compute fabric); without, the
 // routers' ramps are exposed as inj_* / ej_* (the NoC benchmark).

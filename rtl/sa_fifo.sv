@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Synchronous FIFO, first-word fall-through.
 // Handshake: ready-AND-valid on both sides (push when in_valid_i & in_ready_o,
 // pop when out_valid_o & out_ready_i); a push into a full FIFO is never accepted.

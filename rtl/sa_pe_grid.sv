@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The NumRows x NumCols grid of multiply-accumulate cells of the systolic array (int8 x int8 ->
 // int32, wrapping). PE(r,c) is row r, column c; row 0 is the top, column 0 the left.
 //

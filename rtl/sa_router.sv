@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // 5-port wafer-fabric router: N, E, S, W and the ramp to the tile's PE.
 //
 // Handshake: credit-based per color on every link. A sender may put a wavelet of color c on a

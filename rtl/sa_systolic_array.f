@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 sa_delay_line.sv
 sa_fifo.sv
 sa_pe_grid.sv

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NumRows x NumCols systolic MAC array, int8 operands, int32 accumulation, weight-stationary
 // (WS) or output-stationary (OS) dataflow chosen at run time by dataflow_i.
 //

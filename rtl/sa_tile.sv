@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One tile of the wafer fabric: a 5-port router and, when HasPe, the data-triggered PE on its
 // ramp. Without a PE the ramp is exposed (inj_* / ej_*) so a testbench can be source and sink
 // (the NoC benchmark); wavelets from inj_* are registered once before the router, so no router

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Data-triggered processing element of the wafer fabric: private SRAM, a bank of int32
 // accumulators, and tasks bound to colors. Nothing polls: a wavelet arriving on a bound color
 // runs its task, an unbound color is dropped (credit returned, sticky error_o).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what is missing, then configures and builds waferbench in build/ (Release, Ninja).
 # Extra arguments go to CMake's configure step, e.g. -DWB_ONLY_SIZES="4x4;8x8". WB_TARGET=name
 # builds one target (and what it needs) instead of everything.

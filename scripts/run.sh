@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Quick start 1: set up, build, and run the built-in default workload (extra arguments go to
 # `waferbench run`, e.g. --rows 32 --cols 32 --dataflow os).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian package waferbench needs. Idempotent: exits quickly when all are present.
 set -euo pipefail
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Well-known networks built in, as layer lists (no weights: runs use seeded random tensors).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Runs a program with an argument vector (no shell, so no quoting) and collects its standard
 // output, exit status and resource use: wall time, CPU time (user + system) and peak resident

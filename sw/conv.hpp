@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // 2-D convolution lowered to GEMMs by im2col, the way a GEMM accelerator runs it.
 //

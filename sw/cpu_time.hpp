@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // CPU time, for simulation rates that machine load does not distort the way wall time does.
 #include <time.h>

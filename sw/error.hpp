@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Errors the CLI reports as one line with exit code 2 (bad user input), as opposed to
 // simulation failures (golden mismatch, watchdog) which are runtime_errors.

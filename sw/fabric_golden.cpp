@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sw/fabric_golden.hpp"
 
 #include "sw/gemm_ref.hpp"

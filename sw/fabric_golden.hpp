@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The golden check of a sparse GEMM run on the compute fabric: what the run must show, on top of
 // C against the CPU reference, for the fabric to have done exactly the mapped work.

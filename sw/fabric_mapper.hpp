@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Lays a sparse layer C = A (M x K) * B (K x N) out on a k x k compute fabric. B is the layer's
 // weight matrix (sparse, any density), A holds M activation vectors (one per row; M = 1 is a

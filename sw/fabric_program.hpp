@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What software loads into and streams through a k x k compute fabric (rtl/sa_fabric.sv with
 // PEs) for one job: route tables, PE registers and SRAM images, the wavelets each edge slot

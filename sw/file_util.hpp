@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Output files that never leave a half-written result, never replace anything but a regular
 // file, and are written all or none.

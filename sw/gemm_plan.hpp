@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Mapping of a GEMM C = A (M x K) * B (K x N) onto a rows x cols systolic array: the folds
 // (what the array holds stationary), their order, and the content of every edge beat.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // CPU golden model of the array's GEMM: int8 x int8 products summed in int32 with two's
 // complement wrap-around, exactly as the RTL accumulates.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // FNV-1a 64 (Fowler/Noll/Vo): a short, stable fingerprint of bytes, for comparing results
 // across runs and processes (not a cryptographic hash).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Host memory estimates from shapes alone, checked before a run allocates anything: a run that
 // would need more than the limit fails at once with a one-line InputError, instead of

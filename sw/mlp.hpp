@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A fully connected int8 network (the built-in default workload): layer shapes, deterministic
 // weights, and the requantisation between layers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A network as the hardware sees it: an ordered list of named layers, each lowered to the GEMMs
 // the targets run (`count` independent GEMMs of one M x K x N shape), or marked "not mapped"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The int8 operands a layer's GEMMs run on: the layer's own tensors when its source had them,
 // else seeded random ones of the layer's declared sparsity. A convolution's A is the im2col of

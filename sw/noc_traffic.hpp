@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Synthetic NoC traffic on a k x k mesh (tile t = y * k + x) and the statistics of a run.
 #include <cstdint>

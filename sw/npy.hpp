@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // NumPy .npy (format 1.0/2.0/3.0) for 2-D int8 and int32 matrices, little-endian, C order.
 // Anything else (other dtypes, Fortran order, not 2-D, a header over NumPy's 10 000 bytes, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ONNX models (.onnx) read into a Network with Debian's libonnx: its protobuf parser, and its
 // shape inference for the shape of every tensor.

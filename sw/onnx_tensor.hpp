@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ONNX tensors (TensorProto) as plain values: an initializer of a model, or one of the backend
 // node tests' input_N.pb / output_N.pb files. No protobuf type leaks out of here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Inside wb_sw_onnx only: the protobuf side of sw/onnx_tensor.hpp.
 #include <string>

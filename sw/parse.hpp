@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Strict parsing of numbers and lists from user text (options, model strings, .npy headers):
 // the whole text must be the value, so "1e6" is no integer, "0x1p3", "inf", "nan" and "4 " are no

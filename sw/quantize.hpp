@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Float tensors to int8 for the array: per-tensor symmetric quantization, the scheme the ONNX
 // importer applies to float weights (and the report names).

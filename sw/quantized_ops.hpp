@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ONNX's integer matmul and convolution ops (MatMulInteger, ConvInteger, QLinearMatMul,
 // QLinearConv) on an int8 x int8 -> int32 array, the way int8 accelerators run asymmetric

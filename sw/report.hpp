@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Run statistics and their two renderings: JSON objects (nlohmann/json) and aligned text tables.
 #include <cstdint>

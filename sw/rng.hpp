@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Small, fast, platform-independent PRNG (SplitMix64): std:: distributions differ between
 // standard libraries, and test stimulus must be reproducible from a seed everywhere.

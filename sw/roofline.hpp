@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The roofline model: attainable throughput = min(peak, bandwidth x operational intensity),
 // intensity = work per byte moved. Figures are per cycle (MACs/cycle, bytes/cycle).

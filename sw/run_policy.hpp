@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which engine runs a layer of a network. The reference models are cycle-exact and fast, the
 // RTL is the truth and slow: by default every layer runs on the RTL unless its estimated RTL

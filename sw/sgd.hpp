@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Integer SGD, optionally with momentum, as the weight store applies it. Weights are int8,
 // gradients and the momentum state are exact integers, and every scaling is a fixed-point

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Dense row-major 2-D matrices: the only tensor type the GEMM path needs.
 #include <cstddef>

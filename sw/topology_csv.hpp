@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SCALE-Sim topology files read as SCALE-Sim's own topologies/ folder writes them.
 //

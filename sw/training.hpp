@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Integer MLP training: the math of one training step and its CPU reference.
 //

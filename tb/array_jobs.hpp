@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The jobs of `gemm` and `run` on one array system (tb/array_system.hpp): each is one SystemC
 // elaboration (so one per process), checks every GEMM against sw::gemm_ref and reports

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The systolic-array system in SystemC: memory (TLM target) -> GEMM streamer (TLM initiator)
 // -> array transactor -> Verilated RTL -> monitor. A user program runs in an SC_THREAD and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The one place that knows SystemC elaborates once per process: it cannot elaborate again
 // after sc_start, nor restart after sc_stop. Every system runner (run_array_system,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Instantiates the Verilated compute fabric that matches a requested size.
 #include "wb/wafer_models.hpp"  // Verilated headers first
 #include "wb/hw_config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which compute fabrics this build holds, and the factory that gives either engine of one.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One golden-checked sparse GEMM C = A * B mapped onto the compute fabric (the RTL or the C++
 // reference model from make_wafer_dut): the `gemm --target fabric`, `run --target fabric` and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A network, layer by layer, on the compute fabric, by the same policy as on the array
 // (sw/run_policy.hpp): the fabric's cycle-exact model runs every layer; the RTL runs the whole

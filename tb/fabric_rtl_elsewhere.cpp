@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fabric factories of the `waferbench` executable, which holds no Verilated fabric: the
 // model engine works here, every RTL request throws FabricRtlElsewhere (see the header).
 #include "tb/fabric_rtl_elsewhere.hpp"

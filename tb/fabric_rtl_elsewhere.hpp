@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The Verilated fabric RTL (compute fabrics and router-only meshes) is linked into a second
 // executable, waferbench-fabric, so that `waferbench` and the default job build in minutes.

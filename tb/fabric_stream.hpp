@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A layer-by-layer forward pass on the compute fabric with weight streaming.
 // One SystemC elaboration: the WeightStore (every layer's B, rows in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TLM-to-pins bridge of the compute fabric for weight streaming. The reduce tree writes weight
 // chunks (whole rows of B, in the store's row order, see sw::weight_stream_row_order) into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A network, layer by layer, on the systolic array: every GEMM golden-checked against the CPU
 // reference, each layer run by the policy of sw/run_policy.hpp. The cycle-exact model runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Instantiates the Verilated router-only mesh that matches a requested size.
 #include "wb/fabric_models.hpp"  // Verilated headers first
 #include "wb/hw_config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which router-only meshes this build holds, and their factory.
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Instantiates the Verilated configuration that matches a requested array size.
 #include "wb/array_models.hpp"  // Verilated headers first (before anything SystemC)
 #include "wb/hw_config.hpp"

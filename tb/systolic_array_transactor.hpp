@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // TLM-to-pins bridge of the systolic array: accepts beat writes from a streamer into bounded
 // input buffers and clocks the Verilated array (through ref::ArrayDut) only as far as it must: to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The training step on N systems: one SystemC elaboration with the weight
 // store, the reduce tree, the root weight streamer and N array systems (each an ArrayNode: its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ref::WaferDut over a Verilated sa_fabric class `V` built with PEs: the pins that the shared edge
 // driver (models/ref/fabric_drive.hpp) clocks. Include only where no SystemC header came first.

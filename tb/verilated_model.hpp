@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Life-cycle helpers shared by every driver of a Verilated model (clk_i / rst_ni ports).
 #include <verilated.h>

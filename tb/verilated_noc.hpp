@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ref::NocDut over a Verilated sa_fabric class `V`. Include only where no SystemC header came first.
 #include <verilated.h>

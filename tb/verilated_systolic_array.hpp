@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // ref::ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
 // from translation units that do not include <systemc> first (Verilator headers go first).

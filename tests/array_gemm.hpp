@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test helper: the array at pin level as a sw::GemmRunner, golden-checked on every GEMM, over
 // the targets the ONNX tests run on (both dataflows, two sizes, RTL and the reference model).

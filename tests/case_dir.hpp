@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A temporary directory per test case: ctest -j runs the cases (one process each) side by side,
 // so no file may be shared between them, not even by name. case_path("x.json") is a path in

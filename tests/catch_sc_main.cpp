@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Catch2 runner for tests that elaborate SystemC: libsystemc.so owns main() and calls sc_main.
 // Each test case elaborates once, so ctest runs every case in its own process
 // (catch_discover_tests).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks that every signal a GTKWave save file names exists in a dump (GTKWave silently drops
 the ones that do not). Runs the command after `--` first to make a fresh dump.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] Child processes from argument vectors (sw/child_process.hpp): no shell, output and
 // exit codes, and run_children's order and parallelism.
 #include <catch2/catch.hpp>

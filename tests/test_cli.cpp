@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [system] The waferbench CLI end to end: results, JSON, and every kind of bad input (one line
 // on stderr, exit code 2, no output file).
 #include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] One SystemC elaboration per process (tb/elaboration.hpp): whichever system runner
 // goes first runs; any second one, the same runner or another, is refused with a
 // std::logic_error that names both, before it touches SystemC.

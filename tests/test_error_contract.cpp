@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] The input side of the error contract in the pure C++ layer: the .npy reader on hostile
 // files, the strict number and list parsers, output files written all or none (never replacing
 // anything but a regular file), host-memory estimates and the fabric's shape check.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] Sparse GEMV and SpMM mapped onto the compute fabric RTL: bit-exact against the CPU
 // reference at every density, in both layouts, with back-pressure on the edge outputs; the
 // PEs do exactly the work the mapper expects (zero weights and activations are skipped).

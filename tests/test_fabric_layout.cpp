@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] The fabric's layouts as generated from config/hardware.json, pinned to hand-written
 // absolute bit positions: a change to the config (or the generator) that moves a field fails
 // here first, before it surfaces as a co-simulation mismatch.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The C++ reference model of the compute fabric (models/ref/fabric_model.hpp) against the
 // RTL: on the same programs and seeds (both layouts, densities 1 / 0.5 / 0.1 / 0.01, GEMV and
 // SpMM, with and without back-pressure, on the built 4x4, 8x8 and 16x16 meshes) the results,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] Networks layer by layer on the compute fabric: the model for every layer, the RTL by
 // the run policy, column blocks where the weights exceed the PEs' SRAM.
 #include <catch2/catch.hpp>

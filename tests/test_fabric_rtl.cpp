@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The mesh at pin level: row and column multicast from the edges, and wavelets routed
 // off the mesh through an edge port, with credits honoured on every ramp and edge.
 #include "wb/fabric_models.hpp"  // Verilated headers first

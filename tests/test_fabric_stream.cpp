@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Weight streaming into the compute fabric (tb/fabric_transactor.hpp, tb/fabric_stream.hpp):
 // bit-exact layers on the RTL and the model with equal cycles, hand-computed stream timing at
 // high and low ingress bandwidth, and the double buffer's back-pressure. SystemC elaborates once

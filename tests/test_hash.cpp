@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] FNV-1a 64 (sw/hash.hpp) against the published test vectors, and the weights hash.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] SystemC TLM models on their own, timing checked against hand-computed values.
 #include <systemc>
 #include <tlm>

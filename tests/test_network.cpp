@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Networks as layer lists: convolution lowering, SCALE-Sim topology files, built-in networks.
 #include <catch2/catch.hpp>
 

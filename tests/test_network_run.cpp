@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] Networks layer by layer on the array, RTL and model side by side in one elaboration.
 // One elaboration per test case (each runs in its own process under ctest).
 #include <systemc>

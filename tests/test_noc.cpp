@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] Router-only meshes of the RTL router under synthetic traffic: routing of every pair,
 // zero-load latency, saturation throughput, and no loss, duplication or reordering under
 // back-pressure and at saturation.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] ONNX import (sw/onnx_import.hpp) of the committed fixtures
 // (tests/fixtures/make_onnx_models.py): layer lists, shapes, quantized weights, not-mapped layers
 // and the one-line errors. test_onnx_array.cpp runs the imported layers on the array.

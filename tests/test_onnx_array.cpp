@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The int8 layers imported from the committed ONNX fixtures run on the array at pin
 // level (4x4 and 8x8, both dataflows, RTL and reference model), bit-exact against gemm_ref and,
 // for convolutions lowered by im2col, against the direct conv_ref.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The ONNX backend node tests of Debian's libonnx-testdata (a model.onnx and its
 // test_data_set_0/{input,output}_N.pb each) through the systolic array on the RTL: every integer
 // matmul/conv test, and every Conv/MatMul/Gemm test whose inputs are all integers that fit int8,

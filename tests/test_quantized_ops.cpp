@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] Integer ONNX ops on an int8 array (sw/quantized_ops.hpp) and the symmetric quantization
 // of float weights (sw/quantize.hpp): hand-computed small cases, and random cases against a
 // direct int64 computation of the ops' definitions.

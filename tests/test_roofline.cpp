@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] The roofline of a data-parallel training step (sw/roofline.hpp), against figures
 // computed by hand.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The wafer-fabric router alone at pin level: every input and output driven by a
 // self-checking bench with per-color credits and random back-pressure.
 #include "wb/router_models.hpp"  // Verilated headers first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] The pure C++ layer: .npy I/O, the golden GEMM, the GEMM mapping and the MLP helpers.
 #include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
 

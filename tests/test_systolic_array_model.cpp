@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The C++ reference model of the systolic array (models/ref/systolic_array_model.hpp) against the
 // Verilated RTL on the same traces: results equal bit for bit, cycle counts within 1 % (the
 // worst ratio is printed), at pin level and through the full TLM path; and the model alone on a

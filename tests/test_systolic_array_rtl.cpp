@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The Verilated systolic array driven at pin level (no SystemC): bit-exact GEMMs against
 // the CPU reference over shapes x array sizes x dataflows x seeds, with random back-pressure on
 // all three streams, and the single-fold cycle formula.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The full SystemC/TLM path: memory -> streamer -> transactor -> Verilated array ->
 // monitor. One elaboration per test case (each runs in its own process under ctest).
 #include <systemc>

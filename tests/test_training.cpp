@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Training step and weight streaming: the integer training math [unit],
 // the double-buffered weight streamer's timing against hand-computed cycles [unit], and the
 // data-parallel equivalence of N = 1, 2, 4 systems on the RTL [cosim].

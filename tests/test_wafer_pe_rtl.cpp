@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [cosim] The data-triggered PE alone at pin level: the MAC task in both modes, emit and
 // partial-sum pass, against a C++ model of its tasks, under random gaps on its input and
 // random credit stalls on its output; unbound colors are dropped with their credit returned.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [unit] Weight streaming models: the integer SGD, the weight store and the
 // broadcast/reduce tree, with timing checked against hand-computed cycle counts.
 #include <systemc>

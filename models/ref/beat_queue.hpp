@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // FIFO of fixed-width int8 beats, each with the cycle from which it may be presented and a
 // `last` flag. A growable ring buffer: no allocation per beat on the simulation hot path.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What stands behind a DUT interface (ArrayDut, WaferDut): the Verilated RTL (truth; only the
 // built sizes) or the C++ reference model (any size, same edges, cycles and results).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The edge driver every compute-fabric engine shares (the swap rule): loading route tables and
 // PE configuration, streaming the edge inputs under credit flow control, random back-pressure

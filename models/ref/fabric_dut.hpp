@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Runs a FabricProgram (sw/fabric_program.hpp) on a k x k compute fabric at pin level: loads
 // route tables and PE SRAMs, streams the edge inputs under credit flow control, collects the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // C++ reference model of the k x k compute fabric (rtl/sa_fabric.sv with HasPe: sa_tile =
 // sa_router + sa_wafer_pe) behind the same WaferDut interface as the Verilated RTL (the swap

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Monitor side of a GEMM: walks the plan's folds in order and scatters every output beat of the
 // array into the result matrix.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // For a watchdog message: a mesh's stuck (tile, port, color) places, from the routers'
 // diagnostics (sa_fabric stored_o / no_credit_o, or a model's registers): router inputs holding

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Synthetic-traffic runs on a router-only k x k mesh (the NoC benchmark): every tile's ramp is a
 // traffic source with an unbounded queue and a sink that consumes at once (or with random

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Runs one GEMM on an ArrayDut straight from host matrices, with no SystemC: every beat is
 // available at once. The baseline for the TLM path (same beats, same order) and the RTL tests'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Pin-level driver of one Verilated systolic-array configuration, behind a size-independent
 // interface. The per-cycle loop lives in the template (tb/verilated_systolic_array.hpp): no virtual call

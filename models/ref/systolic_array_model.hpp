@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // C++ reference model of sa_systolic_array behind the same ArrayDut interface as the Verilated
 // RTL (the swap rule: the same testbench and traces drive either). Beat-level, not per-PE: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench bench: the simulation speed of the array, bare Verilator loop vs the full
 // SystemC/TLM path vs the C++ model, and the network figure (bench/array_bench.hpp); and
 // bench-worker, the internal command that runs one TLM-path job in its own process.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The subcommands of `waferbench`. Each returns the process exit code: 0 success, 1 a failed
 // golden check or simulation; bad input is thrown as sw::InputError (exit 2, from main).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench fabric-bench: simulation speed of the wafer-fabric RTL (bench/fabric_bench.hpp):
 // every built compute fabric (single thread, and Verilator --threads 2 when built with
 // -DWB_BENCH_BUILDS=ON) and every router-only mesh; medians over --repeat runs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tb/cli/fabric_options.hpp"
 
 #include "tb/cli/options.hpp"

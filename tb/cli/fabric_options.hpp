@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The compute-fabric options of `gemm`, `run` and `sparsity`, and the fabric job they describe
 // (tb/fabric_gemm.hpp runs it).

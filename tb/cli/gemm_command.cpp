@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench gemm: one GEMM on the systolic array (tb/array_jobs.hpp) or the compute fabric
 // (tb/fabric_gemm.hpp), golden-checked against the CPU reference.
 #include <iostream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench: co-simulation testbench for deep-learning hardware.
 #include <systemc>  // declares extern "C" sc_main
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench noc: synthetic traffic on a router-only mesh of the RTL router: offered and
 // accepted load, latency (mean, p50, p99) and hops; --sweep walks the offered load up to
 // saturation and prints the latency/load curve.

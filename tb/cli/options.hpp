@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Command-line options shared by the subcommands that build an array system.
 #include <boost/program_options.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench run: the built-in default workload, an int8 MLP, layer by layer on the array or
 // on the compute fabric. Each layer's output (checked against the CPU reference) is requantised
 // on the host and fed to the next layer, as driver software would; on the fabric the ReLU's

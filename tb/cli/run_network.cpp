@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tb/cli/run_network.hpp"
 
 #include <unistd.h>

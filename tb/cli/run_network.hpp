@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `waferbench run --network NAME | --topology FILE.csv | --onnx FILE.onnx`: a real network,
 // layer by layer, on the systolic array, the compute fabric or both side by side, every layer

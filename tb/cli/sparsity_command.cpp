@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench sparsity: one layer shape on the compute fabric at several weight densities, each
 // golden-checked; reports the measured speedup against the dense run and against the ideal 1/d.
 #include <iostream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // waferbench train: training steps of an int8 MLP on N array systems behind a weight store and
 // a broadcast/reduce tree, with weights streamed into double-buffered weight buffers
 // (tb/training_system.hpp). Per layer: compute, stream and exposed cycles, bytes per tier, link
