@@ -3,22 +3,12 @@
 // the run policy, column blocks where the weights exceed the PEs' SRAM.
 #include <catch2/catch.hpp>
 
-#include "sw/topology_csv.hpp"
 #include "tb/fabric_network_run.hpp"
+#include "tests/small_network.hpp"
 
 using namespace wb;
 
 namespace {
-
-sw::Network small_network() {
-  sw::Network net = sw::parse_scalesim_topology(
-      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
-      "conv, 5, 5, 3, 3, 2, 5, 1,\n",
-      "small.csv");
-  net.layers.push_back(sw::gemm_layer("fc", "Gemm", {20, 8, 6}, "test"));
-  net.layers.push_back(sw::not_mapped_layer("pool", "MaxPool", "test"));
-  return net;
-}
 
 tb::FabricNetworkOptions on_mesh(int k) {
   tb::FabricNetworkOptions o;
@@ -29,7 +19,7 @@ tb::FabricNetworkOptions on_mesh(int k) {
 }  // namespace
 
 TEST_CASE("network on the fabric: every layer on the RTL within the budget, agreeing with the model", "[cosim]") {
-  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(small_network(), on_mesh(4));
+  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(test::small_network(20), on_mesh(4));
   REQUIRE(runs.size() == 3);
   for (int i = 0; i < 2; ++i) {
     INFO("layer " << i << ": " << runs[static_cast<std::size_t>(i)].mismatch);
@@ -64,7 +54,7 @@ TEST_CASE("network on the fabric: the hand-computed GEMV of one PE, beyond the b
   tb::FabricNetworkOptions sampled = on_mesh(4);
   sampled.policy.rtl_budget_seconds = 1e-9;
   sampled.policy.sample_tiles = 2;
-  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(small_network(), sampled);
+  const std::vector<tb::FabricLayerRun> runs = tb::run_network_on_fabric(test::small_network(20), sampled);
   CHECK(runs[1].mode == "sampled");
   CHECK(runs[1].rtl_tiles == 2);
   CHECK(runs[1].rtl_agrees);

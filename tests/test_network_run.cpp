@@ -5,25 +5,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "sw/topology_csv.hpp"
 #include "tb/array_system.hpp"
 #include "tb/network_run.hpp"
+#include "tests/small_network.hpp"
 
 using namespace wb;
 
 namespace {
-
-// A convolution (9 x 18 x 5 per the lowering), a GEMM of 2 x 2 folds on 4x4 and a pooling
-// layer that neither target runs.
-sw::Network small_network() {
-  sw::Network net = sw::parse_scalesim_topology(
-      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
-      "conv, 5, 5, 3, 3, 2, 5, 1,\n",
-      "small.csv");
-  net.layers.push_back(sw::gemm_layer("fc", "Gemm", {7, 8, 6}, "test"));
-  net.layers.push_back(sw::not_mapped_layer("pool", "MaxPool", "test"));
-  return net;
-}
 
 tb::SystemOptions array_4x4() {
   tb::SystemOptions o;
@@ -35,7 +23,7 @@ tb::SystemOptions array_4x4() {
 std::vector<tb::ArrayLayerRun> run(const tb::ArrayNetworkOptions& options, tb::SystemOptions system = array_4x4()) {
   std::vector<tb::ArrayLayerRun> runs;
   tb::run_array_pair(system, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
-    runs = tb::run_network_on_array(small_network(), options, rtl, model);
+    runs = tb::run_network_on_array(test::small_network(7), options, rtl, model);
   });
   return runs;
 }
