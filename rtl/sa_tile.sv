@@ -135,7 +135,7 @@ module sa_tile
   end
 
   // Link traffic, for utilisation reports: wavelets leaving on the mesh directions this cycle.
-  // (One assign kept out of the waveform: Verilator folds it into the flop.)
+  // (The next count is kept out of the waveform; the count itself is traced.)
   logic [31:0] link_flits_q;
   /* verilator tracing_off */
   logic [31:0] link_flits_d;

@@ -66,9 +66,10 @@ module sa_wafer_pe
   localparam int unsigned AccIdxW   = (NumAcc > 1) ? $clog2(NumAcc) : 1;
   localparam int unsigned CntWidth  = $clog2(Depth + 1);
 
-  // Next-state signals are single assigns kept out of the waveform, so the simulator computes
-  // each once a cycle (a traced one, or one that an always_comb writes several times, is stored
-  // every cycle); one that reads only inputs gets folded into its flop.
+  // Only registers and the signals of waves/tile.gtkw are traced: the simulator keeps a traced
+  // signal in memory, while an untraced one can be folded into its users or live in a C++
+  // local. Next-state signals are single assigns where they can be (one that an always_comb
+  // writes several times is stored several times a cycle).
 
   // ---------------------------------------------------------------- configuration registers
   // A register file of whole words with one write port; the fields are read from the words.
@@ -94,10 +95,12 @@ module sa_wafer_pe
     end
   end
 
+  /* verilator tracing_off */
   logic                    mode_q, chain_head_q;
   logic [ColorWidth-1:0]   mac_color_q, psum_color_q, out_color_q;
   logic [PeRowsWidth-1:0]  rows_q;
   logic [PeBatchWidth-1:0] batch_q;
+  /* verilator tracing_on */
   assign mode_q       = regs_q[RMode][PeModeLsb +: PeModeWidth];
   assign mac_color_q  = regs_q[RColors][PeMacColorLsb +: PeMacColorWidth];
   assign psum_color_q = regs_q[RColors][PePsumColorLsb +: PePsumColorWidth];
@@ -111,9 +114,9 @@ module sa_wafer_pe
   // registered read.
   logic [31:0]       sram_q [SramWords];
   logic [31:0]       rdata_q;
+  /* verilator tracing_off */
   logic              rd_en;
   logic [15:0]       rd_addr;
-  /* verilator tracing_off */
   logic              sram_we;
   logic [SAddrW-1:0] sram_waddr;
   logic [31:0]       rdata_d;
@@ -130,15 +133,20 @@ module sa_wafer_pe
   always_ff @(posedge clk_i) rdata_q <= rdata_d;
 
   // ---------------------------------------------------------------- input buffers, one per task
+  logic        mac_valid, psum_valid;
+  /* verilator tracing_off */
   logic        to_mac, to_psum, unbound;
-  logic        mac_valid, mac_ready, mac_pop, mac_full;
-  logic        psum_valid, psum_pop, psum_full;
+  logic        mac_ready, mac_pop, mac_full;
+  logic        psum_ready, psum_pop, psum_full;
   logic [31:0] mac_data, psum_data;
+  /* verilator tracing_on */
 
   assign to_mac  = in_valid_i && (in_wavelet_i.color == mac_color_q);
   assign to_psum = in_valid_i && !chain_head_q && (in_wavelet_i.color == psum_color_q) && !to_mac;
   assign unbound = in_valid_i && !to_mac && !to_psum;
+  /* verilator tracing_off */
   logic unused_dst;  // the PE is the destination: its address is spent
+  /* verilator tracing_on */
   assign unused_dst = ^{in_wavelet_i.dst_x, in_wavelet_i.dst_y};
 
   sa_fifo #(.Width(DataWidth), .Depth(Depth)) u_mac_fifo (
@@ -150,7 +158,6 @@ module sa_wafer_pe
     .out_ready_i(mac_pop),
     .out_data_o (mac_data)
   );
-  logic psum_ready;
   sa_fifo #(.Width(DataWidth), .Depth(Depth)) u_psum_fifo (
     .clk_i, .rst_ni,
     .in_valid_i (to_psum),
@@ -178,16 +185,21 @@ module sa_wafer_pe
   // Idle: take the next MAC wavelet. Colptr: mode 0 column pointer arriving. Loop: one entry
   // (mode 0) or one batch column (mode 1) per cycle. Reduce: emit / pass partial sums.
   typedef enum logic [1:0] {StIdle, StColptr, StLoop, StReduce} state_e;
-  state_e      state_q, state_d;
-  logic [15:0] ptr_q, ptr_d;          // next SRAM word of the loop
-  logic [15:0] left_q, left_d;        // loop reads still to issue
-  logic [15:0] acc_next_q, acc_next_d;  // mode 1: accumulator of the next read
-  logic [15:0] value_q, value_d;      // the triggering wavelet's value
-  logic [15:0] k_q, k_d;              // reduction: next accumulator
+  state_e      state_q;
+  logic [15:0] ptr_q;                 // next SRAM word of the loop
+  logic [15:0] left_q;                // loop reads still to issue
+  logic [15:0] acc_next_q;            // mode 1: accumulator of the next read
+  logic [15:0] value_q;               // the triggering wavelet's value
+  logic [15:0] k_q;                   // reduction: next accumulator
   // stage 1: the SRAM word read last cycle meets the value
-  logic        s1_valid_q, s1_valid_d;
-  logic [15:0] s1_acc_q, s1_acc_d;
+  logic        s1_valid_q;
+  logic [15:0] s1_acc_q;
   logic        fire;                  // reduction step this cycle
+  /* verilator tracing_off */
+  state_e      state_d;
+  logic [15:0] ptr_d, left_d, acc_next_d, value_d, k_d, s1_acc_d;
+  logic        s1_valid_d;
+  /* verilator tracing_on */
 
   logic [PeMacIndexWidth-1:0] mac_index;
   logic [PeMacValueWidth-1:0] mac_value;
@@ -195,7 +207,9 @@ module sa_wafer_pe
   assign mac_value = mac_data[PeMacValueLsb +: PeMacValueWidth];
 
   // Mode 1 operands: row i and column j of the arriving weight.
+  /* verilator tracing_off */
   logic [15:0] row_base, col_base;
+  /* verilator tracing_on */
   assign row_base = 16'(mac_index[PeStreamIndexRowLsb +: PeStreamIndexRowWidth] * batch_q);
   assign col_base = 16'(mac_index[PeStreamIndexColLsb +: PeStreamIndexColWidth] * batch_q);
 
@@ -209,7 +223,9 @@ module sa_wafer_pe
 
   // Output credits for the out color.
   logic [CntWidth-1:0] out_credits_q;
+  /* verilator tracing_off */
   logic                out_credit_back;
+  /* verilator tracing_on */
   assign out_credit_back = |(out_credit_i & (NumColors'(1) << out_color_q));
 
   // The reduction waits for the last MAC to land and for an output credit (and a partial sum).
@@ -307,8 +323,9 @@ module sa_wafer_pe
   logic [31:0]        acc_q [NumAcc];
   logic [NumAcc-1:0]  acc_live_q;
   logic [15:0]        s1_index;
-  logic [31:0]        s1_old, s1_product, k_acc;
+  logic [31:0]        s1_product;
   /* verilator tracing_off */
+  logic [31:0]        s1_old, k_acc;
   logic               acc_we, live_we, live_wdata;
   logic [AccIdxW-1:0] live_waddr;
   /* verilator tracing_on */
