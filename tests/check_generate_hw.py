@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """cmake/generate_hw.py accepts config/hardware.json and rejects layouts the RTL and C++ cannot
 share: overlapping or gapped wavelet fields, a field outside its word, two registers at one
 address, an end index wider than the MAC index. Exit 0 when every case behaves."""
