@@ -231,9 +231,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", required=True)
     ap.add_argument("--out", required=True, help="the generated directory (build/generated)")
+    ap.add_argument("--sv", help="the SystemVerilog package, committed in rtl/ so that every RTL file lints on its own")
+    ap.add_argument("--check-sv", action="store_true", help="fail, writing nothing, when --sv is not what the config gives")
     a = ap.parse_args()
     facts = load(a.config)
-    write_if_changed(os.path.join(a.out, "rtl", "sa_fabric_pkg.sv"), sv_package(*facts))
+    sv_path = a.sv or os.path.join(a.out, "rtl", "sa_fabric_pkg.sv")
+    if a.check_sv:
+        current = open(sv_path).read() if os.path.exists(sv_path) else ""
+        if current != sv_package(*facts):
+            sys.exit(f"{sv_path} is not what {a.config} gives: run cmake/generate_hw.py --config {a.config} "
+                     f"--out build/generated --sv {sv_path}")
+    else:
+        write_if_changed(sv_path, sv_package(*facts))
     write_if_changed(os.path.join(a.out, "wb", "hw_fabric.hpp"), cpp_header(*facts))
 
 

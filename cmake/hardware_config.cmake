@@ -14,7 +14,7 @@
 # header per family that includes every Verilated class (array_models.hpp, router_models.hpp,
 # fabric_models.hpp, wafer_models.hpp).
 # The fabric's layouts (wavelet fields, port numbers, PE registers and words) are written for
-# both languages by cmake/generate_hw.py: WB_FABRIC_PKG (rtl/sa_fabric_pkg.sv, the package every
+# both languages by cmake/generate_hw.py: WB_FABRIC_PKG (rtl/sa_fabric_pkg.sv, committed and checked, the package every
 # fabric module imports) and wb/hw_fabric.hpp (included by hw_config.hpp).
 set(WB_HW_CONFIG "${PROJECT_SOURCE_DIR}/config/hardware.json")
 set(WB_HW_GENERATOR "${PROJECT_SOURCE_DIR}/cmake/generate_hw.py")
@@ -23,12 +23,15 @@ file(READ "${WB_HW_CONFIG}" _wb_json)
 set(WB_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+# The SystemVerilog package is committed (rtl/sa_fabric_pkg.sv, so that each RTL file lints on
+# its own); configuring checks it is what the config gives, and writes the C++ header.
+set(WB_FABRIC_PKG "${PROJECT_SOURCE_DIR}/rtl/sa_fabric_pkg.sv")
 execute_process(COMMAND "${Python3_EXECUTABLE}" "${WB_HW_GENERATOR}" --config "${WB_HW_CONFIG}" --out "${WB_GENERATED_DIR}"
-                RESULT_VARIABLE _wb_gen_result)
+                        --sv "${WB_FABRIC_PKG}" --check-sv
+                RESULT_VARIABLE _wb_gen_result ERROR_VARIABLE _wb_gen_error)
 if(NOT _wb_gen_result EQUAL 0)
-  message(FATAL_ERROR "cmake/generate_hw.py failed on config/hardware.json")
+  message(FATAL_ERROR "cmake/generate_hw.py: ${_wb_gen_error}")
 endif()
-set(WB_FABRIC_PKG "${WB_GENERATED_DIR}/rtl/sa_fabric_pkg.sv")
 
 # The elements of a JSON array at the given path, as a CMake list.
 function(wb_json_list out)
