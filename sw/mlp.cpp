@@ -63,4 +63,22 @@ MatrixI8 mlp_weight(const MlpSpec& spec, int layer, std::uint64_t seed, double d
   return density < 1.0 ? random_sparse_int8(in, out, density, s) : random_int8(in, out, s);
 }
 
+std::vector<MatrixI8> mlp_weights(const MlpSpec& spec, std::uint64_t seed, double density, const WeightSparsity& sparsity) {
+  std::vector<MatrixI8> weights;
+  for (int l = 0; l < spec.layers(); ++l) {
+    MatrixI8 w = mlp_weight(spec, l, seed, density);
+    weights.push_back(sparsity.matches(w) ? sparsity.apply(w, static_cast<std::uint64_t>(l)) : std::move(w));
+  }
+  return weights;
+}
+
+void check_mask_fits(const MlpSpec& spec, const WeightSparsity& sparsity) {
+  if (!sparsity.mask) return;
+  for (int l = 0; l < spec.layers(); ++l) {
+    if (sparsity.mask->rows() == spec.widths[l] && sparsity.mask->cols() == spec.widths[l + 1]) return;
+  }
+  throw InputError("--mask " + printable(sparsity.mask_path) + ": its shape (" + std::to_string(sparsity.mask->rows()) + ", " +
+                   std::to_string(sparsity.mask->cols()) + ") matches no layer's weights of " + spec.text());
+}
+
 }  // namespace wb::sw

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/prune.hpp"
 #include "sw/tensor.hpp"
 
 namespace wb::sw {
@@ -26,6 +27,11 @@ std::string mlp_layer_name(const MlpSpec& spec, int batch, int l);
 // layer's W (widths[l] x widths[l+1]) from seed * 1000003 + l + 1, sparse below density 1.
 MatrixI8 mlp_input(const MlpSpec& spec, int batch, std::uint64_t seed);
 MatrixI8 mlp_weight(const MlpSpec& spec, int layer, std::uint64_t seed, double density = 1.0);
+// Every layer's mlp_weight, then pruned or masked by `sparsity` (layer l with index l; a mask
+// applies to the layers of its shape).
+std::vector<MatrixI8> mlp_weights(const MlpSpec& spec, std::uint64_t seed, double density, const WeightSparsity& sparsity);
+// InputError when `sparsity` has a mask that fits no layer's weights (widths[l] x widths[l+1]).
+void check_mask_fits(const MlpSpec& spec, const WeightSparsity& sparsity);
 
 // ReLU, then an arithmetic right shift by the smallest amount that fits the largest value in
 // int8 (rounding to nearest). Returns the shift used through `shift`.

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -201,10 +202,16 @@ Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* 
   if (read_up_to(fd.get(), text.data(), header_len) != header_len) fail(path, "truncated .npy header");
   const NpyHeader h = HeaderParser(path, text).parse();
 
+  // `want_descr`: the accepted descrs, comma-separated; for one-byte types NumPy writes '|i1'
+  // (or '|u1', '|b1'), and '<i1' is accepted too.
   const std::string want = want_descr;
-  const bool one_byte = (sizeof(T) == 1);
-  // For one-byte types NumPy writes '|i1'; accept '<i1' too.
-  const bool dtype_ok = (h.descr == want) || (one_byte && h.descr == "<i1");
+  bool dtype_ok = false;
+  for (std::size_t at = 0; at <= want.size();) {
+    const std::size_t end = std::min(want.find(',', at), want.size());
+    const std::string d = want.substr(at, end - at);
+    dtype_ok |= h.descr == d || (sizeof(T) == 1 && d[0] == '|' && h.descr == "<" + d.substr(1));
+    at = end + 1;
+  }
   if (!dtype_ok) {
     fail(path, "dtype is '" + printable(h.descr) + "', expected " + dtype_name + " ('" + want + "')");
   }
@@ -270,6 +277,17 @@ std::string npy_bytes_impl(const Matrix<T>& m, const char* descr) {
 
 MatrixI8 read_npy_int8(const std::string& path) { return read_npy<std::int8_t>(path, "|i1", "int8"); }
 MatrixI32 read_npy_int32(const std::string& path) { return read_npy<std::int32_t>(path, "<i4", "int32"); }
+MatrixU8 read_npy_mask(const std::string& path) {
+  MatrixU8 m = read_npy<std::uint8_t>(path, "|b1,|u1", "bool or uint8");
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m.data()[i] > 1) {
+      fail(path, "a mask holds 0 or 1, got " + std::to_string(m.data()[i]) + " at [" +
+                     std::to_string(i / static_cast<std::size_t>(m.cols())) + "][" +
+                     std::to_string(i % static_cast<std::size_t>(m.cols())) + "]");
+    }
+  }
+  return m;
+}
 std::string npy_bytes(const MatrixI8& m) { return npy_bytes_impl(m, "|i1"); }
 std::string npy_bytes(const MatrixI32& m) { return npy_bytes_impl(m, "<i4"); }
 void write_npy(const std::string& path, const MatrixI8& m) { write_file_atomically(path, npy_bytes(m)); }

@@ -12,6 +12,8 @@ namespace wb::sw {
 
 MatrixI8 read_npy_int8(const std::string& path);
 MatrixI32 read_npy_int32(const std::string& path);
+// A weight mask: 2-D bool or uint8, every value 0 (pruned) or 1 (kept).
+MatrixU8 read_npy_mask(const std::string& path);
 
 // The file's bytes (version 1.0 header, padded to 64 bytes).
 std::string npy_bytes(const MatrixI8& m);

@@ -34,6 +34,8 @@ nlohmann::json to_json(const GemmStats& s) {
   j["b_beats"] = s.b_beats;
   j["c_beats"] = s.c_beats;
   j["mem_bytes_read"] = s.mem_bytes_read;
+  j["weight_nnz"] = s.weight_nnz;
+  j["act_nnz"] = s.act_nnz;
   j["golden"] = s.golden_pass ? "pass" : "fail";
   put_sim_speed(j, s.sim_seconds, s.sim_cycles);
   return j;

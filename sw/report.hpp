@@ -21,6 +21,7 @@ struct GemmStats {
   std::uint64_t macs = 0;
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0;
   std::uint64_t mem_bytes_read = 0;
+  std::uint64_t weight_nnz = 0, act_nnz = 0;  // nonzeros of B and of A (the array computes the zeros all the same)
   bool golden_pass = false;
   double sim_seconds = 0.0;
   std::uint64_t sim_cycles = 0;  // cycles the simulator clocked (includes idle/reset cycles)

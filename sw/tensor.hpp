@@ -38,6 +38,7 @@ class Matrix {
 
 using MatrixI8 = Matrix<std::int8_t>;
 using MatrixI32 = Matrix<std::int32_t>;
+using MatrixU8 = Matrix<std::uint8_t>;  // masks, N:M indices
 
 // Uniform random int8 in [-128, 127], reproducible from the seed on every platform.
 MatrixI8 random_int8(int rows, int cols, std::uint64_t seed);

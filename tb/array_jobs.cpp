@@ -51,6 +51,8 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
   ArrayGemmResult r;
   r.mismatch = sw::first_mismatch(expected, run.c);
   r.stats = gemm_stats(plan, run);
+  r.stats.weight_nnz = sw::count_nonzeros(b);
+  r.stats.act_nnz = sw::count_nonzeros(a);
   r.stats.golden_pass = r.mismatch.count == 0;
   r.stats.sim_seconds = seconds;
   r.stats.sim_cycles = simulated;
@@ -59,16 +61,19 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
 }
 
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
-                                std::uint64_t seed) {
+                                std::uint64_t seed, const sw::WeightSparsity& sparsity) {
   ArrayMlpResult r;
+  const std::vector<sw::MatrixI8> weights = sw::mlp_weights(spec, seed, 1.0, sparsity);
   r.sim_seconds = run_array_system(options, [&](ArraySession& session) {
     sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
     for (int l = 0; l < spec.layers(); ++l) {
-      const sw::MatrixI8 w = sw::mlp_weight(spec, l, seed);
+      const sw::MatrixI8& w = weights[static_cast<std::size_t>(l)];
       const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow);
       const GemmRun run = session.gemm(x, w, dataflow);
       sw::GemmStats s = gemm_stats(plan, run);
       s.name = "fc" + std::to_string(l + 1);
+      s.weight_nnz = sw::count_nonzeros(w);
+      s.act_nnz = sw::count_nonzeros(x);  // the previous layer's ReLU zeros
       s.golden_pass = sw::first_mismatch(sw::gemm_ref(x, w), run.c).count == 0;
       r.golden_pass &= s.golden_pass;
       r.layers.push_back(s);

@@ -44,7 +44,8 @@ struct ArrayMlpResult {
 // The MLP's forward pass layer by layer (inputs sw::mlp_input / sw::mlp_weight from `seed`),
 // each layer's output checked and requantised on the host (sw::relu_requantize), as driver
 // software would.
+// `sparsity` prunes or masks the weights (sw::mlp_weights).
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
-                                std::uint64_t seed);
+                                std::uint64_t seed, const sw::WeightSparsity& sparsity = {});
 
 }  // namespace wb::tb

@@ -87,12 +87,14 @@ void check_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batc
   }
 }
 
-std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed) {
+std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed,
+                                               const sw::WeightSparsity& sparsity) {
   check_mlp_on_fabric(job, spec, batch);
   std::vector<sw::FabricStats> layers;
+  const std::vector<sw::MatrixI8> weights = sw::mlp_weights(spec, seed, job.density, sparsity);
   sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
   for (int l = 0; l < spec.layers(); ++l) {
-    const sw::MatrixI8 w = sw::mlp_weight(spec, l, seed, job.density);
+    const sw::MatrixI8& w = weights[static_cast<std::size_t>(l)];
     FabricJob layer_job = job;
     if (l > 0) layer_job.trace.clear();
     sw::MatrixI32 c;

@@ -52,7 +52,8 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
 // from `seed`, weights at the job's density), each layer's output requantised on the host
 // (sw::relu_requantize) so that the ReLU's zeros are never sent. The trace, if any, is of the
 // first layer. Layers named fc1, fc2, ... Every layer is checked (check_mlp_on_fabric) before
-// the first one runs.
-std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed);
+// the first one runs. `sparsity` prunes or masks the weights (sw::mlp_weights).
+std::vector<sw::FabricStats> run_mlp_on_fabric(const FabricJob& job, const sw::MlpSpec& spec, int batch, std::uint64_t seed,
+                                               const sw::WeightSparsity& sparsity = {});
 
 }  // namespace wb::tb

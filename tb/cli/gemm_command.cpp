@@ -11,6 +11,7 @@
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/cli/prune_options.hpp"
 
 namespace po = boost::program_options;
 
@@ -21,6 +22,7 @@ namespace {
 struct GemmArgs {
   SystemArgs sys;
   FabricArgs fabric;
+  PruneArgs prune;
   int m = 0, k = 0, n = 0;
   std::string a_path, b_path, out_path, target = "systolic";
   po::variables_map given;
@@ -46,6 +48,7 @@ void GemmArgs::describe(po::options_description& desc) {
       ("out", po::value(&out_path), "write C (int32 .npy) when the golden check passes");
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
+  add_prune_options(desc, prune);
 }
 
 void GemmArgs::validate() const {
@@ -88,8 +91,8 @@ void GemmArgs::check_size(int rows, int inner, int cols) const {
 }
 
 // A and B from the .npy files (their shapes checked against --m, --k, --n, then their size
-// against the target) or random from the seed.
-void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
+// against the target) or random from the seed; B then pruned or masked.
+void load_operands(const GemmArgs& g, const sw::WeightSparsity& sparsity, sw::MatrixI8& a, sw::MatrixI8& b) {
   if (g.a_path.empty()) {
     a = sw::random_int8(g.m, g.k, g.sys.seed);
     b = g.fabric.density < 1.0 ? sw::random_sparse_int8(g.k, g.n, g.fabric.density, g.sys.seed ^ 0x5bd1e995u)
@@ -109,12 +112,21 @@ void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
   }
   sw::check_gemm_operands(a, b);
   if (!g.a_path.empty()) g.check_size(a.rows(), a.cols(), b.cols());
+  b = sparsity.apply(b);
 }
 
-int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
+// "; weights pruned magnitude:0.9, density 0.100" (nothing without --prune or --mask).
+std::string sparsity_note(const sw::WeightSparsity& sparsity, const sw::MatrixI8& b) {
+  if (!sparsity.any()) return "";
+  return "; weights " + std::string(sparsity.prune ? "pruned " : "") + sparsity.text() + ", density " +
+         sw::fixed(static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size()), 3);
+}
+
+int fabric_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                RunOutputs& outputs) {
   tb::FabricJob job = to_fabric_job(g.fabric, g.sys.backpressure, g.sys.seed, g.sys.trace, g.sys.engine);
   job.trace = outputs.trace();
-  if (!g.a_path.empty()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
+  if (!g.a_path.empty() || sparsity.any()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
   sw::MatrixI32 c;
   const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
   std::cout << "gemm " << s.m << "x" << s.k << "x" << s.n << " on the " << s.mesh << "x" << s.mesh << " fabric"
@@ -123,7 +135,7 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b,
             << " (" << s.nnz << " nonzeros): " << s.cycles << " cycles (ideal " << s.ideal_cycles() << ", dense ideal "
             << s.ideal_dense_cycles() << ", PE utilization " << sw::fixed(100.0 * s.utilization(), 1) << " %), "
             << s.wavelets << " wavelets in, link utilization " << sw::fixed(100.0 * s.link_utilization, 1)
-            << " %, golden " << (s.golden_pass ? "pass" : "FAIL") << "\n"
+            << " %, golden " << (s.golden_pass ? "pass" : "FAIL") << sparsity_note(sparsity, b) << "\n"
             << "loaded in " << s.load_cycles << " cycles; simulated " << s.sim_cycles << " cycles in "
             << sw::fixed(s.sim_seconds, 3) << " s (" << sw::fixed(s.sim_seconds > 0 ? s.sim_cycles / s.sim_seconds / 1e3 : 0.0, 1)
             << " k cycles/s)\n";
@@ -131,6 +143,7 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b,
   if (!g.sys.json.empty()) {
     nlohmann::json j = sw::to_json(s);
     j["engine"] = ref::engine_name(job.engine);
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     outputs.write_json(j);
   }
   if (!g.out_path.empty() && s.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(c));
@@ -139,7 +152,8 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b,
   return s.golden_pass ? 0 : 1;
 }
 
-int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
+int array_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, const sw::MatrixI8& a, const sw::MatrixI8& b,
+               RunOutputs& outputs) {
   tb::SystemOptions options = to_system_options(g.sys);
   options.dut.trace_path = outputs.trace();
   const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
@@ -148,7 +162,8 @@ int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, 
   std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
             << " " << stats.dataflow << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
             << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
-            << (stats.golden_pass ? "pass" : "FAIL") << "\n"
+            << (stats.golden_pass ? "pass" : "FAIL") << sparsity_note(sparsity, b)
+            << (sparsity.any() ? " (the dense array computes every zero: no fewer cycles)" : "") << "\n"
             << "simulated " << stats.sim_cycles << " cycles in " << sw::fixed(stats.sim_seconds, 3) << " s ("
             << sw::fixed(stats.sim_seconds > 0 ? stats.sim_cycles / stats.sim_seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!stats.golden_pass) {
@@ -158,6 +173,7 @@ int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, 
   if (!g.sys.json.empty()) {
     nlohmann::json j = sw::to_json(stats);
     j["engine"] = ref::engine_name(options.dut.engine);
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     outputs.write_json(j);
   }
   if (!g.out_path.empty() && stats.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(r.c));
@@ -174,13 +190,14 @@ int gemm_command(int argc, char** argv) {
   g.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &g.given)) return 0;
   g.validate();
+  const sw::WeightSparsity sparsity = to_weight_sparsity(g.prune, g.sys.seed);
   // Every output checked and given a temporary before any work; all are written at the end, or
   // none (an output may not replace an input, nor two outputs share a file).
-  RunOutputs outputs(g.sys.trace, g.sys.json, {{"--a", g.a_path}, {"--b", g.b_path}});
+  RunOutputs outputs(g.sys.trace, g.sys.json, {{"--a", g.a_path}, {"--b", g.b_path}, {"--mask", g.prune.mask}});
   outputs.files().add("--out", g.out_path);
   sw::MatrixI8 a, b;
-  load_operands(g, a, b);
-  return g.on_fabric() ? fabric_gemm(g, a, b, outputs) : array_gemm(g, a, b, outputs);
+  load_operands(g, sparsity, a, b);
+  return g.on_fabric() ? fabric_gemm(g, sparsity, a, b, outputs) : array_gemm(g, sparsity, a, b, outputs);
 }
 
 }  // namespace wb::cli

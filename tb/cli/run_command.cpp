@@ -14,6 +14,7 @@
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/cli/prune_options.hpp"
 #include "tb/cli/run_network.hpp"
 #include "tb/fabric_stream.hpp"
 
@@ -29,18 +30,28 @@ double weight_bytes(const sw::MlpSpec& spec) {
   return bytes;
 }
 
-int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::MlpSpec& spec, int batch, RunOutputs& outputs) {
-  const std::vector<sw::FabricStats> layers = tb::run_mlp_on_fabric(job, spec, batch, sys.seed);
+// "0.250" of `nnz` over `total`.
+std::string density(std::uint64_t nnz, double total) { return sw::fixed(total > 0 ? static_cast<double>(nnz) / total : 0.0, 3); }
+
+// ", weights pruned nm:2:4" or ", weights mask m.npy" (nothing without either).
+std::string sparsity_text(const sw::WeightSparsity& sparsity) {
+  return sparsity.any() ? std::string(", weights ") + (sparsity.prune ? "pruned " : "") + sparsity.text() : "";
+}
+
+int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::WeightSparsity& sparsity, const sw::MlpSpec& spec,
+                  int batch, RunOutputs& outputs) {
+  const std::vector<sw::FabricStats> layers = tb::run_mlp_on_fabric(job, spec, batch, sys.seed, sparsity);
 
   std::vector<std::vector<std::string>> table{
-      {"layer", "M x K x N", "weights nnz", "acts nnz", "cycles", "ideal", "util %", "wavelets", "link util %", "golden"}};
+      {"layer", "M x K x N", "weights nnz", "w density", "acts nnz", "a density", "cycles", "ideal", "util %", "wavelets", "link util %", "golden"}};
   std::uint64_t cycles = 0, ideal = 0, macs = 0, wavelets = 0;
   double seconds = 0.0;
   std::uint64_t simulated = 0;
   bool all_pass = true;
   for (const auto& s : layers) {
     table.push_back({s.name, std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n),
-                     std::to_string(s.nnz), std::to_string(s.act_nnz), std::to_string(s.cycles),
+                     std::to_string(s.nnz), density(s.nnz, static_cast<double>(s.k) * s.n), std::to_string(s.act_nnz),
+                     density(s.act_nnz, static_cast<double>(s.m) * s.k), std::to_string(s.cycles),
                      std::to_string(s.ideal_cycles()), sw::fixed(100.0 * s.utilization(), 1), std::to_string(s.wavelets),
                      sw::fixed(100.0 * s.link_utilization, 1), s.golden_pass ? "pass" : "FAIL"});
     cycles += s.cycles;
@@ -52,12 +63,12 @@ int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::Mlp
     all_pass &= s.golden_pass;
   }
   const double util = cycles ? static_cast<double>(macs) / (static_cast<double>(job.mesh) * job.mesh * cycles) : 0.0;
-  table.push_back({"total", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
+  table.push_back({"total", "", "", "", "", "", std::to_string(cycles), std::to_string(ideal), sw::fixed(100.0 * util, 1),
                    std::to_string(wavelets), "", all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
             << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ")
-            << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3)
-            << "\n\n"
+            << sw::fabric_layout_name(job.layout) << ", weight density " << sw::fixed(job.density, 3) << sparsity_text(sparsity)
+            << "\n(a density: the nonzero activations each layer received, its predecessor's ReLU zeros never sent)\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
             << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
@@ -68,6 +79,7 @@ int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::Mlp
     j["mesh"] = std::to_string(job.mesh) + "x" + std::to_string(job.mesh);
     j["layout"] = sw::fabric_layout_name(job.layout);
     j["density"] = job.density;
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     j["model"] = spec.text();
     j["batch"] = batch;
     j["layers"] = nlohmann::json::array();
@@ -93,8 +105,8 @@ struct StreamArgs {
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
-int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamArgs& a, const sw::MlpSpec& spec, int batch,
-                 RunOutputs& outputs) {
+int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::WeightSparsity& sparsity, const StreamArgs& a,
+                 const sw::MlpSpec& spec, int batch, RunOutputs& outputs) {
   tb::FabricStreamOptions o;
   o.mesh = job.mesh;
   o.engine = job.engine;
@@ -105,8 +117,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
   o.trace = job.trace;  // every layer's jobs in one waveform (RTL)
-  std::vector<sw::MatrixI8> weights;
-  for (int l = 0; l < spec.layers(); ++l) weights.push_back(sw::mlp_weight(spec, l, sys.seed, job.density));
+  const std::vector<sw::MatrixI8> weights = sw::mlp_weights(spec, sys.seed, job.density, sparsity);
   const tb::FabricStreamResult r = tb::run_fabric_stream(o, sw::mlp_input(spec, batch, sys.seed), weights);
 
   std::vector<std::vector<std::string>> table{{"layer", "M x K x N", "tier", "chunks", "load cyc", "compute cyc",
@@ -133,7 +144,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
                    r.golden_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
             << " fabric" << (job.engine == ref::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
-            << sw::fixed(job.density, 3) << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
+            << sw::fixed(job.density, 3) << sparsity_text(sparsity) << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
             << a.weight_buffer << " B\n\n"
             << sw::format_table(table) << "\n"
             << r.cycles << " cycles end to end; exposed stream " << exposed << " cycles ("
@@ -149,6 +160,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
     j["layout"] = "weight-streaming";
     j["streamed"] = true;
     j["density"] = job.density;
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     j["model"] = spec.text();
     j["batch"] = batch;
     j["ingress_bw"] = a.ingress_bw;
@@ -177,6 +189,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
 struct RunArgs {
   SystemArgs sys;
   FabricArgs fabric;
+  PruneArgs prune;
   std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
   StreamArgs stream;
@@ -198,6 +211,7 @@ void RunArgs::describe(po::options_description& desc) {
   net.describe(desc);
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
+  add_prune_options(desc, prune);
   desc.add_options()
       ("ingress-bw", po::value(&stream.ingress_bw), "fabric, weight-streaming: stream the weights from the store at this many bytes/cycle (without it the weights are preloaded into the edge queues)")
       ("weight-buffer", po::value(&stream.weight_buffer)->default_value(stream.weight_buffer), "fabric, with --ingress-bw: edge weight buffer bytes (two halves)")
@@ -254,24 +268,25 @@ void RunArgs::validate() const {
   check_bandwidth(operand_bytes, sys.mem_bw, "--mem-bw", "the layers' operands");
 }
 
-int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outputs) {
+int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const sw::MlpSpec& spec, RunOutputs& outputs) {
   const SystemArgs& sys = args.sys;
   const int batch = args.batch;
   tb::SystemOptions options = to_system_options(sys);
   options.dut.trace_path = outputs.trace();
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
-  const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed);
+  const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed, sparsity);
   const std::vector<sw::GemmStats>& layers = r.layers;
   const double seconds = r.sim_seconds;
   const std::uint64_t simulated = r.sim_cycles;
 
   std::vector<std::vector<std::string>> table{
-      {"layer", "M x K x N", "folds", "cycles", "ideal", "util %", "MB read", "golden"}};
+      {"layer", "M x K x N", "folds", "w density", "a density", "cycles", "ideal", "util %", "MB read", "golden"}};
   sw::GemmStats total;
   bool all_pass = true;
   for (const auto& s : layers) {
     table.push_back({s.name, std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n),
-                     std::to_string(s.folds), std::to_string(s.cycles), std::to_string(s.ideal_cycles),
+                     std::to_string(s.folds), density(s.weight_nnz, static_cast<double>(s.k) * s.n),
+                     density(s.act_nnz, static_cast<double>(s.m) * s.k), std::to_string(s.cycles), std::to_string(s.ideal_cycles),
                      sw::fixed(100.0 * s.utilization(), 1), sw::fixed(s.mem_bytes_read / 1e6, 3),
                      s.golden_pass ? "pass" : "FAIL"});
     total.cycles += s.cycles;
@@ -280,13 +295,15 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
     total.mem_bytes_read += s.mem_bytes_read;
     all_pass &= s.golden_pass;
   }
-  table.push_back({"total", "", "", std::to_string(total.cycles), std::to_string(total.ideal_cycles),
+  table.push_back({"total", "", "", "", "", std::to_string(total.cycles), std::to_string(total.ideal_cycles),
                    sw::fixed(100.0 * total.utilization(), 1), sw::fixed(total.mem_bytes_read / 1e6, 3),
                    all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << options.array.rows << "x"
             << options.array.cols << " systolic array" << (options.dut.engine == ref::Engine::kModel ? " (model)" : "")
             << ", " << sw::dataflow_name(dataflow) << ", memory "
-            << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency\n\n"
+            << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency" << sparsity_text(sparsity)
+            << (sparsity.any() ? " (the dense array computes every zero: no fewer cycles)" : "")
+            << "\n(a density: the nonzero activations each layer received, after its predecessor's ReLU)\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3)
             << " s (" << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
@@ -300,6 +317,7 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
     j["dataflow"] = sw::dataflow_name(dataflow);
     j["model"] = spec.text();
     j["batch"] = batch;
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     j["layers"] = nlohmann::json::array();
     for (const auto& s : layers) j["layers"].push_back(sw::to_json(s));
     j["cycles"] = total.cycles;
@@ -323,17 +341,20 @@ int run_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &args.given)) return 0;
   args.net.batch = args.batch;
   args.validate();
+  const sw::WeightSparsity sparsity = to_weight_sparsity(args.prune, args.sys.seed);
   if (args.net.any()) {
     if (!args.given.count("mesh") || args.given["mesh"].defaulted()) args.fabric.mesh = "16x16";  // networks: the largest mesh
-    return run_network_command(args.net, args.sys, args.fabric, args.target);
+    return run_network_command(args.net, args.sys, args.fabric, sparsity, args.target);
   }
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
-  RunOutputs outputs(args.sys.trace, args.sys.json);  // written together at the end, or not at all
-  if (args.target != "fabric") return run_on_array(args, spec, outputs);
+  sw::check_mask_fits(spec, sparsity);
+  // written together at the end, or not at all; none replaces the mask
+  RunOutputs outputs(args.sys.trace, args.sys.json, {{"--mask", args.prune.mask}});
+  if (args.target != "fabric") return run_on_array(args, sparsity, spec, outputs);
   tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
   job.trace = outputs.trace();
-  if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch, outputs);
-  return run_on_fabric(job, args.sys, spec, args.batch, outputs);
+  if (args.streamed()) return run_streamed(job, args.sys, sparsity, args.stream, spec, args.batch, outputs);
+  return run_on_fabric(job, args.sys, sparsity, spec, args.batch, outputs);
 }
 
 }  // namespace wb::cli

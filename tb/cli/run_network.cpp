@@ -9,6 +9,7 @@
 #include "sw/builtin_networks.hpp"
 #include "sw/error.hpp"
 #include "sw/mlp.hpp"
+#include "sw/network_prune.hpp"
 #include "sw/onnx_import.hpp"
 #include "sw/report.hpp"
 #include "sw/topology_csv.hpp"
@@ -177,7 +178,7 @@ sw::Network NetworkArgs::load() const {
 }
 
 int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const FabricArgs& fabric,
-                        const std::string& target) {
+                        const sw::WeightSparsity& sparsity, const std::string& target) {
   const bool on_array = target != "fabric", on_fabric = target == "fabric" || target == "both";
   if (sys.backpressure > 0.0) {
     throw sw::InputError("--backpressure does not apply to network runs (the RTL and the model are compared cycle for cycle)");
@@ -187,14 +188,14 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   if (on_array) options = to_system_options(sys);
   tb::FabricJob job;
   if (on_fabric) job = to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
-  const sw::Network net = args.load();
+  const sw::Network net = sw::sparsify_network(args.load(), sparsity, sys.seed);
   // Every layer's size before the first one runs, and the outputs before any work: written
   // together at the end, or not at all.
   if (on_array) {
     tb::check_network_on_array(net, options);
     check_bandwidth(tb::network_operand_bytes(net), sys.mem_bw, "--mem-bw", "the layers' operands");
   }
-  RunOutputs outputs(sys.trace, sys.json);
+  RunOutputs outputs(sys.trace, sys.json, {{"--mask", sparsity.mask_path}});
   options.dut.trace_path = outputs.trace();
   sw::RunPolicy policy;
   policy.model_only = ref::parse_engine(sys.engine) == ref::Engine::kModel;
@@ -289,6 +290,13 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   }
   std::cout << "\n\n" << sw::format_table(table) << "\n";
   for (const std::string& note : net.notes) std::cout << note << "\n";
+  if (sparsity.any()) {
+    std::cout << "weights " << (sparsity.prune ? "pruned " : "") << sparsity.text()
+              << " in the fully connected and convolution layers" << (sparsity.mask ? " of its shape" : "")
+              << " (attention and batched matmuls multiply activations: left alone); each layer's activations are its own, "
+                 "not the previous layer's output"
+              << (on_array ? "; the dense array computes every zero" : "") << "\n";
+  }
   const int sampled = ta.sampled + tf.sampled;
   if (sampled > 0) {
     std::cout << sampled << " layer run(s) beyond the " << args.rtl_budget << " s RTL budget: the model ran them whole, the RTL "
@@ -308,6 +316,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     j["engine"] = policy.model_only ? "model" : "rtl";
     j["network"] = {{"name", net.name}, {"source", net.source}, {"layers", net.layers.size()}, {"mapped", net.mapped_layers()}};
     j["notes"] = net.notes;
+    if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     if (on_array) {
       j["array"] = {{"rows", options.array.rows}, {"cols", options.array.cols}, {"dataflow", sys.dataflow},
                     {"mem_bytes_read", bytes}, {"totals", ta.json()}};

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sw/network.hpp"
+#include "sw/prune.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 
@@ -34,7 +35,8 @@ struct NetworkArgs {
 
 // Runs the network on `target` ("array" or "systolic", "fabric", "both"); prints the per-layer
 // table, writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
+// `sparsity` prunes or masks every weight layer first (sw::sparsify_network).
 int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric,
-                        const std::string& target);
+                        const sw::WeightSparsity& sparsity, const std::string& target);
 
 }  // namespace wb::cli

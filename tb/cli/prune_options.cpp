@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tb/cli/prune_options.hpp"
+
+#include "sw/error.hpp"
+#include "sw/npy.hpp"
+
+namespace po = boost::program_options;
+
+namespace wb::cli {
+
+void add_prune_options(po::options_description& desc, PruneArgs& args) {
+  desc.add_options()
+      ("prune", po::value(&args.prune),
+       "prune the weights: random:S (each zero with probability S), magnitude:S (the fraction S of smallest |w|), "
+       "nm:N:M (N of every M along K), block:B:S (the fraction S of B x B blocks of smallest L1 norm); seeded by --seed")
+      ("mask", po::value(&args.mask), "zero the weights where this .npy mask (bool or uint8, K x N) is 0");
+}
+
+sw::WeightSparsity to_weight_sparsity(const PruneArgs& args, std::uint64_t seed) {
+  if (!args.prune.empty() && !args.mask.empty()) throw sw::InputError("give --prune or --mask, not both");
+  sw::WeightSparsity s;
+  s.seed = seed;
+  if (!args.prune.empty()) s.prune = sw::parse_prune_spec(args.prune, "--prune");
+  if (!args.mask.empty()) {
+    s.mask = sw::read_npy_mask(args.mask);
+    s.mask_path = args.mask;
+  }
+  return s;
+}
+
+}  // namespace wb::cli
