@@ -9,6 +9,26 @@ namespace wb::sw {
 
 bool has_weights(const Layer& layer) { return layer.kind == LayerKind::kGemm || layer.kind == LayerKind::kConv; }
 
+NetworkWeights network_weights(const Network& net, std::uint64_t seed, const std::vector<FormatSpec>& formats) {
+  NetworkWeights w;
+  w.bytes.resize(formats.size());
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (!has_weights(l)) continue;
+    for (int g = 0; g < l.count; ++g) {
+      const MatrixI8 b = layer_operands(l, g, seed + i).b;
+      w.nnz += count_nonzeros(b);
+      w.elements += b.size();
+      for (std::size_t f = 0; f < formats.size(); ++f) {
+        const StorageBytes s = storage_bytes(b, formats[f]);
+        w.bytes[f].values += s.values;
+        w.bytes[f].metadata += s.metadata;
+      }
+    }
+  }
+  return w;
+}
+
 Network sparsify_network(const Network& net, const WeightSparsity& sparsity, std::uint64_t seed) {
   if (!sparsity.any()) return net;
   Network out = net;

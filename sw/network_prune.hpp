@@ -5,9 +5,11 @@
 // activations and are left alone) get concrete pruned int8 weights, so that every runner and
 // report sees the same ones.
 #include <cstdint>
+#include <vector>
 
 #include "sw/network.hpp"
 #include "sw/prune.hpp"
+#include "sw/sparse_format.hpp"
 
 namespace wb::sw {
 
@@ -19,5 +21,14 @@ Network sparsify_network(const Network& net, const WeightSparsity& sparsity, std
 
 // Whether the layer's B is a weight (pruning applies to it).
 bool has_weights(const Layer& layer);
+
+// The weights of every weight layer, as the runners draw them (layer_operands(layer, g, seed + i).b):
+// nonzeros, elements, and their storage bytes in each of `formats` (in that order).
+struct NetworkWeights {
+  std::uint64_t nnz = 0, elements = 0;
+  std::vector<StorageBytes> bytes;
+  double density() const { return elements ? static_cast<double>(nnz) / static_cast<double>(elements) : 1.0; }
+};
+NetworkWeights network_weights(const Network& net, std::uint64_t seed, const std::vector<FormatSpec>& formats);
 
 }  // namespace wb::sw

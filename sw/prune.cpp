@@ -178,6 +178,65 @@ MatrixI8 apply_mask(const MatrixI8& w, const MatrixU8& mask, const std::string& 
   return out;
 }
 
+std::string SparsityStructure::text() const {
+  if (kind == Kind::kNm) return "nm:" + std::to_string(n) + ":" + std::to_string(m);
+  if (kind == Kind::kBlock) return "block:" + std::to_string(block);
+  return "unstructured";
+}
+
+std::string SparsityStructure::default_densities() const {
+  if (kind == Kind::kNm) return "1," + fixed_text(static_cast<double>(n) / m);
+  if (kind == Kind::kBlock) return "1,0.5,0.25,0.1";
+  return "1,0.5,0.1,0.01";
+}
+
+PruneSpec SparsityStructure::prune_for(double d) const {
+  PruneSpec p;
+  if (kind == Kind::kNm) {
+    const double kept = d * m;
+    if (std::abs(kept - std::round(kept)) > 1e-9 || std::round(kept) < 1) {
+      throw InputError("density " + fixed_text(d) + " is not a multiple of 1/" + std::to_string(m) + " (--structure " + text() +
+                       " keeps a whole number of every " + std::to_string(m) + ")");
+    }
+    p.method = PruneMethod::kNm;
+    p.n = static_cast<int>(std::round(kept));
+    p.m = m;
+    return p;
+  }
+  p.method = kind == Kind::kBlock ? PruneMethod::kBlock : PruneMethod::kMagnitude;
+  p.block = block;
+  p.sparsity = 1.0 - d;
+  return p;
+}
+
+SparsityStructure parse_sparsity_structure(const std::string& text, const std::string& option) {
+  const auto bad = [&]() {
+    return InputError(option + " must be unstructured, nm:N:M (1 <= N <= M <= 256) or block:B (1 <= B <= 4096), got '" +
+                      printable(text) + "'");
+  };
+  SparsityStructure s;
+  if (text == "unstructured") return s;
+  const auto f = split_list(text, ':');
+  if (!f) throw bad();
+  if ((*f)[0] == "nm" && f->size() == 3) {
+    const auto m = parse_int((*f)[2], 1, 256);
+    const auto n = m ? parse_int((*f)[1], 1, *m) : std::nullopt;
+    if (!n) throw bad();
+    s.kind = SparsityStructure::Kind::kNm;
+    s.n = static_cast<int>(*n);
+    s.m = static_cast<int>(*m);
+    return s;
+  }
+  if ((*f)[0] == "block" && f->size() == 2) {
+    const auto b = parse_int((*f)[1], 1, 4096);
+    if (!b) throw bad();
+    s.kind = SparsityStructure::Kind::kBlock;
+    s.block = static_cast<int>(*b);
+    return s;
+  }
+  throw bad();
+}
+
 bool WeightSparsity::matches(const MatrixI8& w) const {
   return prune.has_value() || (mask && mask->rows() == w.rows() && mask->cols() == w.cols());
 }

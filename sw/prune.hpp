@@ -42,6 +42,26 @@ MatrixI8 prune(const MatrixI8& w, const PruneSpec& spec, std::uint64_t seed);
 // InputError naming `what` otherwise).
 MatrixI8 apply_mask(const MatrixI8& w, const MatrixU8& mask, const std::string& what);
 
+// The structure of a sparsity study (`waferbench sparsity --structure`): which pruning leaves
+// each density d.
+//   unstructured  magnitude:(1-d)
+//   nm:N:M        nm:(d*M):M, so d must be a multiple of 1/M (N/M is the default density)
+//   block:B       block:B:(1-d)
+struct SparsityStructure {
+  enum class Kind { kUnstructured, kNm, kBlock } kind = Kind::kUnstructured;
+  int n = 0, m = 0;  // nm
+  int block = 0;     // block
+  std::string text() const;  // "unstructured", "nm:2:4", "block:4"
+  // The densities a study runs when none are given: "1,0.5,0.1,0.01", "1,N/M", "1,0.5,0.25,0.1".
+  std::string default_densities() const;
+  // The pruning that leaves density `d` in (0, 1]; InputError for an N:M density that is not a
+  // multiple of 1/M.
+  PruneSpec prune_for(double d) const;
+};
+// "unstructured", "nm:N:M" (1 <= N <= M <= 256), "block:B" (1 <= B <= 4096); InputError naming
+// `option` otherwise.
+SparsityStructure parse_sparsity_structure(const std::string& text, const std::string& option = "--structure");
+
 // How a run makes its weights sparse: a pruning spec, or a mask from a file, or nothing.
 struct WeightSparsity {
   std::optional<PruneSpec> prune;

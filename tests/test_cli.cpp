@@ -22,6 +22,7 @@
 #include "sw/hash.hpp"
 #include "sw/mlp.hpp"
 #include "sw/npy.hpp"
+#include "sw/prune.hpp"
 #include "sw/training.hpp"
 
 using namespace wb;
@@ -349,14 +350,167 @@ TEST_CASE("cli: bad weight-streaming input is one line on stderr, exit 2, and no
 }
 
 TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and 1/d", "[system]") {
+  // The fabric RTL (in waferbench-fabric) beside its model; unstructured = magnitude pruning,
+  // so 0.25 keeps exactly 1024 of the 4096 weights.
   const Outcome o = waferbench("sparsity --mesh 4x4 --m 2 --k 64 --n 64 --densities 1,0.25 --json " + tmp("sp.json"));
   INFO(o.err);
   REQUIRE(o.code == 0);
   const auto j = nlohmann::json::parse(slurp(tmp("sp.json")));
-  REQUIRE(j["runs"].size() == 2);
-  CHECK(j["runs"][1]["ideal_speedup"] == 4.0);
-  CHECK(j["runs"][1]["speedup_vs_first"].get<double>() > 1.5);
-  CHECK(j["runs"][1]["golden"] == "pass");
+  REQUIRE(j["points"].size() == 2);
+  CHECK(j["points"][0]["weights"] == "dense");
+  CHECK(j["points"][1]["weights"] == "magnitude:0.75");
+  CHECK(j["points"][1]["weight_nnz"] == 1024);
+  const double ideal = j["points"][1]["ideal_speedup"].get<double>();
+  CHECK(ideal == Approx(j["points"][0]["weight_nnz"].get<double>() / 1024));
+  const auto f = j["points"][1]["fabric"];
+  CHECK(f["speedup"].get<double>() > 1.5);
+  CHECK(f["speedup_over_ideal"].get<double>() == Approx(f["speedup"].get<double>() / ideal));
+  CHECK(f["rtl_layers"] == 1);
+  CHECK(f["rtl_agrees"] == true);
+  CHECK(f["golden"] == "pass");
+  // CSC of 64 x 64 with 1024 nonzeros: 65 column pointers up to 1024 (2 bytes), 1024 row indices (1 byte).
+  CHECK(f["weight_value_bytes"] == 1024);
+  CHECK(f["weight_metadata_bytes"] == 65 * 2 + 1024);
+  CHECK(j.contains("array") == false);
+}
+
+TEST_CASE("cli: sparsity --target both: the array gains nothing, the fabric skips zeros, JSON and CSV agree", "[system]") {
+  const Outcome o = waferbench("sparsity --target both --engine model --rows 4 --cols 4 --mesh 4x4 --m 4 --k 32 --n 32 "
+                               "--structure nm:2:4 --json " + tmp("b.json") + " --csv " + tmp("b.csv"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("array cycles") != std::string::npos);
+  CHECK(o.out.find("fabric cycles") != std::string::npos);
+  CHECK(o.out.find("no sparse mode") != std::string::npos);
+  const auto j = nlohmann::json::parse(slurp(tmp("b.json")));
+  REQUIRE(j["points"].size() == 2);  // nm:2:4: dense and 0.5
+  const auto p = j["points"][1];
+  CHECK(p["weights"] == "nm:2:4");
+  CHECK(p["density"].get<double>() == Approx(0.5).margin(0.01));
+  CHECK(p["array"]["cycles"] == j["points"][0]["array"]["cycles"]);
+  CHECK(p["array"]["speedup"] == 1.0);
+  CHECK(p["array"]["weight_value_bytes"] == 32 * 32);  // dense, no metadata
+  CHECK(p["array"]["weight_metadata_bytes"] == 0);
+  CHECK(p["fabric"]["speedup"].get<double>() > 1.2);
+  CHECK(p["fabric"]["macs"].get<double>() < 0.51 * j["points"][0]["fabric"]["macs"].get<double>());
+  CHECK(j["golden"] == "pass");
+  const std::string csv = slurp(tmp("b.csv"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);  // header, 2 points x 2 targets
+  CHECK(csv.rfind("weights,density,ideal_speedup,target,cycles,", 0) == 0);
+  CHECK(csv.find("nm:2:4,") != std::string::npos);
+  CHECK(csv.find(",fabric," + std::to_string(p["fabric"]["cycles"].get<long>()) + ",") != std::string::npos);
+
+  // --prune instead of --structure/--densities: dense against those weights, on a network.
+  const Outcome n = waferbench("sparsity --target array --engine model --rows 4 --cols 4 --network mlp:16x16x8 --m 4 "
+                               "--prune block:4:0.5 --json " + tmp("n.json"));
+  INFO(n.err);
+  REQUIRE(n.code == 0);
+  const auto jn = nlohmann::json::parse(slurp(tmp("n.json")));
+  REQUIRE(jn["points"].size() == 2);
+  CHECK(jn["points"][1]["weights"] == "block:4:0.5");
+  CHECK(jn["points"][1]["weight_nnz"] == 16 * 16 / 2 + 16 * 8 / 2);  // every block of a dense random matrix is nonzero
+  CHECK(jn["network"]["mapped"] == 2);
+}
+
+TEST_CASE("cli: --prune and --mask on gemm and run prune exactly what they say, golden-checked", "[system]") {
+  // gemm with a mask: C is A times the masked B.
+  const auto a = sw::random_int8(3, 8, 2), b = sw::random_sparse_int8(8, 6, 1.0, 3);
+  sw::write_npy(tmp("a.npy"), a);
+  sw::write_npy(tmp("b.npy"), b);
+  sw::MatrixI8 masked = b;
+  std::string mask_data;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    const bool keep = i % 3 == 0;
+    mask_data.push_back(keep ? '\1' : '\0');
+    if (!keep) masked.data()[i] = 0;
+  }
+  {
+    std::string header = "{'descr': '|b1', 'fortran_order': False, 'shape': (8, 6), }";
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header.push_back('\n');
+    std::ofstream f(tmp("mask.npy"), std::ios::binary);
+    f << "\x93NUMPY" << '\x01' << '\0' << static_cast<char>(header.size()) << '\0' << header << mask_data;
+  }
+  for (const char* target : {"systolic --rows 4 --cols 4", "fabric --mesh 4x4"}) {
+    const Outcome o = waferbench("gemm --target " + std::string(target) + " --a " + tmp("a.npy") + " --b " + tmp("b.npy") +
+                                 " --mask " + tmp("mask.npy") + " --out " + tmp("c.npy") + " --json " + tmp("g.json"));
+    INFO(target << ": " << o.err);
+    REQUIRE(o.code == 0);
+    CHECK(sw::read_npy_int32(tmp("c.npy")) == sw::gemm_ref(a, masked));
+    const auto j = nlohmann::json::parse(slurp(tmp("g.json")));
+    CHECK(j["weight_sparsity"] == "mask " + tmp("mask.npy"));
+    CHECK(o.out.find("density 0.333") != std::string::npos);
+  }
+  Outcome o = waferbench("gemm --rows 4 --cols 4 --m 4 --k 32 --n 32 --prune magnitude:0.75 --json " + tmp("m.json"));
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("computes every zero") != std::string::npos);
+  CHECK(nlohmann::json::parse(slurp(tmp("m.json")))["weight_nnz"] == 256);
+
+  // run (the MLP) with N:M weights: the weights are the pruned ones, and each layer's
+  // activation density is what the previous layer's ReLU left.
+  const sw::MlpSpec spec = sw::parse_mlp("mlp:32x32x16");
+  sw::WeightSparsity nm;
+  nm.prune = sw::parse_prune_spec("nm:1:4");
+  nm.seed = 5;
+  const std::vector<sw::MatrixI8> w = sw::mlp_weights(spec, 5, 1.0, nm);
+  const sw::MatrixI8 x = sw::mlp_input(spec, 8, 5);
+  int shift = 0;
+  const sw::MatrixI8 x2 = sw::relu_requantize(sw::gemm_ref(x, w[0]), shift);
+  for (const char* target : {"systolic --engine model --rows 4 --cols 4", "fabric --engine model --mesh 4x4"}) {
+    o = waferbench("run --target " + std::string(target) + " --model mlp:32x32x16 --batch 8 --seed 5 --prune nm:1:4 --json " +
+                   tmp("r.json"));
+    INFO(target << ": " << o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("a density") != std::string::npos);
+    const auto j = nlohmann::json::parse(slurp(tmp("r.json")));
+    CHECK(j["weight_sparsity"] == "nm:1:4");
+    const auto l1 = j["layers"][1];
+    CHECK((l1.contains("weight_nnz") ? l1["weight_nnz"] : l1["nnz"]) == sw::count_nonzeros(w[1]));
+    CHECK(l1["act_nnz"] == sw::count_nonzeros(x2));
+    CHECK(sw::count_nonzeros(x2) < x2.size());  // the ReLU did zero some
+    CHECK(j["golden"] == "pass");
+  }
+
+  // A network: every fully connected layer pruned, the density reported per layer.
+  o = waferbench("run --network mlp:32x32x16 --batch 8 --engine model --rows 4 --cols 4 --mesh 4x4 --target both "
+                 "--prune magnitude:0.5 --json " + tmp("n.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto jn = nlohmann::json::parse(slurp(tmp("n.json")));
+  CHECK(jn["weight_sparsity"] == "magnitude:0.5");
+  CHECK(jn["layers"][0]["weight_density"] == 0.5);
+  CHECK(jn["layers"][2]["weight_density"] == 0.5);
+  CHECK(jn["golden"] == "pass");
+}
+
+TEST_CASE("cli: bad --prune, --mask, --structure and --densities are one line, exit 2, no output file", "[system]") {
+  sw::write_npy(tmp("i8.npy"), sw::random_int8(4, 4, 1));
+  {
+    std::ofstream f(tmp("m5.npy"), std::ios::binary);
+    std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (5, 5), }";
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header.push_back('\n');
+    f << "\x93NUMPY" << '\x01' << '\0' << static_cast<char>(header.size()) << '\0' << header << std::string(25, '\1');
+  }
+  expect_input_error("gemm --m 4 --k 4 --n 4 --prune magnitude:1", "--prune 'magnitude:1'");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --prune nm:3:2", "--prune 'nm:3:2'");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --prune lottery:0.5", "unknown method");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --prune block:4", "wrong number of fields");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mask " + tmp("missing.npy"), "cannot open");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mask " + tmp("i8.npy"), "bool or uint8");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mask " + tmp("m5.npy"), "does not match the weights");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --mask " + tmp("m5.npy") + " --prune nm:2:4", "not both");
+  expect_input_error("run --model mlp:8x8x4 --mask " + tmp("m5.npy"), "matches no layer");
+  expect_input_error("run --network mlp:8x8x4 --engine model --mask " + tmp("m5.npy"), "matches no layer");
+  expect_input_error("sparsity --structure nm:2:4 --densities 1,0.3", "multiple of 1/4");
+  expect_input_error("sparsity --structure diagonal", "--structure must be");
+  expect_input_error("sparsity --structure block:0", "--structure must be");
+  expect_input_error("sparsity --prune nm:2:4 --densities 1,0.5", "does not apply");
+  expect_input_error("sparsity --target tpu", "--target must be");
+  expect_input_error("sparsity --target array --mesh 4x4", "does not apply");
+  expect_input_error("sparsity --target fabric --rows 4", "does not apply");
+  expect_input_error("sparsity --network bert-base --k 64", "does not apply");
+  expect_input_error("sparsity --csv " + tmp(""), "--csv");
 }
 
 TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output file", "[system]") {

@@ -264,7 +264,7 @@ TEST_CASE("prune: magnitude and block counts are exact, random within its tolera
   CHECK(to_bsr(prune(full(30, 30, 6), parse_prune_spec("block:4:0.5"), 1), 4).block_col_idx.size() == 32);
 }
 
-TEST_CASE("masks: .npy bool and uint8 read, applied exactly; anything else refused", "[unit]") {
+TEST_CASE("masks: .npy bool and uint8 read, applied exactly, anything else refused", "[unit]") {
   const MatrixI8 w = full(3, 4, 1);
   std::vector<std::uint8_t> bits{1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 1};
   write_mask_npy(wb::test::case_path("b.npy"), "|b1", 3, 4, bits);

@@ -32,10 +32,12 @@ void add_system_options(po::options_description& desc, SystemArgs& args, const s
     add("dataflow", po::value(&args.dataflow)->default_value(args.dataflow), "ws (weight-stationary) or os (output-stationary)");
   }
   add("mem-bw", po::value(&args.mem_bw)->default_value(args.mem_bw), "memory bandwidth, bytes per cycle")
-     ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles")
-     ("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
-      "probability per cycle of a random stall on every stream, in [0, 0.95]")
-     ("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls");
+     ("mem-latency", po::value(&args.mem_latency)->default_value(args.mem_latency), "memory latency, cycles");
+  if (offered("backpressure")) {
+    add("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
+        "probability per cycle of a random stall on every stream, in [0, 0.95]");
+  }
+  add("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls");
   if (offered("trace")) add("trace", po::value(&args.trace), "write an FST waveform of the array to FILE.fst");
   add("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
 }

@@ -27,7 +27,8 @@ struct SystemArgs {
   std::string json;
 };
 
-// `omit`: options the command does not take ("dataflow", "trace"), so its --help does not offer them.
+// `omit`: options the command does not take ("dataflow", "trace", "backpressure"), so its --help
+// does not offer them.
 void add_system_options(boost::program_options::options_description& desc, SystemArgs& args,
                         const std::vector<std::string>& omit = {});
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// waferbench sparsity: one layer shape on the compute fabric at several weight densities, each
-// golden-checked; reports the measured speedup against the dense run and against the ideal 1/d.
+// waferbench sparsity: one layer (or a network) at several weight densities, pruned with one
+// structure, on the systolic array, the compute fabric or both side by side (tb/sparsity_study.hpp),
+// every layer golden-checked; per density the cycles, the speedup over dense and over 1/d, the
+// utilisation and the bytes moved, weight metadata included.
 #include <iostream>
 
 #include "sw/error.hpp"
@@ -8,6 +10,10 @@
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/cli/prune_options.hpp"
+#include "tb/cli/run_network.hpp"
+#include "tb/network_run.hpp"
+#include "tb/sparsity_study.hpp"
 
 namespace po = boost::program_options;
 
@@ -15,34 +21,107 @@ namespace wb::cli {
 namespace {
 
 struct SparsityArgs {
+  SystemArgs sys;
   FabricArgs fabric;
+  PruneArgs prune;
+  NetworkArgs net;
+  std::string target = "fabric", structure = "unstructured", densities_text, csv;
   int m = 8, k = 256, n = 256;
-  unsigned long long seed = 1;
-  std::string densities_text = "1,0.5,0.1,0.01", json_path, engine = "rtl";
+  po::variables_map given;
+
+  bool on_array() const { return target != "fabric"; }
+  bool on_fabric() const { return target != "array"; }
 
   void describe(po::options_description& desc) {
     desc.add_options()("help", "show this help")
-        ("m", po::value(&m)->default_value(m), "activation vectors (rows of A)")
-        ("k", po::value(&k)->default_value(k), "layer inputs")
-        ("n", po::value(&n)->default_value(n), "layer outputs")
-        ("densities", po::value(&densities_text)->default_value(densities_text), "weight densities, dense first")
-        ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
-        ("engine", po::value(&engine)->default_value(engine), "rtl (the Verilated fabric) or model (the C++ reference model)")
-        ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "weights-resident or weight-streaming")
-        ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
-        ("json", po::value(&json_path), "write the table as JSON to FILE");
+        ("target", po::value(&target)->default_value(target), "array, fabric or both (side by side)")
+        ("structure", po::value(&structure)->default_value(structure),
+         "how each density is pruned: unstructured (magnitude), nm:N:M (N of every M along K), block:B (B x B blocks by L1 norm)")
+        ("densities", po::value(&densities_text),
+         "weight densities in (0, 1], each against the dense run (default 1,0.5,0.1,0.01; nm:N:M: 1,N/M; block:B: 1,0.5,0.25,0.1)")
+        ("m", po::value(&m)->default_value(m), "one layer: activation vectors (rows of A; the batch of --network mlp:...)")
+        ("k", po::value(&k)->default_value(k), "one layer: inputs")
+        ("n", po::value(&n)->default_value(n), "one layer: outputs")
+        ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "fabric: KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
+        ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "fabric: weights-resident or weight-streaming")
+        ("csv", po::value(&csv), "write one line per density and target as CSV to FILE");
+    add_prune_options(desc, prune);
+    net.describe(desc);
+    add_system_options(desc, sys, {"trace", "backpressure"});
   }
-  // Throws sw::InputError (a shape that fits no PE or the host memory included); returns the
-  // densities.
-  std::vector<double> validate() const {
-    if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
-    const std::vector<double> densities = parse_number_list(densities_text, "--densities", 0.0, 1.0, "(0, 1]");
-    if (!json_path.empty()) check_writable(json_path, "--json");
-    const tb::FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
-    tb::check_fabric_gemm(job, m, k, n, "sparsity " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
-    return densities;
+
+  // Every check before any work; returns the weight variants: the dense baseline first.
+  std::vector<sw::WeightSparsity> validate() const {
+    if (target != "array" && target != "fabric" && target != "both") {
+      throw sw::InputError("--target must be array, fabric or both, got '" + target + "'");
+    }
+    if (!on_array()) reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
+    if (!on_fabric()) reject_given(given, {"mesh", "layout"}, "--target array");
+    if (net.any()) {
+      reject_given(given, {"k", "n"}, "network studies (--network, --topology, --onnx)");
+      if (net.network.rfind("mlp:", 0) != 0) reject_given(given, {"m"}, "this network (--m is the batch of --network mlp:...)");
+      net.validate(given);
+    } else if (m <= 0 || k <= 0 || n <= 0) {
+      throw sw::InputError("--m, --k and --n must be positive");
+    }
+    if (!csv.empty()) check_writable(csv, "--csv");
+    if (on_array()) to_system_options(sys);
+    if (on_fabric()) to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
+    std::vector<sw::WeightSparsity> variants{sw::WeightSparsity{}};
+    if (prune.any()) {
+      reject_given(given, {"structure", "densities"}, "--prune or --mask (the study is dense against those weights)");
+      variants.push_back(to_weight_sparsity(prune, sys.seed));
+      return variants;
+    }
+    const sw::SparsityStructure s = sw::parse_sparsity_structure(structure);
+    const std::string text = densities_text.empty() ? s.default_densities() : densities_text;
+    for (double d : parse_number_list(text, "--densities", 0.0, 1.0, "(0, 1]")) {
+      if (d == 1.0) continue;  // the dense baseline, run first anyway
+      sw::WeightSparsity v;
+      v.prune = s.prune_for(d);
+      v.seed = sys.seed;
+      variants.push_back(v);
+    }
+    return variants;
+  }
+
+  sw::Network load() const {
+    if (net.any()) return net.load();
+    sw::Network one;
+    one.name = std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n);
+    one.source = "--m --k --n";
+    one.layers.push_back(sw::gemm_layer("layer", "Gemm", {m, k, n}, "--m --k --n"));
+    return one;
   }
 };
+
+// The columns of one target at one point, against the dense point.
+struct Figures {
+  double speedup = 0, of_ideal = 0;
+};
+Figures figures(const tb::StudyTargetRun& t, const tb::StudyTargetRun& dense, double ideal) {
+  Figures f;
+  f.speedup = t.cycles ? static_cast<double>(dense.cycles) / static_cast<double>(t.cycles) : 0.0;
+  f.of_ideal = ideal > 0 ? f.speedup / ideal : 0.0;
+  return f;
+}
+
+nlohmann::json target_json(const tb::StudyTargetRun& t, const Figures& f) {
+  return {{"cycles", t.cycles},
+          {"load_cycles", t.load_cycles},
+          {"macs", t.macs},
+          {"utilization", t.utilization()},
+          {"speedup", f.speedup},
+          {"speedup_over_ideal", f.of_ideal},
+          {"weight_format", t.weight_format},
+          {"weight_value_bytes", t.weight_bytes.values},
+          {"weight_metadata_bytes", t.weight_bytes.metadata},
+          {"bytes", t.bytes},
+          {"rtl_layers", t.rtl_layers},
+          {"sampled_layers", t.sampled_layers},
+          {"rtl_agrees", t.rtl_agrees},
+          {"golden", t.golden_pass ? "pass" : "fail"}};
+}
 
 }  // namespace
 
@@ -50,40 +129,108 @@ int sparsity_command(int argc, char** argv) {
   SparsityArgs args;
   po::options_description desc("waferbench sparsity options");
   args.describe(desc);
-  if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]")) return 0;
-  const std::vector<double> densities = args.validate();
-  tb::FabricJob job = to_fabric_job(args.fabric, 0.0, args.seed, "", args.engine);
-  const sw::MatrixI8 a = sw::random_int8(args.m, args.k, args.seed);
-  std::vector<sw::FabricStats> runs;
-  for (double d : densities) {
-    job.density = d;
-    sw::MatrixI32 c;
-    runs.push_back(tb::run_fabric_gemm(job, a, sw::random_sparse_int8(args.k, args.n, d, args.seed ^ 0x5bd1e995u), c));
+  if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]", &args.given)) return 0;
+  args.net.batch = args.m;
+  const std::vector<sw::WeightSparsity> variants = args.validate();
+  tb::SparsityStudyOptions o;
+  o.seed = args.sys.seed;
+  o.policy.model_only = ref::parse_engine(args.sys.engine) == ref::Engine::kModel;
+  o.policy.rtl_budget_seconds = args.net.rtl_budget;
+  o.policy.sample_tiles = args.net.sample_tiles;
+  o.policy.seed = args.sys.seed;
+  o.dataflow = sw::parse_dataflow(args.sys.dataflow);
+  if (args.on_array()) o.array = to_system_options(args.sys);
+  if (args.on_fabric()) o.fabric = to_fabric_job(args.fabric, 0.0, args.sys.seed, "", args.sys.engine);
+  const sw::Network net = args.load();
+  if (o.array) tb::check_network_on_array(net, *o.array);
+  // Outputs checked before any work, written together at the end or not at all.
+  RunOutputs outputs("", args.sys.json, {{"--mask", args.prune.mask}, {"--topology", args.net.topology}, {"--onnx", args.net.onnx}});
+  outputs.files().add("--csv", args.csv);
+
+  const tb::SparsityStudy study = tb::run_sparsity_study(net, variants, o);
+  const tb::StudyPoint& dense = study.points.front();
+
+  std::vector<std::string> header{"weights", "density", "1/d"};
+  const auto target_columns = [&](const std::string& t) {  // side by side, "array cycles" heads its group
+    header.insert(header.end(), {(args.target == "both" ? t + " " : "") + "cycles", "speedup", "of 1/d", "util %", "MB moved"});
+  };
+  if (o.array) target_columns("array");
+  if (o.fabric) target_columns("fabric");
+  header.push_back("golden");
+  std::vector<std::vector<std::string>> table{header};
+  std::vector<std::vector<std::string>> csv{{"weights", "density", "ideal_speedup", "target", "cycles", "load_cycles", "macs",
+                                             "utilization", "speedup", "speedup_over_ideal", "weight_format",
+                                             "weight_value_bytes", "weight_metadata_bytes", "bytes", "golden"}};
+  nlohmann::json points = nlohmann::json::array();
+  bool pass = true;
+  std::string failure;
+  for (const tb::StudyPoint& p : study.points) {
+    const double ideal = p.weight_nnz ? static_cast<double>(dense.weight_nnz) / static_cast<double>(p.weight_nnz) : 0.0;
+    std::vector<std::string> row{p.label, sw::fixed(p.density(), 3), sw::fixed(ideal, 2)};
+    nlohmann::json pj{{"weights", p.label}, {"density", p.density()}, {"weight_nnz", p.weight_nnz}, {"ideal_speedup", ideal}};
+    bool ok = true;
+    const auto add = [&](const char* name, const tb::StudyTargetRun& t, const tb::StudyTargetRun& base) {
+      const Figures f = figures(t, base, ideal);
+      row.insert(row.end(), {std::to_string(t.cycles), sw::fixed(f.speedup, 2), sw::fixed(f.of_ideal, 2),
+                             sw::fixed(100.0 * t.utilization(), 1), sw::fixed(static_cast<double>(t.bytes) / 1e6, 3)});
+      csv.push_back({p.label, sw::fixed(p.density(), 6), sw::fixed(ideal, 6), name, std::to_string(t.cycles),
+                     std::to_string(t.load_cycles), std::to_string(t.macs), sw::fixed(t.utilization(), 6),
+                     sw::fixed(f.speedup, 6), sw::fixed(f.of_ideal, 6), t.weight_format, std::to_string(t.weight_bytes.values),
+                     std::to_string(t.weight_bytes.metadata), std::to_string(t.bytes), t.ok() ? "pass" : "fail"});
+      pj[name] = target_json(t, f);
+      ok &= t.ok();
+      if (!t.ok() && failure.empty()) failure = std::string(name) + ", " + p.label + ", " + t.mismatch;
+    };
+    if (p.array) add("array", *p.array, *dense.array);
+    if (p.fabric) add("fabric", *p.fabric, *dense.fabric);
+    row.push_back(ok ? "pass" : "FAIL");
+    table.push_back(row);
+    points.push_back(pj);
+    pass &= ok;
   }
-  const double base = static_cast<double>(runs.front().cycles);
-  std::vector<std::vector<std::string>> table{
-      {"density", "nnz", "macs", "cycles", "ideal", "util %", "speedup", "1/d", "wavelets", "golden"}};
-  nlohmann::json j{{"mesh", args.fabric.mesh}, {"layout", args.fabric.layout}, {"engine", ref::engine_name(job.engine)}, {"m", args.m}, {"k", args.k}, {"n", args.n}, {"runs", nlohmann::json::array()}};
-  bool all_pass = true;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& s = runs[i];
-    const double speedup = s.cycles ? base / static_cast<double>(s.cycles) : 0.0;
-    const double ideal_speedup = densities.front() / densities[i];
-    table.push_back({sw::fixed(densities[i], 3), std::to_string(s.nnz), std::to_string(s.macs), std::to_string(s.cycles),
-                     std::to_string(s.ideal_cycles()), sw::fixed(100.0 * s.utilization(), 1), sw::fixed(speedup, 2),
-                     sw::fixed(ideal_speedup, 2), std::to_string(s.wavelets), s.golden_pass ? "pass" : "FAIL"});
-    auto row = sw::to_json(s);
-    row["speedup_vs_first"] = speedup;
-    row["ideal_speedup"] = ideal_speedup;
-    j["runs"].push_back(row);
-    all_pass &= s.golden_pass;
+
+  std::cout << "waferbench sparsity: " << net.name << " (" << net.source << "), " << net.mapped_layers() << " layer(s) mapped, "
+            << (variants.size() > 1 && args.prune.any() ? "weights " + variants[1].text() : "structure " + args.structure);
+  if (o.array) {
+    std::cout << "; " << o.array->array.rows << "x" << o.array->array.cols << " systolic array"
+              << (o.policy.model_only ? " (model)" : "") << ", " << args.sys.dataflow;
   }
-  std::cout << "waferbench sparsity: " << args.m << "x" << args.k << "x" << args.n << " on the " << job.mesh << "x" << job.mesh
-            << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ") << args.fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
-            << sw::format_table(table);
-  if (!args.json_path.empty()) sw::write_json_file(args.json_path, j);
-  if (!all_pass) std::cerr << "waferbench: golden check failed\n";
-  return all_pass ? 0 : 1;
+  if (o.fabric) {
+    std::cout << "; " << o.fabric->mesh << "x" << o.fabric->mesh << " fabric" << (o.policy.model_only ? " (model)" : "")
+              << ", " << sw::fabric_layout_name(o.fabric->layout);
+  }
+  std::cout << "\n\n" << sw::format_table(table) << "\n"
+            << "speedup: dense cycles over these; 1/d: the ideal speedup (dense nonzeros over these); of 1/d: speedup / (1/d)\n"
+            << "MB moved: the weights in the target's format (metadata included) and the activations";
+  if (o.array) std::cout << "; array: what its memory served (dense B)";
+  if (o.fabric) std::cout << "; fabric: CSC weights and 4 B per wavelet in (its load cycles are apart from the cycles)";
+  std::cout << "\n";
+  if (o.array) {
+    std::cout << "the array has no sparse mode: it computes every zero, so its cycles stay the dense ones at every density\n";
+  }
+  std::cout << "simulated in " << sw::fixed(study.sim_seconds, 3) << " s\n";
+  if (!failure.empty()) std::cerr << "waferbench: " << failure << "\n";
+
+  nlohmann::json j{{"schema", 1},
+                   {"command", "sparsity"},
+                   {"target", args.target},
+                   {"engine", o.policy.model_only ? "model" : "rtl"},
+                   {"network", {{"name", net.name}, {"source", net.source}, {"layers", net.layers.size()}, {"mapped", net.mapped_layers()}}},
+                   {"structure", args.prune.any() ? variants[1].text() : args.structure},
+                   {"points", points},
+                   {"golden", pass ? "pass" : "fail"},
+                   {"sim_seconds", study.sim_seconds}};
+  if (o.array) {
+    j["array"] = {{"rows", o.array->array.rows}, {"cols", o.array->array.cols}, {"dataflow", args.sys.dataflow}, {"sparse_mode", false}};
+  }
+  if (o.fabric) {
+    j["fabric"] = {{"mesh", std::to_string(o.fabric->mesh) + "x" + std::to_string(o.fabric->mesh)},
+                   {"layout", sw::fabric_layout_name(o.fabric->layout)}};
+  }
+  outputs.write_json(j);
+  if (!args.csv.empty()) outputs.files().write(args.csv, sw::csv_text(csv));
+  outputs.commit();
+  return pass ? 0 : 1;
 }
 
 }  // namespace wb::cli

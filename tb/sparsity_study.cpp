@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tb/sparsity_study.hpp"
+
+#include <chrono>
+
+#include "sw/network_prune.hpp"
+#include "tb/fabric_network_run.hpp"
+#include "tb/network_run.hpp"
+
+namespace wb::tb {
+namespace {
+
+template <class Run>
+void add_layer(StudyTargetRun& t, const sw::Layer& l, const Run& r) {
+  t.cycles += r.cycles;
+  t.golden_pass &= r.golden_pass;
+  t.rtl_agrees &= r.rtl_agrees;
+  t.rtl_layers += r.mode == "rtl";
+  t.sampled_layers += r.mode == "sampled";
+  if ((!r.golden_pass || !r.rtl_agrees) && t.mismatch.empty()) t.mismatch = l.name + ": " + r.mismatch;
+}
+
+StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayerRun>& runs, const SystemOptions& o,
+                            const sw::NetworkWeights& w) {
+  StudyTargetRun t;
+  t.pes = static_cast<std::uint64_t>(o.array.rows) * static_cast<std::uint64_t>(o.array.cols);
+  t.weight_format = "dense";
+  t.weight_bytes = w.bytes[0];
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (!net.layers[i].mapped()) continue;
+    add_layer(t, net.layers[i], runs[i]);
+    t.macs += runs[i].macs;
+    t.bytes += runs[i].mem_bytes_read;
+  }
+  return t;
+}
+
+StudyTargetRun fabric_totals(const sw::Network& net, const std::vector<FabricLayerRun>& runs, const FabricJob& job,
+                             const sw::NetworkWeights& w) {
+  StudyTargetRun t;
+  t.pes = static_cast<std::uint64_t>(job.mesh) * static_cast<std::uint64_t>(job.mesh);
+  t.weight_format = "csc";
+  t.weight_bytes = w.bytes[1];
+  t.bytes = t.weight_bytes.total();
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (!net.layers[i].mapped()) continue;
+    add_layer(t, net.layers[i], runs[i]);
+    t.load_cycles += runs[i].load_cycles;
+    t.macs += runs[i].macs;
+    t.bytes += 4 * runs[i].wavelets;
+  }
+  return t;
+}
+
+}  // namespace
+
+SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::WeightSparsity>& variants,
+                                 const SparsityStudyOptions& options) {
+  SparsityStudy study;
+  std::vector<sw::Network> nets;
+  for (const sw::WeightSparsity& v : variants) {
+    nets.push_back(sw::sparsify_network(net, v, options.seed));
+    StudyPoint p;
+    p.label = v.any() ? v.text() : "dense";
+    study.points.push_back(p);
+  }
+  const std::vector<sw::FormatSpec> formats{{sw::SparseFormat::kDense}, {sw::SparseFormat::kCsc}};
+  std::vector<sw::NetworkWeights> weights;
+  for (std::size_t i = 0; i < nets.size(); ++i) {
+    weights.push_back(sw::network_weights(nets[i], options.seed, formats));
+    study.points[i].weight_nnz = weights.back().nnz;
+    study.points[i].weights = weights.back().elements;
+  }
+  const auto progress = [&](std::size_t point) {
+    return [&, point](std::size_t, std::size_t, const std::string& name) {
+      if (options.progress) options.progress(point, nets.size(), name);
+    };
+  };
+  if (options.array) {
+    study.sim_seconds += run_array_pair(*options.array, [&](ArraySession& rtl, ArraySession& model) {
+      for (std::size_t i = 0; i < nets.size(); ++i) {
+        ArrayNetworkOptions o;
+        o.dataflow = options.dataflow;
+        o.seed = options.seed;
+        o.policy = options.policy;
+        o.progress = progress(i);
+        study.points[i].array = array_totals(nets[i], run_network_on_array(nets[i], o, rtl, model), *options.array, weights[i]);
+      }
+    });
+  }
+  if (options.fabric) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < nets.size(); ++i) {
+      FabricNetworkOptions o;
+      o.job = *options.fabric;
+      o.seed = options.seed;
+      o.policy = options.policy;
+      o.progress = progress(i);
+      study.points[i].fabric = fabric_totals(nets[i], run_network_on_fabric(nets[i], o), *options.fabric, weights[i]);
+    }
+    study.sim_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return study;
+}
+
+}  // namespace wb::tb
