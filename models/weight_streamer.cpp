@@ -37,7 +37,13 @@ void WeightBuffer::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& d
   const auto* src = reinterpret_cast<const std::int8_t*>(gp.get_data_ptr());
   const int rows = m_expected.rows, cols = m_expected.cols;
   sw::MatrixI8& half = m_half[static_cast<std::size_t>(m_received % 2)];
-  if (m_expected.backward) {
+  if (m_expected.format.format != sw::SparseFormat::kDense) {
+    if (m_expected.backward) {
+      gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);  // compressed chunks stream forward only
+      return;
+    }
+    half = sw::decode(std::string(reinterpret_cast<const char*>(src), gp.get_data_length()), rows, cols, m_expected.format);
+  } else if (m_expected.backward) {
     half = sw::MatrixI8(cols, rows);
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < cols; ++c) half.at(c, r) = src[static_cast<std::size_t>(r) * cols + c];

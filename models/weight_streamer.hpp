@@ -31,6 +31,7 @@
 
 #include "models/clock.hpp"
 #include "models/reduce_tree.hpp"
+#include "sw/sparse_format.hpp"
 #include "sw/tensor.hpp"
 
 namespace wb::models {
@@ -43,7 +44,15 @@ struct WeightChunk {
   int cols = 0;             // columns of W
   std::uint64_t addr = 0;   // store address of its first byte
   int gate_updates = 0;     // optimizer steps the layer must have had before the chunk is read
-  std::size_t bytes() const { return static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols); }
+  // The rows as the store holds them: dense (rows * cols bytes), or encoded in a sparse format
+  // (sw::encode, `encoded_bytes` of them, metadata included), which every tier, link and buffer
+  // moves as they are and the buffer decodes on arrival (forward chunks only).
+  sw::FormatSpec format;
+  std::size_t encoded_bytes = 0;
+  std::size_t bytes() const {
+    return format.format == sw::SparseFormat::kDense ? static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols)
+                                                     : encoded_bytes;
+  }
 };
 
 // Rows of a `cols`-wide weight matrix per buffer half; throws sw::InputError if not even one row fits.

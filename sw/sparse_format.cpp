@@ -17,6 +17,59 @@ std::uint64_t pointer_index_bytes(std::uint64_t count, std::uint64_t total, std:
          total * static_cast<std::uint64_t>(index_bytes(max_index));
 }
 
+// Little-endian integers of a fixed width, appended and read back.
+void put(std::string& out, std::uint64_t v, int width) {
+  for (int b = 0; b < width; ++b) out.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
+}
+void put_all(std::string& out, const std::vector<std::uint32_t>& vs, int width) {
+  for (std::uint32_t v : vs) put(out, v, width);
+}
+void put_values(std::string& out, const std::vector<std::int8_t>& vs) { out.append(vs.begin(), vs.end()); }
+
+class Reader {
+ public:
+  explicit Reader(const std::string& bytes) : m_bytes(bytes) {}
+  std::uint64_t get(int width) {
+    need(static_cast<std::size_t>(width));
+    std::uint64_t v = 0;
+    for (int b = 0; b < width; ++b) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_bytes[m_at++])) << (8 * b);
+    return v;
+  }
+  std::vector<std::uint32_t> get_all(std::size_t count, int width) {
+    std::vector<std::uint32_t> vs(count);
+    for (auto& v : vs) v = static_cast<std::uint32_t>(get(width));
+    return vs;
+  }
+  std::vector<std::int8_t> values(std::size_t count) {
+    need(count);
+    std::vector<std::int8_t> vs(m_bytes.begin() + static_cast<std::ptrdiff_t>(m_at),
+                                m_bytes.begin() + static_cast<std::ptrdiff_t>(m_at + count));
+    m_at += count;
+    return vs;
+  }
+  void done() const {
+    if (m_at != m_bytes.size()) throw InputError("sparse bytes: " + std::to_string(m_bytes.size() - m_at) + " bytes left over");
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (m_at + n > m_bytes.size()) throw InputError("sparse bytes: truncated");
+  }
+  const std::string& m_bytes;
+  std::size_t m_at = 0;
+};
+
+// Pointers must ascend from 0 to `total`, and indices stay below `limit`.
+void check_pointers(const std::vector<std::uint32_t>& ptr, const std::vector<std::uint32_t>& idx, std::uint32_t limit) {
+  for (std::size_t i = 0; i + 1 < ptr.size(); ++i) {
+    if (ptr[i] > ptr[i + 1]) throw InputError("sparse bytes: pointers do not ascend");
+  }
+  if (ptr.front() != 0 || ptr.back() != idx.size()) throw InputError("sparse bytes: pointers do not span the entries");
+  for (std::uint32_t i : idx) {
+    if (i >= limit) throw InputError("sparse bytes: an index is out of range");
+  }
+}
+
 }  // namespace
 
 const char* sparse_format_name(SparseFormat f) {
@@ -243,6 +296,167 @@ StorageBytes storage_bytes(const MatrixI8& w, const FormatSpec& spec) {
     case SparseFormat::kBsr: return storage_bytes(to_bsr(w, spec.block));
   }
   return {};
+}
+
+std::string encode(const MatrixI8& w, const FormatSpec& spec) {
+  std::string out;
+  switch (spec.format) {
+    case SparseFormat::kDense:
+      out.assign(reinterpret_cast<const char*>(w.data()), w.size());
+      break;
+    case SparseFormat::kCsr: {
+      const Csr s = to_csr(w);
+      put_all(out, s.row_ptr, index_bytes(s.values.size()));
+      put_all(out, s.col_idx, index_bytes(s.cols > 0 ? s.cols - 1u : 0u));
+      put_values(out, s.values);
+      break;
+    }
+    case SparseFormat::kCsc: {
+      const Csc s = to_csc(w);
+      put_all(out, s.col_ptr, index_bytes(s.values.size()));
+      put_all(out, s.row_idx, index_bytes(s.rows > 0 ? s.rows - 1u : 0u));
+      put_values(out, s.values);
+      break;
+    }
+    case SparseFormat::kBitmap: {
+      const Bitmap s = to_bitmap(w);
+      out.append(s.bits.begin(), s.bits.end());
+      put_values(out, s.values);
+      break;
+    }
+    case SparseFormat::kNm: {
+      const NmCompressed s = to_nm(w, spec.n, spec.m);
+      const int bits = s.index_bits();
+      out.assign(ceil_div(s.indices.size() * static_cast<std::uint64_t>(bits), 8), '\0');
+      for (std::size_t i = 0; i < s.indices.size(); ++i) {
+        for (int b = 0; b < bits; ++b) {
+          if ((s.indices.data()[i] >> b) & 1u) {
+            const std::size_t bit = i * static_cast<std::size_t>(bits) + static_cast<std::size_t>(b);
+            out[bit / 8] = static_cast<char>(out[bit / 8] | (1 << (bit % 8)));
+          }
+        }
+      }
+      out.append(reinterpret_cast<const char*>(s.values.data()), s.values.size());
+      break;
+    }
+    case SparseFormat::kBsr: {
+      const Bsr s = to_bsr(w, spec.block);
+      const std::uint64_t bcols = ceil_div(static_cast<std::uint64_t>(s.cols), static_cast<std::uint64_t>(s.block));
+      put_all(out, s.block_row_ptr, index_bytes(s.block_col_idx.size()));
+      put_all(out, s.block_col_idx, index_bytes(bcols > 0 ? bcols - 1 : 0));
+      put_values(out, s.values);
+      break;
+    }
+  }
+  return out;
+}
+
+MatrixI8 decode(const std::string& bytes, int rows, int cols, const FormatSpec& spec) {
+  Reader in(bytes);
+  MatrixI8 w;
+  switch (spec.format) {
+    case SparseFormat::kDense: {
+      w = MatrixI8(rows, cols);
+      const std::vector<std::int8_t> v = in.values(w.size());
+      std::copy(v.begin(), v.end(), w.data());
+      break;
+    }
+    case SparseFormat::kCsr: {
+      // The pointer width depends on nnz, which only the last pointer holds: try each width.
+      for (int width : {1, 2, 4}) {
+        if (bytes.size() < (static_cast<std::size_t>(rows) + 1) * static_cast<std::size_t>(width)) break;
+        Reader probe(bytes);
+        Csr s{rows, cols, probe.get_all(static_cast<std::size_t>(rows) + 1, width), {}, {}};
+        if (index_bytes(s.row_ptr.back()) != width) continue;
+        try {
+          s.col_idx = probe.get_all(s.row_ptr.back(), index_bytes(cols > 0 ? cols - 1u : 0u));
+          s.values = probe.values(s.row_ptr.back());
+          probe.done();
+          check_pointers(s.row_ptr, s.col_idx, static_cast<std::uint32_t>(cols));
+        } catch (const InputError&) {
+          continue;  // not this width
+        }
+        return to_dense(s);
+      }
+      throw InputError("sparse bytes: not a CSR matrix of this shape");
+    }
+    case SparseFormat::kCsc: {
+      for (int width : {1, 2, 4}) {
+        if (bytes.size() < (static_cast<std::size_t>(cols) + 1) * static_cast<std::size_t>(width)) break;
+        Reader probe(bytes);
+        Csc s{rows, cols, probe.get_all(static_cast<std::size_t>(cols) + 1, width), {}, {}};
+        if (index_bytes(s.col_ptr.back()) != width) continue;
+        try {
+          s.row_idx = probe.get_all(s.col_ptr.back(), index_bytes(rows > 0 ? rows - 1u : 0u));
+          s.values = probe.values(s.col_ptr.back());
+          probe.done();
+          check_pointers(s.col_ptr, s.row_idx, static_cast<std::uint32_t>(rows));
+        } catch (const InputError&) {
+          continue;
+        }
+        return to_dense(s);
+      }
+      throw InputError("sparse bytes: not a CSC matrix of this shape");
+    }
+    case SparseFormat::kBitmap: {
+      Bitmap s{rows, cols, {}, {}};
+      const std::vector<std::int8_t> bits = in.values(ceil_div(static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols), 8));
+      s.bits.assign(bits.begin(), bits.end());
+      std::size_t nnz = 0;
+      for (std::uint8_t b : s.bits) nnz += static_cast<std::size_t>(__builtin_popcount(b));
+      s.values = in.values(nnz);
+      w = to_dense(s);
+      break;
+    }
+    case SparseFormat::kNm: {
+      NmCompressed s;
+      s.n = spec.n;
+      s.m = spec.m;
+      s.k = rows;
+      s.cols = cols;
+      s.values = MatrixI8(s.groups() * s.n, cols);
+      s.indices = MatrixU8(s.groups() * s.n, cols);
+      const int bits = s.index_bits();
+      const std::vector<std::int8_t> packed = in.values(ceil_div(s.indices.size() * static_cast<std::uint64_t>(bits), 8));
+      for (std::size_t i = 0; i < s.indices.size(); ++i) {
+        unsigned v = 0;
+        for (int b = 0; b < bits; ++b) {
+          const std::size_t bit = i * static_cast<std::size_t>(bits) + static_cast<std::size_t>(b);
+          v |= ((static_cast<unsigned char>(packed[bit / 8]) >> (bit % 8)) & 1u) << b;
+        }
+        const int row = static_cast<int>(i / static_cast<std::size_t>(cols));
+        if (static_cast<int>(v) >= std::min(s.m, rows - (row / s.n) * s.m)) throw InputError("sparse bytes: an N:M index is out of range");
+        s.indices.data()[i] = static_cast<std::uint8_t>(v);
+      }
+      const std::vector<std::int8_t> v = in.values(s.values.size());
+      std::copy(v.begin(), v.end(), s.values.data());
+      w = to_dense(s);
+      break;
+    }
+    case SparseFormat::kBsr: {
+      const std::uint64_t brows = ceil_div(static_cast<std::uint64_t>(rows), static_cast<std::uint64_t>(spec.block));
+      const std::uint64_t bcols = ceil_div(static_cast<std::uint64_t>(cols), static_cast<std::uint64_t>(spec.block));
+      for (int width : {1, 2, 4}) {
+        if (bytes.size() < (brows + 1) * static_cast<std::uint64_t>(width)) break;
+        Reader probe(bytes);
+        Bsr s{rows, cols, spec.block, probe.get_all(brows + 1, width), {}, {}};
+        if (index_bytes(s.block_row_ptr.back()) != width) continue;
+        try {
+          s.block_col_idx = probe.get_all(s.block_row_ptr.back(), index_bytes(bcols > 0 ? bcols - 1 : 0));
+          s.values = probe.values(static_cast<std::size_t>(s.block_row_ptr.back()) * static_cast<std::size_t>(spec.block) *
+                                  static_cast<std::size_t>(spec.block));
+          probe.done();
+          check_pointers(s.block_row_ptr, s.block_col_idx, static_cast<std::uint32_t>(bcols));
+        } catch (const InputError&) {
+          continue;
+        }
+        return to_dense(s);
+      }
+      throw InputError("sparse bytes: not a BSR matrix of this shape");
+    }
+  }
+  in.done();
+  return w;
 }
 
 }  // namespace wb::sw

@@ -109,4 +109,12 @@ struct FormatSpec {
 // The bytes `w` takes in `spec` (converting it; InputError when it does not fit nm).
 StorageBytes storage_bytes(const MatrixI8& w, const FormatSpec& spec);
 
+// `w` as the bytes a store holds in `spec`, exactly storage_bytes(w, spec).total() of them:
+// the metadata fields first, in the order of the table above (pointers, then indices; the
+// bitmap; N:M indices packed LSB first), each integer little-endian in its index_bytes width,
+// then the values. decode() is its inverse for the shape (InputError on bytes that do not
+// decode to that shape).
+std::string encode(const MatrixI8& w, const FormatSpec& spec);
+MatrixI8 decode(const std::string& bytes, int rows, int cols, const FormatSpec& spec);
+
 }  // namespace wb::sw

@@ -15,6 +15,7 @@
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
+#include "sw/stream_chunks.hpp"
 #include "tb/elaboration.hpp"
 #include "tb/fabric_gemm.hpp"
 #include "tb/fabric_transactor.hpp"
@@ -27,7 +28,8 @@ namespace {
 struct LayerPlan {
   sw::WeightStreamLayout layout;
   std::vector<int> row_order;
-  int rows_per_chunk = 0, chunks = 0, per_pass = 0, passes = 0;
+  std::vector<models::WeightChunk> pass_chunks;  // one pass's chunks, in stream order
+  int chunks = 0, per_pass = 0, passes = 0;
   int first_seq = 0;  // of its first pass; pass p starts at first_seq + p * chunks
 };
 
@@ -44,15 +46,43 @@ class FabricStreamSystem : public sc_core::sc_module {
       const sw::MatrixI8& w = weights[l];
       LayerPlan p;
       p.layout = sw::weight_stream_layout(w.rows(), w.cols(), o.mesh);
-      p.row_order = sw::weight_stream_row_order(p.layout);
+      p.row_order = sw::stream_row_order(sw::weight_stream_row_order(p.layout), w.rows(), o.store_format);
       sw::MatrixI8 stored(w.rows(), w.cols());
       for (int r = 0; r < w.rows(); ++r) {
         std::copy(w.row(p.row_order[static_cast<std::size_t>(r)]), w.row(p.row_order[static_cast<std::size_t>(r)]) + w.cols(),
                   stored.row(r));
       }
-      m_store->add_layer("fc" + std::to_string(l + 1), stored);
-      p.rows_per_chunk = models::rows_per_chunk(w.cols(), half);
-      p.chunks = (w.rows() + p.rows_per_chunk - 1) / p.rows_per_chunk;
+      models::WeightChunk c;
+      c.layer = static_cast<int>(l);
+      c.cols = w.cols();
+      c.format = o.store_format;
+      const std::string name = "fc" + std::to_string(l + 1);
+      if (o.store_format.format == sw::SparseFormat::kDense) {
+        const std::uint64_t addr = m_store->layer(m_store->add_layer(name, stored)).addr;
+        const int rows_per_chunk = models::rows_per_chunk(w.cols(), half);
+        for (c.row0 = 0; c.row0 < w.rows(); c.row0 += rows_per_chunk) {
+          c.rows = std::min(rows_per_chunk, w.rows() - c.row0);
+          c.addr = addr + static_cast<std::uint64_t>(c.row0) * static_cast<std::uint64_t>(w.cols());
+          p.pass_chunks.push_back(c);
+        }
+      } else {
+        // The store holds the layer as its encoded chunks, one after the other (1 x bytes).
+        const std::vector<sw::StreamChunk> encoded = sw::encode_stream_chunks(stored, p.row_order, o.store_format, half);
+        std::string blob;
+        for (const sw::StreamChunk& e : encoded) blob += e.bytes;
+        sw::MatrixI8 held(1, static_cast<int>(blob.size()));
+        std::copy(blob.begin(), blob.end(), reinterpret_cast<char*>(held.data()));
+        std::uint64_t addr = m_store->layer(m_store->add_layer(name, held)).addr;
+        for (const sw::StreamChunk& e : encoded) {
+          c.row0 = e.row0;
+          c.rows = e.rows;
+          c.addr = addr;
+          c.encoded_bytes = e.bytes.size();
+          addr += e.bytes.size();
+          p.pass_chunks.push_back(c);
+        }
+      }
+      p.chunks = static_cast<int>(p.pass_chunks.size());
       p.per_pass = sw::max_rows_per_program(w.rows(), w.cols(), o.mesh, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
       if (p.per_pass < 1) {  // throws the reason
         sw::map_sparse_gemm(sw::MatrixI8(1, w.rows()), w, o.mesh, sw::FabricLayout::kWeightStreaming, sw::FabricLimits{});
@@ -72,18 +102,10 @@ class FabricStreamSystem : public sc_core::sc_module {
     m_xactor->set_streamer(m_streamer.get());
     // Every job's chunks, in the order the fabric takes them.
     int seq = 0;
-    for (std::size_t l = 0; l < weights.size(); ++l) {
-      LayerPlan& p = m_plans[l];
-      const models::LayerInfo& info = m_store->layer(static_cast<int>(l));
+    for (LayerPlan& p : m_plans) {
       p.first_seq = seq;
       for (int pass = 0; pass < p.passes; ++pass) {
-        for (int r0 = 0; r0 < info.rows; r0 += p.rows_per_chunk) {
-          models::WeightChunk c;
-          c.layer = static_cast<int>(l);
-          c.row0 = r0;
-          c.rows = std::min(p.rows_per_chunk, info.rows - r0);
-          c.cols = info.cols;
-          c.addr = info.addr + static_cast<std::uint64_t>(r0) * static_cast<std::uint64_t>(info.cols);
+        for (const models::WeightChunk& c : p.pass_chunks) {
           m_streamer->push(c);
           ++seq;
         }
@@ -172,6 +194,10 @@ class FabricStreamSystem : public sc_core::sc_module {
     m_result.releases = m_xactor->releases();
     m_result.chunks = m_streamer->timings();
     m_result.release_cycles = m_xactor->release_cycles();
+    m_result.store_dram_bytes = m_store->counters(models::Tier::kDram).weight_bytes_read;
+    m_result.store_flash_bytes = m_store->counters(models::Tier::kFlash).weight_bytes_read;
+    m_result.link_bytes = m_tree->level(1).bytes_down;
+    m_result.buffer_bytes = m_xactor->buffer().bytes_received();
   }
 
   FabricStreamOptions m_opt;
@@ -227,7 +253,7 @@ FabricStreamResult run_fabric_stream(const FabricStreamOptions& o, const sw::Mat
   if (x.rows() < 1 || x.cols() != weights[0].rows()) throw sw::InputError("the input does not match the first layer");
   for (std::size_t l = 0; l < weights.size(); ++l) {
     if (l > 0 && weights[l].rows() != weights[l - 1].cols()) throw sw::InputError("layer widths do not chain");
-    models::rows_per_chunk(weights[l].cols(), o.weight_buffer_bytes / 2);
+    if (o.store_format.format == sw::SparseFormat::kDense) models::rows_per_chunk(weights[l].cols(), o.weight_buffer_bytes / 2);
   }
   std::unique_ptr<FabricStreamSystem> system;
   const double seconds = run_elaboration("run_fabric_stream", [&] {

@@ -19,6 +19,7 @@
 
 #include "models/weight_store.hpp"
 #include "models/weight_streamer.hpp"
+#include "sw/sparse_format.hpp"
 #include "sw/tensor.hpp"
 #include "models/ref/fabric_dut.hpp"
 
@@ -33,6 +34,10 @@ struct FabricStreamOptions {
   std::size_t weight_buffer_bytes = 4096;  // both halves of the edge buffer
   ref::WaferRunOptions run;                 // back-pressure, seed, watchdog
   std::string trace;                   // FST waveform of every job (RTL only)
+  // How the store holds each layer (sw/stream_chunks.hpp): dense rows, or chunks of rows each
+  // encoded in csr, bitmap or nm, whose bytes (metadata included) every tier, the tree link
+  // and the edge buffer move; the buffer decodes them.
+  sw::FormatSpec store_format;
 };
 
 struct FabricStreamLayer {
@@ -71,6 +76,9 @@ struct FabricStreamResult {
   std::uint64_t releases = 0;
   std::vector<models::ChunkTiming> chunks;     // every chunk's issue and ready (cycles)
   std::vector<std::uint64_t> release_cycles;   // when each chunk's half was released
+  // What each tier moved, from the models' own counters: the store's reads per tier, the
+  // tree's ingress link, the edge buffer (all the stored bytes, metadata included).
+  std::uint64_t store_dram_bytes = 0, store_flash_bytes = 0, link_bytes = 0, buffer_bytes = 0;
   bool golden_pass = true;
   double sim_seconds = 0;
 };

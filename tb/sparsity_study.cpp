@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "sw/host_memory.hpp"
 #include "sw/network_prune.hpp"
 #include "tb/fabric_network_run.hpp"
 #include "tb/network_run.hpp"
@@ -53,6 +54,18 @@ StudyTargetRun fabric_totals(const sw::Network& net, const std::vector<FabricLay
 }
 
 }  // namespace
+
+void check_sparsity_study(const sw::Network& net, std::size_t variants, const SparsityStudyOptions& options) {
+  if (options.array) check_network_on_array(net, *options.array);
+  double weights = 0;
+  for (const sw::Layer& l : net.layers) {
+    if (!l.mapped()) continue;
+    const double m = l.gemm.m, k = l.gemm.k, n = l.gemm.n;
+    if (options.fabric) sw::check_host_memory(sw::fabric_gemm_host_bytes(m, k, n), "layer '" + l.name + "'");
+    if (sw::has_weights(l)) weights += k * n * l.count;
+  }
+  sw::check_host_memory(weights * static_cast<double>(variants), "the pruned weights of " + std::to_string(variants) + " variants");
+}
 
 SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::WeightSparsity>& variants,
                                  const SparsityStudyOptions& options) {

@@ -66,6 +66,11 @@ struct SparsityStudy {
   double sim_seconds = 0.0;
 };
 
+// Fails (InputError naming the layer) before anything is allocated when the study cannot run:
+// a layer that does not fit the array (check_network_on_array) or the host memory, its GEMMs
+// on the fabric, or the pruned weights of every variant together.
+void check_sparsity_study(const sw::Network& net, std::size_t variants, const SparsityStudyOptions& options);
+
 // Runs `net` once per variant: variants[i] prunes or masks the network's weight layers
 // (sw::sparsify_network; an empty WeightSparsity keeps them as made, the dense baseline).
 SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::WeightSparsity>& variants,

@@ -483,6 +483,43 @@ TEST_CASE("cli: --prune and --mask on gemm and run prune exactly what they say, 
   CHECK(jn["golden"] == "pass");
 }
 
+TEST_CASE("cli: run --store-format streams the compressed bytes, metadata included, hand-computed", "[system]") {
+  // magnitude:0.9 keeps exactly 410 of fc1's 4096 weights and 205 of fc2's 2048.
+  //   dense:  4096 and 2048 bytes
+  //   csr:    65 row pointers (2 bytes: up to 410) + 410 column indices + 410 values = 950;
+  //           65 pointers (1 byte: up to 205) + 205 + 205 = 475
+  //   bitmap: 4096 / 8 + 410 = 922; 2048 / 8 + 205 = 461
+  std::vector<std::uint64_t> exposed;
+  for (const auto& [format, fc1, fc2] : std::vector<std::tuple<std::string, int, int>>{
+           {"dense", 4096, 2048}, {"csr", 950, 475}, {"bitmap", 922, 461}}) {
+    const Outcome o = waferbench("run --target fabric --engine model --mesh 4x4 --layout weight-streaming --ingress-bw 2 "
+                                 "--model mlp:64x64x32 --batch 4 --prune magnitude:0.9 --store-format " + format +
+                                 " --json " + tmp("s.json"));
+    INFO(format << ": " << o.err);
+    REQUIRE(o.code == 0);
+    const auto j = nlohmann::json::parse(slurp(tmp("s.json")));
+    CHECK(j["store_format"] == format);
+    CHECK(j["layers"][0]["weight_bytes"] == fc1);
+    CHECK(j["layers"][1]["weight_bytes"] == fc2);
+    CHECK(j["dram_bytes"] == fc1 + fc2);
+    CHECK(j["golden"] == "pass");
+    exposed.push_back(j["exposed_cycles"].get<std::uint64_t>());
+  }
+  CHECK(exposed[1] < exposed[0] / 2);  // a quarter of the bytes on a 2 B/cycle link
+  // nm takes its N:M from --prune: 64 / 4 groups x 1 x 64 values + as many 2-bit indices.
+  const Outcome nm = waferbench("run --target fabric --engine model --mesh 4x4 --layout weight-streaming --ingress-bw 2 "
+                                "--model mlp:64x64x32 --batch 4 --prune nm:1:4 --store-format nm --json " + tmp("nm.json"));
+  INFO(nm.err);
+  REQUIRE(nm.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("nm.json")));
+  CHECK(j["store_format"] == "nm:1:4");
+  CHECK(j["layers"][0]["weight_bytes"] == 16 * 64 + 16 * 64 * 2 / 8);
+  expect_input_error("run --target fabric --layout weight-streaming --ingress-bw 2 --store-format nm", "--prune nm:N:M");
+  expect_input_error("run --target fabric --layout weight-streaming --ingress-bw 2 --store-format csc", "dense, csr, nm or bitmap");
+  expect_input_error("run --target fabric --store-format csr", "does not apply");
+  expect_input_error("run --store-format csr", "does not apply");
+}
+
 TEST_CASE("cli: bad --prune, --mask, --structure and --densities are one line, exit 2, no output file", "[system]") {
   sw::write_npy(tmp("i8.npy"), sw::random_int8(4, 4, 1));
   {

@@ -297,3 +297,54 @@ TEST_CASE("fabric stream: a chunk that takes longer than the watchdog to arrive 
   CHECK(j["layers"][0]["last_ready_cycle"].get<double>() == Approx(41016.0));
   CHECK(j["layers"][0]["exposed_cycles"].get<std::uint64_t>() > 40000);
 }
+
+TEST_CASE("fabric stream: a compressed store moves its encoded bytes through every tier, hand-computed", "[unit]") {
+  // 8 x 4 weights with 2 nonzeros in every group of 4 along K: 16 nonzeros, a 2:4 layer.
+  Mlp m{sw::random_int8(2, 8, 3), {sw::MatrixI8(8, 4)}};
+  for (int k = 0; k < 8; ++k) {
+    for (int c = 0; c < 4; ++c) {
+      if ((k + c) % 4 < 2) m.w[0].at(k, c) = static_cast<std::int8_t>(k * 4 + c + 1);
+    }
+  }
+  // One chunk of all 8 rows each: dense 32 B; CSR 9 row pointers + 16 column indices + 16
+  // values = 41 B; bitmap 4 + 16 = 20 B; 2:4 two groups x 2 x 4 values + 16 two-bit indices =
+  // 16 + 4 = 20 B. The store reads, the ingress link carries and the edge buffer takes exactly those.
+  for (const auto& [format, bytes] : std::vector<std::pair<sw::FormatSpec, int>>{
+           {{sw::SparseFormat::kDense}, 32}, {{sw::SparseFormat::kCsr}, 41}, {{sw::SparseFormat::kBitmap}, 20},
+           {{sw::SparseFormat::kNm, 2, 4}, 20}}) {
+    INFO(format.text());
+    const nlohmann::json j = in_child([&, format = format] {
+      tb::FabricStreamOptions o = base_options(ref::Engine::kModel);
+      o.store_format = format;
+      o.weight_buffer_bytes = 4096;
+      const tb::FabricStreamResult r = tb::run_fabric_stream(o, m.x, m.w);
+      nlohmann::json s = summary(r);
+      s["store_dram_bytes"] = r.store_dram_bytes;
+      s["link_bytes"] = r.link_bytes;
+      s["buffer_bytes"] = r.buffer_bytes;
+      return s;
+    });
+    CHECK(j["golden"] == "pass");
+    CHECK(j["hash"] == cpu_hash(m));
+    CHECK(j["layers"][0]["chunks"] == 1);
+    CHECK(j["layers"][0]["weight_bytes"] == bytes);
+    CHECK(j["store_dram_bytes"] == bytes);
+    CHECK(j["link_bytes"] == bytes);
+    CHECK(j["buffer_bytes"] == bytes);
+  }
+  // A 24-byte buffer (halves of 12): CSR chunks of whole rows up to 12 B. The store order on a
+  // 4x4 mesh puts B's rows as weight_stream_row_order says; each row holds 2 nonzeros, so a
+  // chunk of r rows takes (r + 1) + 2r + 2r = 5r + 1 bytes: 2 rows (11 B) per chunk, 4 chunks of 11 B.
+  const nlohmann::json j = in_child([&] {
+    tb::FabricStreamOptions o = base_options(ref::Engine::kModel);
+    o.store_format = {sw::SparseFormat::kCsr};
+    o.weight_buffer_bytes = 24;
+    const tb::FabricStreamResult r = tb::run_fabric_stream(o, m.x, m.w);
+    nlohmann::json s = summary(r);
+    s["buffer_bytes"] = r.buffer_bytes;
+    return s;
+  });
+  CHECK(j["golden"] == "pass");
+  CHECK(j["layers"][0]["chunks"] == 4);
+  CHECK(j["buffer_bytes"] == 44);
+}

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "sw/error.hpp"
@@ -17,6 +18,7 @@
 #include "sw/npy.hpp"
 #include "sw/prune.hpp"
 #include "sw/sparse_format.hpp"
+#include "sw/stream_chunks.hpp"
 
 using namespace wb::sw;
 
@@ -315,4 +317,61 @@ TEST_CASE("prune: a network's weight layers pruned, attention left alone, the ru
   CHECK(layer_operands(sparsify_network(net, m, 7).layers[0], 0, 7).b == before.b);
   m.mask = MatrixU8(5, 5, 1);
   CHECK_THROWS_WITH(sparsify_network(net, m, 7), Catch::Contains("matches no layer"));
+}
+
+TEST_CASE("sparse formats: encoded bytes are the counted ones, laid out as documented, and decode back", "[unit]") {
+  const MatrixI8 w = hand_matrix();
+  // CSR: 5 row pointers, 5 column indices (1 byte each), then the values.
+  CHECK(encode(w, FormatSpec{SparseFormat::kCsr}) == std::string("\x00\x02\x04\x04\x05" "\x01\x02\x00\x03\x01" "\x05\x01\x03\xfe\x07", 15));
+  // 2:4: the indices 0 0 0 0 1 3 1 1 packed two bits each, LSB first (0x00, 0x5d), then the values.
+  CHECK(encode(w, FormatSpec{SparseFormat::kNm, 2, 4}) == std::string("\x00\x5d" "\x00\x05\x01\x00\x03\x07\x00\xfe", 10));
+  CHECK(encode(w, FormatSpec{SparseFormat::kBitmap}) == std::string("\x96\x20" "\x05\x01\x03\xfe\x07", 7));
+  const std::vector<FormatSpec> formats{{SparseFormat::kDense}, {SparseFormat::kCsr}, {SparseFormat::kCsc}, {SparseFormat::kBitmap},
+                                        {SparseFormat::kNm, 2, 4}, {SparseFormat::kBsr, 0, 0, 3}};
+  for (const auto& [rows, cols, density] : std::vector<std::tuple<int, int, double>>{{4, 4, 1.0}, {10, 7, 0.3}, {300, 2, 0.9}, {3, 600, 0.5}}) {
+    const MatrixI8 r = prune(random_sparse_int8(rows, cols, density, 3), PruneSpec{PruneMethod::kNm, 0.0, 2, 4}, 1);
+    for (const FormatSpec& f : formats) {
+      INFO(f.text() << " " << rows << "x" << cols);
+      const std::string bytes = encode(r, f);
+      CHECK(bytes.size() == storage_bytes(r, f).total());
+      CHECK(decode(bytes, rows, cols, f) == r);
+    }
+  }
+  CHECK_THROWS_AS(decode(std::string("\x00\x02", 2), 4, 4, FormatSpec{SparseFormat::kCsr}), InputError);
+  CHECK_THROWS_AS(decode(std::string(17, '\0'), 4, 4, FormatSpec{SparseFormat::kDense}), InputError);
+}
+
+TEST_CASE("stream chunks: whole rows within a half, N:M groups kept together", "[unit]") {
+  // 8 rows of 4 with 2 nonzeros each: a CSR chunk of r rows is 5r + 1 bytes.
+  MatrixI8 w(8, 4);
+  for (int k = 0; k < 8; ++k) {
+    for (int c = 0; c < 4; ++c) {
+      if ((k + c) % 4 < 2) w.at(k, c) = static_cast<std::int8_t>(k + 1);
+    }
+  }
+  std::vector<int> order(8);
+  for (int i = 0; i < 8; ++i) order[static_cast<std::size_t>(i)] = (i % 2) * 4 + i / 2;  // 0 4 1 5 2 6 3 7
+  const std::vector<StreamChunk> csr = encode_stream_chunks(w, order, FormatSpec{SparseFormat::kCsr}, 12);
+  REQUIRE(csr.size() == 4);
+  for (const StreamChunk& c : csr) CHECK(c.bytes.size() == 11);
+  CHECK_THROWS_WITH(encode_stream_chunks(w, order, FormatSpec{SparseFormat::kCsr}, 5), Catch::Contains("cannot hold one row"));
+  // N:M: groups {0..3} and {4..7} each kept together, in the order their first row comes.
+  const FormatSpec nm{SparseFormat::kNm, 2, 4};
+  const std::vector<int> nm_order = stream_row_order(order, 8, nm);
+  CHECK(nm_order == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(stream_row_order({4, 0, 5, 1, 6, 2, 7, 3}, 8, nm) == std::vector<int>{4, 5, 6, 7, 0, 1, 2, 3});
+  CHECK(stream_row_order({0, 4, 1, 5, 2, 6, 3, 7, 8}, 9, nm) == std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8});
+  // One group is 2 x 4 values + 8 two-bit indices = 10 bytes: a 10-byte half takes one group.
+  const std::vector<StreamChunk> groups = encode_stream_chunks(w, nm_order, nm, 10);
+  REQUIRE(groups.size() == 2);
+  CHECK(groups[1].row0 == 4);
+  CHECK(decode(groups[1].bytes, 4, 4, nm) == [&] {
+    MatrixI8 part(4, 4);
+    std::copy(w.row(4), w.row(8), part.data());
+    return part;
+  }());
+  CHECK_THROWS_WITH(encode_stream_chunks(w, nm_order, nm, 9), Catch::Contains("cannot hold one N:M group"));
+  CHECK(parse_store_format("nm", "--store-format", 2, 4).text() == "nm:2:4");
+  CHECK_THROWS_WITH(parse_store_format("nm", "--store-format"), Catch::Contains("--prune nm:N:M"));
+  CHECK_THROWS_WITH(parse_store_format("csc", "--store-format"), Catch::Contains("dense, csr, nm or bitmap"));
 }

@@ -9,6 +9,7 @@
 #include "sw/host_memory.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/mlp.hpp"
+#include "sw/stream_chunks.hpp"
 #include "sw/report.hpp"
 #include "tb/array_jobs.hpp"
 #include "tb/cli/commands.hpp"
@@ -102,9 +103,16 @@ struct StreamArgs {
   long long weight_buffer = 4096;
   long long hop_latency = 4;
   double store_bw = 64.0;
+  std::string store_format = "dense";
 };
 
 // Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
+// --store-format as a format; nm takes its N:M from --prune nm:N:M.
+sw::FormatSpec store_format(const StreamArgs& a, const sw::WeightSparsity& sparsity) {
+  const bool nm = sparsity.prune && sparsity.prune->method == sw::PruneMethod::kNm;
+  return sw::parse_store_format(a.store_format, "--store-format", nm ? sparsity.prune->n : 0, nm ? sparsity.prune->m : 0);
+}
+
 int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::WeightSparsity& sparsity, const StreamArgs& a,
                  const sw::MlpSpec& spec, int batch, RunOutputs& outputs) {
   tb::FabricStreamOptions o;
@@ -113,6 +121,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::Weig
   o.ingress_bw = a.ingress_bw;
   o.hop_latency = static_cast<std::uint64_t>(a.hop_latency);
   o.store.dram.bytes_per_cycle = a.store_bw;
+  o.store_format = store_format(a, sparsity);
   o.weight_buffer_bytes = static_cast<std::size_t>(a.weight_buffer);
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
@@ -144,7 +153,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::Weig
                    r.golden_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
             << " fabric" << (job.engine == ref::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
-            << sw::fixed(job.density, 3) << sparsity_text(sparsity) << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
+            << sw::fixed(job.density, 3) << sparsity_text(sparsity) << ", store " << o.store_format.text() << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
             << a.weight_buffer << " B\n\n"
             << sw::format_table(table) << "\n"
             << r.cycles << " cycles end to end; exposed stream " << exposed << " cycles ("
@@ -164,6 +173,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::Weig
     j["model"] = spec.text();
     j["batch"] = batch;
     j["ingress_bw"] = a.ingress_bw;
+    j["store_format"] = o.store_format.text();
     j["weight_buffer_bytes"] = a.weight_buffer;
     j["layers"] = nlohmann::json::array();
     for (const auto& s : r.layers) j["layers"].push_back(tb::to_json(s, job.mesh));
@@ -216,7 +226,9 @@ void RunArgs::describe(po::options_description& desc) {
       ("ingress-bw", po::value(&stream.ingress_bw), "fabric, weight-streaming: stream the weights from the store at this many bytes/cycle (without it the weights are preloaded into the edge queues)")
       ("weight-buffer", po::value(&stream.weight_buffer)->default_value(stream.weight_buffer), "fabric, with --ingress-bw: edge weight buffer bytes (two halves)")
       ("hop-latency", po::value(&stream.hop_latency)->default_value(stream.hop_latency), "fabric, with --ingress-bw: cycles of the ingress link")
-      ("store-bw", po::value(&stream.store_bw)->default_value(stream.store_bw), "fabric, with --ingress-bw: weight store DRAM bytes/cycle");
+      ("store-bw", po::value(&stream.store_bw)->default_value(stream.store_bw), "fabric, with --ingress-bw: weight store DRAM bytes/cycle")
+      ("store-format", po::value(&stream.store_format)->default_value(stream.store_format),
+       "fabric, with --ingress-bw: how the store holds the weights, dense, csr, bitmap or nm (with --prune nm:N:M); every tier, link and buffer moves those bytes");
 }
 
 void RunArgs::validate() const {
@@ -224,7 +236,7 @@ void RunArgs::validate() const {
     throw sw::InputError("--target must be systolic (or array), fabric, or both (networks), got '" + target + "'");
   }
   if (net.any()) {
-    reject_given(given, {"model", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
+    reject_given(given, {"model", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw", "store-format"},
                  "network runs (--network, --topology, --onnx)");
     if (target == "systolic" || target == "array") reject_given(given, {"mesh", "layout"}, "--target " + target);
     if (target == "fabric") reject_given(given, {"rows", "cols", "dataflow", "mem-bw", "mem-latency"}, "--target fabric");
@@ -243,8 +255,11 @@ void RunArgs::validate() const {
       if (stream.weight_buffer < 2 || stream.weight_buffer > (1ll << 30)) throw sw::InputError("--weight-buffer must be in [2, 2^30] bytes");
       if (stream.hop_latency < 0 || stream.hop_latency > 100000) throw sw::InputError("--hop-latency must be in [0, 100000]");
       if (!(stream.store_bw > 0.0) || stream.store_bw > 1e6) throw sw::InputError("--store-bw must be in (0, 1e6] bytes per cycle");
+      sw::WeightSparsity nm;  // the N:M of --store-format nm
+      if (!prune.prune.empty()) nm.prune = sw::parse_prune_spec(prune.prune);
+      store_format(stream, nm);
     } else {
-      reject_given(given, {"weight-buffer", "hop-latency", "store-bw"}, "--target fabric without --ingress-bw");
+      reject_given(given, {"weight-buffer", "hop-latency", "store-bw", "store-format"}, "--target fabric without --ingress-bw");
     }
     const tb::FabricJob job = to_fabric_job(fabric, sys.backpressure, sys.seed, sys.trace, sys.engine);
     tb::check_mlp_on_fabric(job, spec, batch);
@@ -257,7 +272,7 @@ void RunArgs::validate() const {
     }
     return;
   }
-  reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw"},
+  reject_given(given, {"mesh", "layout", "density", "ingress-bw", "weight-buffer", "hop-latency", "store-bw", "store-format"},
                "--target systolic");
   const tb::SystemOptions options = to_system_options(sys);
   double operand_bytes = 0;

@@ -12,7 +12,6 @@
 #include "tb/cli/options.hpp"
 #include "tb/cli/prune_options.hpp"
 #include "tb/cli/run_network.hpp"
-#include "tb/network_run.hpp"
 #include "tb/sparsity_study.hpp"
 
 namespace po = boost::program_options;
@@ -142,7 +141,7 @@ int sparsity_command(int argc, char** argv) {
   if (args.on_array()) o.array = to_system_options(args.sys);
   if (args.on_fabric()) o.fabric = to_fabric_job(args.fabric, 0.0, args.sys.seed, "", args.sys.engine);
   const sw::Network net = args.load();
-  if (o.array) tb::check_network_on_array(net, *o.array);
+  tb::check_sparsity_study(net, variants.size(), o);
   // Outputs checked before any work, written together at the end or not at all.
   RunOutputs outputs("", args.sys.json, {{"--mask", args.prune.mask}, {"--topology", args.net.topology}, {"--onnx", args.net.onnx}});
   outputs.files().add("--csv", args.csv);
