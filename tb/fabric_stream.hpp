@@ -33,7 +33,8 @@ struct FabricStreamOptions {
   models::WeightStoreConfig store;     // tiers (bandwidth, latency, capacity)
   std::size_t weight_buffer_bytes = 4096;  // both halves of the edge buffer
   ref::WaferRunOptions run;                 // back-pressure, seed, watchdog
-  std::string trace;                   // FST waveform of every job (RTL only)
+  std::string trace;                   // waveform of every job (RTL only)
+  sw::TraceSettings trace_settings;    // its window, depth, format and view
   // How the store holds each layer (sw/stream_chunks.hpp): dense rows, or chunks of rows each
   // encoded in csr, bitmap or nm, whose bytes (metadata included) every tier, the tree link
   // and the edge buffer move; the buffer decodes them.
