@@ -77,8 +77,7 @@ void check_mask_fits(const MlpSpec& spec, const WeightSparsity& sparsity) {
   for (int l = 0; l < spec.layers(); ++l) {
     if (sparsity.mask->rows() == spec.widths[l] && sparsity.mask->cols() == spec.widths[l + 1]) return;
   }
-  throw InputError("--mask " + printable(sparsity.mask_path) + ": its shape (" + std::to_string(sparsity.mask->rows()) + ", " +
-                   std::to_string(sparsity.mask->cols()) + ") matches no layer's weights of " + spec.text());
+  throw sparsity.unmatched_mask(spec.text());
 }
 
 }  // namespace wb::sw

@@ -50,10 +50,7 @@ Network sparsify_network(const Network& net, const WeightSparsity& sparsity, std
     l.sparsity.reset();
     if (sparsity.prune && sparsity.prune->method == PruneMethod::kNm) l.sparsity = NmSparsity{sparsity.prune->n, sparsity.prune->m};
   }
-  if (sparsity.mask && matched == 0) {
-    throw InputError("--mask " + printable(sparsity.mask_path) + ": its shape (" + std::to_string(sparsity.mask->rows()) + ", " +
-                     std::to_string(sparsity.mask->cols()) + ") matches no layer's weights (K x N)");
-  }
+  if (sparsity.mask && matched == 0) throw sparsity.unmatched_mask(net.name);
   return out;
 }
 

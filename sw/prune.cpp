@@ -247,6 +247,11 @@ MatrixI8 WeightSparsity::apply(const MatrixI8& w, std::uint64_t index) const {
   return w;
 }
 
+InputError WeightSparsity::unmatched_mask(const std::string& what) const {
+  return InputError("--mask " + printable(mask_path) + ": its shape (" + std::to_string(mask ? mask->rows() : 0) + ", " +
+                    std::to_string(mask ? mask->cols() : 0) + ") matches no layer's weights (K x N) of " + what);
+}
+
 std::string WeightSparsity::text() const {
   if (prune) return prune->text();
   if (mask) return "mask " + mask_path;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "sw/error.hpp"
 #include "sw/tensor.hpp"
 
 namespace wb::sw {
@@ -77,6 +78,8 @@ struct WeightSparsity {
   MatrixI8 apply(const MatrixI8& w, std::uint64_t index = 0) const;
   // "magnitude:0.9", "mask m.npy", "" (none).
   std::string text() const;
+  // The InputError for a mask that fits no weight matrix of `what` ("mlp:16x8x4").
+  InputError unmatched_mask(const std::string& what) const;
 };
 
 }  // namespace wb::sw

@@ -106,13 +106,13 @@ struct StreamArgs {
   std::string store_format = "dense";
 };
 
-// Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
 // --store-format as a format; nm takes its N:M from --prune nm:N:M.
 sw::FormatSpec store_format(const StreamArgs& a, const sw::WeightSparsity& sparsity) {
   const bool nm = sparsity.prune && sparsity.prune->method == sw::PruneMethod::kNm;
   return sw::parse_store_format(a.store_format, "--store-format", nm ? sparsity.prune->n : 0, nm ? sparsity.prune->m : 0);
 }
 
+// Weight streaming through the store, the tree and the fabric transactor (tb/fabric_stream.hpp).
 int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::WeightSparsity& sparsity, const StreamArgs& a,
                  const sw::MlpSpec& spec, int batch, RunOutputs& outputs) {
   tb::FabricStreamOptions o;
@@ -154,7 +154,8 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const sw::Weig
                    r.golden_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << job.mesh << "x" << job.mesh
             << " fabric" << (job.engine == ref::Engine::kModel ? " (model)" : "") << ", weight-streaming, weight density "
-            << sw::fixed(job.density, 3) << sparsity_text(sparsity) << ", store " << o.store_format.text() << ", ingress " << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
+            << sw::fixed(job.density, 3) << sparsity_text(sparsity) << ", store " << o.store_format.text() << ", ingress "
+            << sw::fixed(a.ingress_bw, 1) << " B/cycle, weight buffer "
             << a.weight_buffer << " B\n\n"
             << sw::format_table(table) << "\n"
             << r.cycles << " cycles end to end; exposed stream " << exposed << " cycles ("
