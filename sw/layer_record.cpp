@@ -237,16 +237,24 @@ void put_records(nlohmann::json& j, const std::vector<LayerRecord>& records) {
   j["records"] = r["records"];
 }
 
-LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine) {
+LayerRecord gemm_record(const std::string& command, const std::string& target, const std::string& engine,
+                        const std::string& name, const std::string& op, std::int64_t m, std::int64_t k, std::int64_t n,
+                        std::int64_t count) {
   LayerRecord r;
   r.command = command;
-  r.target = "array";
+  r.target = target;
   r.engine = engine;
-  r.name = s.name.empty() ? "gemm" : s.name;
-  r.op = "gemm";
-  r.m = s.m;
-  r.k = s.k;
-  r.n = s.n;
+  r.name = name;
+  r.op = op;
+  r.m = m;
+  r.k = k;
+  r.n = n;
+  r.count = count;
+  return r;
+}
+
+LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine) {
+  LayerRecord r = gemm_record(command, "array", engine, s.name.empty() ? "gemm" : s.name, "gemm", s.m, s.k, s.n);
   r.cycles = s.cycles;
   r.ideal_cycles = s.ideal_cycles;
   r.stall_cycles = s.c_stalled_cycles;
@@ -277,15 +285,7 @@ LayerRecord record_of(const GemmStats& s, const std::string& command, const std:
 }
 
 LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine) {
-  LayerRecord r;
-  r.command = command;
-  r.target = "fabric";
-  r.engine = engine;
-  r.name = s.name.empty() ? "gemm" : s.name;
-  r.op = "gemm";
-  r.m = s.m;
-  r.k = s.k;
-  r.n = s.n;
+  LayerRecord r = gemm_record(command, "fabric", engine, s.name.empty() ? "gemm" : s.name, "gemm", s.m, s.k, s.n);
   r.density = s.k && s.n ? static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n) : s.density;
   r.cycles = s.cycles;
   r.ideal_cycles = s.ideal_cycles();  // the nonzero work spread over every PE

@@ -78,6 +78,11 @@ nlohmann::json records_json(const std::vector<LayerRecord>& records);
 // Adds those two fields to a command's JSON object.
 void put_records(nlohmann::json& j, const std::vector<LayerRecord>& records);
 
+// A record of a GEMM-shaped layer: what names it, the rest zero.
+LayerRecord gemm_record(const std::string& command, const std::string& target, const std::string& engine,
+                        const std::string& name, const std::string& op, std::int64_t m, std::int64_t k, std::int64_t n,
+                        std::int64_t count = 1);
+
 // The records of the two stats types of sw/report.hpp.
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine);
 LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine);

@@ -29,14 +29,7 @@ void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, std::uint64_t dense
 }  // namespace
 
 sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::string& engine) {
-  sw::LayerRecord r;
-  r.command = "run";
-  r.engine = engine;
-  r.name = l.name;
-  r.op = "gemm";
-  r.m = l.m;
-  r.k = l.k;
-  r.n = l.n;
+  sw::LayerRecord r = sw::gemm_record("run", "fabric", engine, l.name, "gemm", l.m, l.k, l.n);
   r.density = l.k && l.n ? static_cast<double>(l.nnz) / (static_cast<double>(l.k) * l.n) : 1.0;
   fabric_activity(r, l.macs, static_cast<std::uint64_t>(l.m) * l.k * l.n, l.nnz, mesh);
   r.cycles = l.compute_cycles;
@@ -52,17 +45,9 @@ sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::strin
 }
 
 sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::size_t l, const std::string& engine) {
-  sw::LayerRecord r;
-  r.command = "train";
-  r.target = "array";
-  r.engine = engine;
-  r.name = s.name;
-  r.op = "train";
   const std::uint64_t rows = static_cast<std::uint64_t>(o.batch / o.systems);
-  r.m = static_cast<std::int64_t>(rows);
-  r.k = s.in;
-  r.n = s.out;
-  r.count = (l == 0 ? 2 : 3) * o.steps;  // forward, dW, dX
+  sw::LayerRecord r = sw::gemm_record("train", "array", engine, s.name, "train", static_cast<std::int64_t>(rows), s.in, s.out,
+                                      (l == 0 ? 2 : 3) * o.steps);  // forward, dW, dX
   r.rows = o.system.array.rows;
   r.cols = o.system.array.cols;
   r.cycles = s.fwd_cycles + s.bwd_cycles + static_cast<std::uint64_t>(std::llround(s.exposed_cycles));
@@ -75,18 +60,19 @@ sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::
   return r;
 }
 
-sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const SystemOptions& o, const std::string& engine) {
-  sw::LayerRecord r;
-  r.command = "run";
-  r.target = "array";
-  r.engine = engine;
-  r.name = layer.name;
-  r.op = layer.op;
-  r.m = layer.gemm.m;
-  r.k = layer.gemm.k;
-  r.n = layer.gemm.n;
-  r.count = layer.count;
+namespace {
+
+sw::LayerRecord network_record(const sw::Layer& layer, const std::string& target, const std::string& engine) {
+  sw::LayerRecord r = sw::gemm_record("run", target, engine, layer.name, layer.op, layer.gemm.m, layer.gemm.k, layer.gemm.n,
+                                      layer.count);
   r.density = layer.weight_density;
+  return r;
+}
+
+}  // namespace
+
+sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const SystemOptions& o, const std::string& engine) {
+  sw::LayerRecord r = network_record(layer, "array", engine);
   r.rows = o.array.rows;
   r.cols = o.array.cols;
   r.cycles = a.cycles;
@@ -101,16 +87,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const 
 }
 
 sw::LayerRecord record_of(const sw::Layer& layer, const FabricLayerRun& f, int mesh, const std::string& engine) {
-  sw::LayerRecord r;
-  r.command = "run";
-  r.engine = engine;
-  r.name = layer.name;
-  r.op = layer.op;
-  r.m = layer.gemm.m;
-  r.k = layer.gemm.k;
-  r.n = layer.gemm.n;
-  r.count = layer.count;
-  r.density = layer.weight_density;
+  sw::LayerRecord r = network_record(layer, "fabric", engine);
   const std::uint64_t nnz = static_cast<std::uint64_t>(std::llround(layer.weight_density * layer.gemm.k * layer.gemm.n)) * layer.count;
   fabric_activity(r, f.macs, f.dense_macs, nnz, mesh);
   r.cycles = f.cycles;

@@ -305,7 +305,7 @@ TEST_CASE("plots: every plot is well-formed SVG with a title, axis labels and a 
   CHECK(sw::base64("M") == "TQ==");
 }
 
-TEST_CASE("report: the page names the run, the hardware, every table and plot; files are all there", "[unit]") {
+TEST_CASE("report: the page names the run, the hardware, every table and plot, and its files are all there", "[unit]") {
   sw::RunInfo info;
   info.title = "waferbench gemm <test>";
   info.command_line = "waferbench gemm --m 8";
