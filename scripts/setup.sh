@@ -9,10 +9,10 @@ PACKAGES=(
   verilator libsystemc-dev
   catch2 libboost-program-options-dev libboost-dev
   nlohmann-json3-dev
-  gtkwave xvfb xauth
+  gtkwave xvfb xauth imagemagick
+  libyaml-cpp-dev parallel slurmctld slurmd slurm-client munge
   python3 zlib1g-dev
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
-  libyaml-cpp-dev
 )
 if [ "${1:-}" = "--tests" ]; then PACKAGES+=(chromium); fi
 

@@ -175,7 +175,14 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric --mesh 4x4 --trace " + tmp("wave.fst"),
                      "--engine rtl");
   expect_input_error("gemm --m 4 --k 4 --n 4 --mem-bw 0", "mem-bw");
-  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.vcd"), ".fst");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.txt"), ".fst or .vcd");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace-from 10", "need --trace FILE");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace-depth 2", "need --trace FILE");
+  expect_input_error("noc --mesh 4x4 --trace-to 10", "need --trace FILE");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-from 20 --trace-to 10", "is after --trace-to");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-depth 1001", "--trace-depth must be in");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-from -1", "--trace-from must be an integer");
+  expect_input_error("noc --mesh 4x4 --trace " + tmp("wave.fst") + " --trace-from 9 --trace-to 8", "is after --trace-to");
   expect_input_error("gemm --m four --k 4 --n 4", "m");
   expect_input_error("gemm --m 4 --k 4 --n 4 --bogus 1", "bogus");
   expect_input_error("run --model mlp:12", "model");
@@ -821,15 +828,17 @@ TEST_CASE("cli contract: on error nothing is written (no trace and no report)", 
   std::remove(trace.c_str());
   std::remove(json.c_str());
   // Checked before the trace is opened...
-  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  const std::string view = tmp("late.gtkw");  // the view --trace writes beside the dump
+  std::remove(view.c_str());
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace, view});
   std::ofstream(trace) << "an older waveform";
-  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace, view});
   // ...or found after the first layer ran with it: the waveform is discarded with the report.
   expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
-                  "does not fit", {trace, json});
+                  "does not fit", {trace, json, view});
   std::remove(trace.c_str());
   expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
-                  "does not fit", {trace, json});
+                  "does not fit", {trace, json, view});
   // gemm: the report and C are written together, or neither.
   std::remove(tmp("out.fifo").c_str());
   REQUIRE(mkfifo(tmp("out.fifo").c_str(), 0644) == 0);
@@ -866,6 +875,8 @@ TEST_CASE("cli contract: outputs replace regular files only via a unique tempora
                   "--json and --out name the same file", {json});
   expect_rejected("gemm --m 40 --k 20 --n 20 --rows 4 --cols 4 --trace " + tmp("w.fst") + " --json " + tmp("w.fst"),
                   "name the same file", {tmp("w.fst")});
+  expect_rejected("gemm --m 40 --k 20 --n 20 --rows 4 --cols 4 --trace " + tmp("w.fst") + " --json " + tmp("w.gtkw"),
+                  "name the same file", {tmp("w.fst"), tmp("w.gtkw")});
 }
 
 TEST_CASE("cli contract: options are strict in every command", "[system]") {

@@ -13,5 +13,7 @@ int sparsity_command(int argc, char** argv);
 int fabric_bench_command(int argc, char** argv);
 int train_command(int argc, char** argv);
 int whatif_command(int argc, char** argv);
+int sweep_command(int argc, char** argv);
+int sweep_worker_command(int argc, char** argv);
 
 }  // namespace wb::cli
