@@ -24,6 +24,8 @@ void add_layer(StudyTargetRun& t, const sw::Layer& l, const Run& r) {
 StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayerRun>& runs, const SystemOptions& o,
                             const sw::NetworkWeights& w) {
   StudyTargetRun t;
+  t.rows = o.array.rows;
+  t.cols = o.array.cols;
   t.pes = static_cast<std::uint64_t>(o.array.rows) * static_cast<std::uint64_t>(o.array.cols);
   t.weight_format = "dense";
   t.weight_bytes = w.bytes[0];
@@ -31,6 +33,7 @@ StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayer
     if (!net.layers[i].mapped()) continue;
     add_layer(t, net.layers[i], runs[i]);
     t.macs += runs[i].macs;
+    t.dense_macs += runs[i].macs;
     t.bytes += runs[i].mem_bytes_read;
   }
   return t;
@@ -39,6 +42,7 @@ StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayer
 StudyTargetRun fabric_totals(const sw::Network& net, const std::vector<FabricLayerRun>& runs, const FabricJob& job,
                              const sw::NetworkWeights& w) {
   StudyTargetRun t;
+  t.rows = t.cols = job.mesh;
   t.pes = static_cast<std::uint64_t>(job.mesh) * static_cast<std::uint64_t>(job.mesh);
   t.weight_format = "csc";
   t.weight_bytes = w.bytes[1];
@@ -48,6 +52,9 @@ StudyTargetRun fabric_totals(const sw::Network& net, const std::vector<FabricLay
     add_layer(t, net.layers[i], runs[i]);
     t.load_cycles += runs[i].load_cycles;
     t.macs += runs[i].macs;
+    t.dense_macs += runs[i].dense_macs;
+    t.wavelets += runs[i].wavelets;
+    t.link_flits += runs[i].link_flits;
     t.bytes += 4 * runs[i].wavelets;
   }
   return t;

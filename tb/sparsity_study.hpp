@@ -25,6 +25,9 @@ struct StudyTargetRun {
   std::uint64_t cycles = 0;       // compute (the fabric's load cycles apart)
   std::uint64_t load_cycles = 0;  // fabric: route tables and SRAM before each program
   std::uint64_t macs = 0;         // done: the array does every one, the fabric skips zeros
+  std::uint64_t dense_macs = 0;   // M*K*N over the layers
+  std::uint64_t wavelets = 0, link_flits = 0;  // fabric
+  int rows = 0, cols = 0;         // the PE grid (fabric: mesh x mesh)
   std::uint64_t pes = 1;
   // Bytes moved in: the weights in the target's format (`weight_format`: values and metadata)
   // and the activations. Array: what its memory served (A and dense B, as measured, so the

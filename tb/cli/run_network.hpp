@@ -37,6 +37,6 @@ struct NetworkArgs {
 // table, writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
 // `sparsity` prunes or masks every weight layer first (sw::sparsify_network).
 int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric,
-                        const sw::WeightSparsity& sparsity, const std::string& target);
+                        const sw::WeightSparsity& sparsity, const ReportArgs& report, const std::string& target);
 
 }  // namespace wb::cli

@@ -3,14 +3,17 @@
 // structure, on the systolic array, the compute fabric or both side by side (tb/sparsity_study.hpp),
 // every layer golden-checked; per density the cycles, the speedup over dense and over 1/d, the
 // utilisation and the bytes moved, weight metadata included.
+#include <array>
 #include <iostream>
 
 #include "sw/error.hpp"
 #include "sw/report.hpp"
+#include "sw/report_plots.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
 #include "tb/cli/prune_options.hpp"
+#include "tb/cli/report_outputs.hpp"
 #include "tb/cli/run_network.hpp"
 #include "tb/sparsity_study.hpp"
 
@@ -24,7 +27,8 @@ struct SparsityArgs {
   FabricArgs fabric;
   PruneArgs prune;
   NetworkArgs net;
-  std::string target = "fabric", structure = "unstructured", densities_text, csv;
+  ReportArgs report;  // --csv (the records: one per density and target), --report, ...
+  std::string target = "fabric", structure = "unstructured", densities_text;
   int m = 8, k = 256, n = 256;
   po::variables_map given;
 
@@ -42,9 +46,9 @@ struct SparsityArgs {
         ("k", po::value(&k)->default_value(k), "one layer: inputs")
         ("n", po::value(&n)->default_value(n), "one layer: outputs")
         ("mesh", po::value(&fabric.mesh)->default_value(fabric.mesh), "fabric: KxK compute fabric (a built size for --engine rtl, up to 16x16 for --engine model)")
-        ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "fabric: weights-resident or weight-streaming")
-        ("csv", po::value(&csv), "write one line per density and target as CSV to FILE");
+        ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "fabric: weights-resident or weight-streaming");
     add_prune_options(desc, prune);
+    add_report_options(desc, report);
     net.describe(desc);
     add_system_options(desc, sys, {"trace", "backpressure"});
   }
@@ -63,7 +67,6 @@ struct SparsityArgs {
     } else if (m <= 0 || k <= 0 || n <= 0) {
       throw sw::InputError("--m, --k and --n must be positive");
     }
-    if (!csv.empty()) check_writable(csv, "--csv");
     if (on_array()) to_system_options(sys);
     if (on_fabric()) to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
     std::vector<sw::WeightSparsity> variants{sw::WeightSparsity{}};
@@ -105,6 +108,26 @@ Figures figures(const tb::StudyTargetRun& t, const tb::StudyTargetRun& dense, do
   return f;
 }
 
+// The record of one target at one point (`mkn`: the layer's shape, zeros for a network).
+sw::LayerRecord study_record(const tb::StudyTargetRun& t, const std::string& target, const tb::StudyPoint& p,
+                             const std::string& engine, const std::array<int, 3>& mkn) {
+  sw::LayerRecord r = sw::gemm_record("sparsity", target, engine, p.label, mkn[0] ? "gemm" : "network", mkn[0], mkn[1], mkn[2]);
+  r.rows = t.rows;
+  r.cols = t.cols;
+  r.density = p.density();
+  r.cycles = t.cycles;
+  r.ideal_cycles = (t.macs + t.pes - 1) / t.pes;
+  if (target == "fabric") r.load_cycles = t.load_cycles;
+  r.macs = t.macs;
+  r.macs_issued = t.macs;
+  r.macs_skipped = t.dense_macs > t.macs ? t.dense_macs - t.macs : 0;
+  r.metadata_bytes = t.weight_bytes.metadata;
+  r.wavelets = t.wavelets;
+  r.link_flits = t.link_flits;
+  r.golden = t.ok() ? "pass" : "fail";
+  return r;
+}
+
 nlohmann::json target_json(const tb::StudyTargetRun& t, const Figures& f) {
   return {{"cycles", t.cycles},
           {"load_cycles", t.load_cycles},
@@ -143,8 +166,8 @@ int sparsity_command(int argc, char** argv) {
   const sw::Network net = args.load();
   tb::check_sparsity_study(net, variants.size(), o);
   // Outputs checked before any work, written together at the end or not at all.
-  RunOutputs outputs("", args.sys.json, {{"--mask", args.prune.mask}, {"--topology", args.net.topology}, {"--onnx", args.net.onnx}});
-  outputs.files().add("--csv", args.csv);
+  RunOutputs outputs("", args.sys.json, {{"--mask", args.prune.mask}, {"--topology", args.net.topology}, {"--onnx", args.net.onnx}},
+                     args.report);
 
   const tb::SparsityStudy study = tb::run_sparsity_study(net, variants, o);
   const tb::StudyPoint& dense = study.points.front();
@@ -157,9 +180,8 @@ int sparsity_command(int argc, char** argv) {
   if (o.fabric) target_columns("fabric");
   header.push_back("golden");
   std::vector<std::vector<std::string>> table{header};
-  std::vector<std::vector<std::string>> csv{{"weights", "density", "ideal_speedup", "target", "cycles", "load_cycles", "macs",
-                                             "utilization", "speedup", "speedup_over_ideal", "weight_format",
-                                             "weight_value_bytes", "weight_metadata_bytes", "bytes", "golden"}};
+  std::vector<sw::LayerRecord> records;  // one per point and target
+  const bool one_layer = !args.net.any();
   nlohmann::json points = nlohmann::json::array();
   bool pass = true;
   std::string failure;
@@ -172,10 +194,8 @@ int sparsity_command(int argc, char** argv) {
       const Figures f = figures(t, base, ideal);
       row.insert(row.end(), {std::to_string(t.cycles), sw::fixed(f.speedup, 2), sw::fixed(f.of_ideal, 2),
                              sw::fixed(100.0 * t.utilization(), 1), sw::fixed(static_cast<double>(t.bytes) / 1e6, 3)});
-      csv.push_back({p.label, sw::fixed(p.density(), 6), sw::fixed(ideal, 6), name, std::to_string(t.cycles),
-                     std::to_string(t.load_cycles), std::to_string(t.macs), sw::fixed(t.utilization(), 6),
-                     sw::fixed(f.speedup, 6), sw::fixed(f.of_ideal, 6), t.weight_format, std::to_string(t.weight_bytes.values),
-                     std::to_string(t.weight_bytes.metadata), std::to_string(t.bytes), t.ok() ? "pass" : "fail"});
+      records.push_back(study_record(t, name, p, o.policy.model_only ? "model" : "rtl",
+                                     one_layer ? std::array<int, 3>{args.m, args.k, args.n} : std::array<int, 3>{0, 0, 0}));
       pj[name] = target_json(t, f);
       ok &= t.ok();
       if (!t.ok() && failure.empty()) failure = std::string(name) + ", " + p.label + ", " + t.mismatch;
@@ -226,8 +246,18 @@ int sparsity_command(int argc, char** argv) {
     j["fabric"] = {{"mesh", std::to_string(o.fabric->mesh) + "x" + std::to_string(o.fabric->mesh)},
                    {"layout", sw::fabric_layout_name(o.fabric->layout)}};
   }
+  outputs.add_energy(records);
+  sw::put_records(j, records);
   outputs.write_json(j);
-  if (!args.csv.empty()) outputs.files().write(args.csv, sw::csv_text(csv));
+  const std::string what = "sparsity " + net.name;
+  sw::RunInfo info = o.fabric ? fabric_run_info(*o.fabric, what) : array_run_info(*o.array, args.sys.dataflow, what);
+  if (outputs.wants_report()) {
+    outputs.write_records(records, info, j,
+                          {sw::page_plot("speedup.svg", sw::speedup_plot(records),
+                                         "Measured speedup of each density over the dense run, per target, and the ideal 1/d.")});
+  } else {
+    outputs.write_records(records, info, j);
+  }
   outputs.commit();
   return pass ? 0 : 1;
 }
