@@ -114,23 +114,4 @@ std::string json_text(const nlohmann::json& j) { return j.dump(2) + "\n"; }
 
 void write_json_file(const std::string& path, const nlohmann::json& j) { write_file_atomically(path, json_text(j)); }
 
-std::string csv_text(const std::vector<std::vector<std::string>>& rows) {
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const std::string& f = row[i];
-      if (i) out += ',';
-      if (f.find_first_of(",\"\r\n") == std::string::npos) {
-        out += f;
-        continue;
-      }
-      out += '"';
-      for (const char c : f) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-      out += '"';
-    }
-    out += "\n";
-  }
-  return out;
-}
-
 }  // namespace wb::sw

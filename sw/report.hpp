@@ -73,9 +73,6 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows);
 
 std::string fixed(double value, int decimals);
 
-// RFC 4180 CSV: one line per row, a field with a comma, quote or line break quoted ("" inside).
-std::string csv_text(const std::vector<std::vector<std::string>>& rows);
-
 // The median of a non-empty sample (the mean of the middle two for an even count).
 double median(std::vector<double> values);
 
