@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sw/sweep_merge.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -11,10 +12,20 @@
 
 namespace wb::sw {
 
-std::string sweep_point_text(const SweepJob& job) {
+std::vector<std::string> varying_options(const std::vector<SweepJob>& jobs) {
+  std::vector<std::string> varying;
+  if (jobs.empty()) return varying;
+  for (std::size_t a = 0; a < jobs.front().options.size(); ++a) {
+    const auto differs = [&](const SweepJob& j) { return !(j.options[a].second == jobs.front().options[a].second); };
+    if (std::any_of(jobs.begin(), jobs.end(), differs)) varying.push_back(jobs.front().options[a].first);
+  }
+  return varying;
+}
+
+std::string sweep_point_text(const SweepJob& job, const std::vector<std::string>& varying) {
   std::string text;
   for (const auto& [option, value] : job.options) {
-    if (value.off) continue;
+    if (value.off || std::find(varying.begin(), varying.end(), option) == varying.end()) continue;
     text += (text.empty() ? "" : " ") + option + (value.flag ? "" : "=" + value.text);
   }
   return text.empty() ? job.command : text;
@@ -22,6 +33,7 @@ std::string sweep_point_text(const SweepJob& job) {
 
 SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir) {
   SweepTable table;
+  const std::vector<std::string> varying = varying_options(jobs);
   std::string header = "job";
   if (!jobs.empty()) {
     for (const auto& option : jobs.front().options) header += "," + csv_cell("--" + option.first);
@@ -54,7 +66,7 @@ SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir) {
         throw InputError(path + ": " + e.what());
       }
       table.csv += prefix + "," + records_csv_row(record);
-      record.name = sweep_point_text(job) + (record.name.empty() ? "" : ": " + record.name);
+      record.name = sweep_point_text(job, varying) + (record.name.empty() ? "" : ": " + record.name);
       table.records.push_back(std::move(record));
     }
     ++table.jobs_merged;

@@ -70,7 +70,7 @@ def check_grid_csv(path):
     report = os.path.join(os.path.dirname(path), "report", "index.html")
     with open(report) as f:
         page = f.read()
-    if "m=2 k=4" not in page:
+    if "m=2 dataflow=ws: gemm" not in page:
         fail(f"{report} does not name the records by their points")
     return rows
 

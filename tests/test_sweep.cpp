@@ -94,6 +94,8 @@ TEST_CASE("sweep spec: bad specs are one-line input errors", "[unit]") {
   check_refused(R"({"command": "gemm", "json": "x.json"})", "writes each job's --json itself");
   check_refused(R"({"command": "gemm", "trace": "x.fst"})", "jobs write no other files");
   check_refused(R"({"command": "gemm", "out": "c.npy"})", "jobs write no other files");
+  check_refused(R"({"command": "gemm", "report": "r"})", "jobs write no other files");
+  check_refused(R"({"command": "gemm", "trace-from": 3})", "jobs write no other files");
   check_refused(R"({"command": "gemm", "--m": [1]})", "is not an option name");
   check_refused(R"({"command": "gemm", "m": []})", "is an empty list");
   check_refused(R"({"command": "gemm", "m": [[1, 2]]})", "no nested lists");
@@ -131,7 +133,7 @@ TEST_CASE("sweep folder: jobs written once, done when the result exists, CSV of 
   const sw::SweepTable t = sw::merge_sweep(jobs, dir);
   CHECK(t.csv == "job,--m,--dataflow," + sw::records_csv_header() + jobs[1].id + ",8,os," + sw::records_csv_row(rec));
   REQUIRE(t.records.size() == 1);
-  CHECK(t.records[0].name == "m=8 dataflow=os: gemm");
+  CHECK(t.records[0].name == "m=8: gemm");  // dataflow is the same in every job
   CHECK(t.records[0].cycles == 27);
   CHECK(t.jobs_merged == 1);
   CHECK(t.missing == std::vector<std::string>{jobs[0].id});
@@ -148,11 +150,15 @@ TEST_CASE("sweep folder: one sweep at a time", "[unit]") {
   CHECK_THROWS_WITH(sw::SweepLock(dir), Catch::Contains("another sweep is running"));
 }
 
-TEST_CASE("sweep merge: a point's text names its options, flags bare, false flags left out", "[unit]") {
-  const auto jobs = jobs_of(R"({"command": "train", "no-baseline": [true, false], "systems": 2})");
-  CHECK(sw::sweep_point_text(jobs[0]) == "no-baseline systems=2");
-  CHECK(sw::sweep_point_text(jobs[1]) == "systems=2");
-  CHECK(sw::sweep_point_text(jobs_of(R"({"command": "run"})")[0]) == "run");
+TEST_CASE("sweep merge: records are named by the options that vary, flags bare, false flags left out", "[unit]") {
+  const auto jobs = jobs_of(R"({"command": "train", "no-baseline": [true, false], "systems": 2, "steps": [1, 2]})");
+  const auto varying = sw::varying_options(jobs);
+  CHECK(varying == std::vector<std::string>{"no-baseline", "steps"});
+  CHECK(sw::sweep_point_text(jobs[0], varying) == "no-baseline steps=1");
+  CHECK(sw::sweep_point_text(jobs[3], varying) == "steps=2");
+  const auto one = jobs_of(R"({"command": "run", "batch": 4})");
+  CHECK(sw::varying_options(one).empty());
+  CHECK(sw::sweep_point_text(one[0], {}) == "run");
 }
 
 TEST_CASE("sweep launch: Slurm tasks of ceil(n / max tasks) jobs, throttled", "[unit]") {

@@ -78,7 +78,7 @@ void write_merged(const sw::SweepDir& dir, const std::vector<sw::SweepJob>& jobs
   sw::RunInfo info;
   info.title = "waferbench sweep: " + std::to_string(jobs.size()) + " jobs of " + jobs.front().command;
   info.summary.push_back(std::to_string(table.jobs_merged) + " of " + std::to_string(jobs.size()) + " jobs done, " +
-                         std::to_string(table.records.size()) + " records; each record is named by its job's options.");
+                         std::to_string(table.records.size()) + " records; each record is named by its job's values of the options that vary.");
   info.command_line = invocation();
   nlohmann::json run{{"command", "sweep"}, {"dir", dir.path()}, {"jobs", jobs.size()}, {"missing", table.missing}};
   const sw::EnergyTable energy = sw::default_energy_table();
