@@ -36,7 +36,7 @@ SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir) {
   const std::vector<std::string> varying = varying_options(jobs);
   std::string header = "job";
   if (!jobs.empty()) {
-    for (const auto& option : jobs.front().options) header += "," + csv_cell("--" + option.first);
+    for (const auto& option : jobs.front().options) header += "," + csv_field("--" + option.first);
   }
   table.csv = header + "," + records_csv_header();
   for (const SweepJob& job : jobs) {
@@ -56,8 +56,8 @@ SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir) {
         !result["records"].is_array()) {
       throw InputError(path + ": holds no per-layer records of schema " + std::to_string(kRecordSchema));
     }
-    std::string prefix = csv_cell(job.id);
-    for (const auto& option : job.options) prefix += "," + csv_cell(option.second.text);
+    std::string prefix = csv_field(job.id);
+    for (const auto& option : job.options) prefix += "," + csv_field(option.second.text);
     for (const nlohmann::json& r : result["records"]) {
       LayerRecord record;
       try {
