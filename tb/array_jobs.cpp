@@ -6,6 +6,7 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/host_memory.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
@@ -25,6 +26,8 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
   s.b_beats = run.b_beats;
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
+  if (plan.nm().sparse()) s.nm = std::to_string(plan.nm().n) + ":" + std::to_string(plan.nm().m);
+  s.pe_macs = plan.pe_macs();
   return s;
 }
 
@@ -46,6 +49,35 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
   std::uint64_t simulated = 0;
   const double seconds = run_array_system(options, [&](ArraySession& session) {
     run = session.gemm(a, b, dataflow);
+    simulated = session.simulated_cycles();
+  });
+  ArrayGemmResult r;
+  r.mismatch = sw::first_mismatch(expected, run.c);
+  r.stats = gemm_stats(plan, run);
+  r.stats.golden_pass = r.mismatch.count == 0;
+  r.stats.sim_seconds = seconds;
+  r.stats.sim_cycles = simulated;
+  r.c = std::move(run.c);
+  return r;
+}
+
+ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow) {
+  ArrayNmChoice choice;
+  choice.mode = sw::array_nm_mode(n, m, hw::kNmGroup, dataflow, &choice.note);
+  return choice;
+}
+
+ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                                  sw::NmMode nm) {
+  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  const sw::NmOperand operand = sw::nm_operand(b, nm);
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, sw::Dataflow::kWeightStationary, nm);
+  SystemOptions sparse = options;
+  sparse.dut.nm_group = nm.m;
+  GemmRun run;
+  std::uint64_t simulated = 0;
+  const double seconds = run_array_system(sparse, [&](ArraySession& session) {
+    run = session.gemm_nm(a, operand);
     simulated = session.simulated_cycles();
   });
   ArrayGemmResult r;
