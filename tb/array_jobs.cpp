@@ -2,6 +2,7 @@
 #include "tb/array_jobs.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
@@ -41,14 +42,15 @@ void check_array_gemm(const SystemOptions& options, double m, double k, double n
   sw::check_host_memory(sw::gemm_host_bytes(m, k, n), what);
 }
 
-ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
-                               sw::Dataflow dataflow) {
-  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
-  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
+namespace {
+
+// One GEMM (`plan`, run in the session by `gemm`) in a system of its own, checked against `expected`.
+ArrayGemmResult run_checked(const SystemOptions& options, const sw::GemmPlan& plan, const sw::MatrixI32& expected,
+                            const std::function<GemmRun(ArraySession&)>& gemm) {
   GemmRun run;
   std::uint64_t simulated = 0;
   const double seconds = run_array_system(options, [&](ArraySession& session) {
-    run = session.gemm(a, b, dataflow);
+    run = gemm(session);
     simulated = session.simulated_cycles();
   });
   ArrayGemmResult r;
@@ -59,6 +61,15 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
   r.stats.sim_cycles = simulated;
   r.c = std::move(run.c);
   return r;
+}
+
+}  // namespace
+
+ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                               sw::Dataflow dataflow) {
+  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
+  return run_checked(options, plan, expected, [&](ArraySession& session) { return session.gemm(a, b, dataflow); });
 }
 
 ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow) {
@@ -74,20 +85,7 @@ ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::Matrix
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, sw::Dataflow::kWeightStationary, nm);
   SystemOptions sparse = options;
   sparse.dut.nm_group = nm.m;
-  GemmRun run;
-  std::uint64_t simulated = 0;
-  const double seconds = run_array_system(sparse, [&](ArraySession& session) {
-    run = session.gemm_nm(a, operand);
-    simulated = session.simulated_cycles();
-  });
-  ArrayGemmResult r;
-  r.mismatch = sw::first_mismatch(expected, run.c);
-  r.stats = gemm_stats(plan, run);
-  r.stats.golden_pass = r.mismatch.count == 0;
-  r.stats.sim_seconds = seconds;
-  r.stats.sim_cycles = simulated;
-  r.c = std::move(run.c);
-  return r;
+  return run_checked(sparse, plan, expected, [&](ArraySession& session) { return session.gemm_nm(a, operand); });
 }
 
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
