@@ -135,22 +135,11 @@ std::uint64_t GemmPlan::ideal_cycles() const {
   return (pe_macs() + pes - 1) / pes;
 }
 
-namespace {
-// N:M: the columns of A that fold f's kept rows [k0, k0 + k_len) multiply (whole groups).
-Region nm_a_columns(const Fold& f, const NmMode& nm, int k) {
-  const int g0 = f.k0 / nm.n;
-  const int groups = (f.k_len + nm.n - 1) / nm.n;
-  const int col0 = g0 * nm.m;
-  return Region{0, 0, col0, std::min(k, col0 + groups * nm.m) - col0};
-}
-}  // namespace
-
 Region GemmPlan::a_region(const Fold& f, int first, int count) const {
-  if (m_nm.sparse()) {
-    Region cols = nm_a_columns(f, m_nm, m_shape.k);
-    cols.row0 = f.m0 + first;
-    cols.rows = count;
-    return cols;
+  if (m_nm.sparse()) {  // the whole groups of K that the fold's kept rows belong to
+    const int col0 = f.k0 / m_nm.n * m_nm.m;
+    const int groups = (f.k_len + m_nm.n - 1) / m_nm.n;
+    return Region{f.m0 + first, count, col0, std::min(m_shape.k, col0 + groups * m_nm.m) - col0};
   }
   if (m_dataflow == Dataflow::kWeightStationary) return Region{f.m0 + first, count, f.k0, f.k_len};
   return Region{f.m0, f.m_len, f.k0 + first, count};

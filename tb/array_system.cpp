@@ -79,6 +79,10 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
 }
 
 GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) {
+  if (const int group = m_options.dut.nm_group; group > 0) {  // the N:M sparse array: dense is n = M
+    if (dataflow != sw::Dataflow::kWeightStationary) throw sw::InputError("the N:M sparse array is weight-stationary (ws)");
+    return gemm_nm(a, sw::nm_operand(b, {group, group}));
+  }
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, dataflow);
   if (a.cols() != b.rows()) {
     throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +

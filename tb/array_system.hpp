@@ -44,8 +44,9 @@ struct GemmRun {
 class ArraySession {
  public:
   virtual ~ArraySession() = default;
-  // C = A * B on the array. Throws sw::InputError on a K mismatch or when the operands do not
-  // fit the memory; std::runtime_error from the watchdog.
+  // C = A * B on the array (on the N:M sparse array: as n = M, WS only). Throws sw::InputError
+  // on a K mismatch or when the operands do not fit the memory; std::runtime_error from the
+  // watchdog.
   virtual GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) = 0;
   // C = A * B with B N:M sparse, on the N:M sparse array (options().dut.nm_group = b.m).
   virtual GemmRun gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b) = 0;

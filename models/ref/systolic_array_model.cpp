@@ -38,6 +38,7 @@ ModelArrayDut::ModelArrayDut(int rows, int cols, const DutOptions& options)
       m_nm_keep(options.nm_group),
       m_credit(m_fifo_depth) {
   if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
+  if (options.nm_group < 0) throw sw::InputError("the N:M group size must be positive");
   const std::size_t cells = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   m_shadow.assign(cells, 0);
   m_weight.assign(cells, 0);
@@ -132,7 +133,11 @@ bool ModelArrayDut::step(bool a_valid, bool b_valid, bool c_ready) {
         m_offset = m_shadow_offset;
         m_b_cnt = 0;
       }
-      fire_ws_a(m_a.front_data());
+      if (m_nm_group > 0) {
+        fire_nm_a(m_a.front_data());
+      } else {
+        fire_ws_a(m_a.front_data());
+      }
     }
     if (b_fire) {  // never with a first A beat (that needs the weights full)
       const std::size_t row = static_cast<std::size_t>(m_b_cnt) * m_cols;
@@ -176,20 +181,27 @@ void ModelArrayDut::fire_ws_a(const std::int8_t* a) {
   const std::size_t cols = static_cast<std::size_t>(m_cols);
   std::vector<std::uint32_t>& acc = m_row;
   std::fill(acc.begin(), acc.end(), 0u);
-  if (m_nm_group > 0) {  // row r selects from group r / n
-    for (int r = 0; r < m_rows; ++r) {
-      const std::int8_t* group = a + static_cast<std::size_t>(r / m_nm_keep) * m_nm_group;
-      const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
-      const std::uint8_t* offset = &m_offset[static_cast<std::size_t>(r) * cols];
-      for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(group[offset[n]] * w[n]);
-    }
-  } else {
-    for (int r = 0; r < m_rows; ++r) {
-      const std::int32_t ar = a[r];
-      if (ar == 0) continue;
-      const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
-      for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(ar * w[n]);
-    }
+  for (int r = 0; r < m_rows; ++r) {
+    const std::int32_t ar = a[r];
+    if (ar == 0) continue;
+    const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
+    for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(ar * w[n]);
+  }
+  for (std::size_t n = 0; n < cols; ++n) out[n] = static_cast<std::int32_t>(acc[n]);
+}
+
+// The N:M sparse array's WS beat: row r's weights meet the activations of group r / n that
+// their offsets select.
+void ModelArrayDut::fire_nm_a(const std::int8_t* a) {
+  std::int32_t* out = new_result(m_cycle + static_cast<std::uint64_t>(m_rows + m_cols) + 1);
+  const std::size_t cols = static_cast<std::size_t>(m_cols);
+  std::vector<std::uint32_t>& acc = m_row;
+  std::fill(acc.begin(), acc.end(), 0u);
+  for (int r = 0; r < m_rows; ++r) {
+    const std::int8_t* group = a + static_cast<std::size_t>(r / m_nm_keep) * m_nm_group;
+    const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
+    const std::uint8_t* offset = &m_offset[static_cast<std::size_t>(r) * cols];
+    for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(group[offset[n]] * w[n]);
   }
   for (std::size_t n = 0; n < cols; ++n) out[n] = static_cast<std::int32_t>(acc[n]);
 }

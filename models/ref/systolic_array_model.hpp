@@ -42,6 +42,7 @@ class ModelArrayDut final : public ArrayDut {
   // One clock cycle with the given input valids and output ready; returns whether a beat moved.
   bool step(bool a_valid, bool b_valid, bool c_ready);
   void fire_ws_a(const std::int8_t* a);
+  void fire_nm_a(const std::int8_t* a);
   void fire_os_pair(const std::int8_t* a, const std::int8_t* b, bool last);
   std::int32_t* new_result(std::uint64_t avail);
   std::string watchdog_message(const RunUntil& until) const;
