@@ -8,7 +8,8 @@ PACKAGES=(
   verilator libsystemc-dev
   catch2 libboost-program-options-dev libboost-dev
   nlohmann-json3-dev
-  gtkwave xvfb xauth
+  gtkwave xvfb xauth imagemagick
+  libyaml-cpp-dev parallel slurmctld slurmd slurm-client munge
   python3 zlib1g-dev
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
 )

@@ -114,6 +114,7 @@ void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
 int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::FabricJob job = to_fabric_job(g.fabric, g.sys.backpressure, g.sys.seed, g.sys.trace, g.sys.engine);
   job.trace = outputs.trace();
+  job.trace_settings = outputs.trace_settings(g.sys.trace_window);
   if (!g.a_path.empty()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
   sw::MatrixI32 c;
   const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
@@ -135,13 +136,14 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b,
   }
   if (!g.out_path.empty() && s.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(c));
   outputs.commit();
-  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
+  print_waveform(g.sys.trace);
   return s.golden_pass ? 0 : 1;
 }
 
 int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::SystemOptions options = to_system_options(g.sys);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(g.sys.trace_window);
   const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
   const sw::GemmStats& stats = r.stats;
   const sw::Mismatch& mm = r.mismatch;
@@ -162,7 +164,7 @@ int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, 
   }
   if (!g.out_path.empty() && stats.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(r.c));
   outputs.commit();
-  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
+  print_waveform(g.sys.trace);
   return stats.golden_pass ? 0 : 1;
 }
 

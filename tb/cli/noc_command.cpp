@@ -49,6 +49,7 @@ std::vector<std::string> table_row(const ref::NocResult& r, double rate) {
 
 struct NocArgs {
   std::string mesh = "8x8", traffic = "uniform", json_path, trace;
+  sw::TraceSettings trace_window;
   double rate = 0.2;
   int colors = 4;
   unsigned long long cycles = 10000, warmup = 1000, seed = 1, drain = ref::NocOptions{}.drain_limit;
@@ -66,8 +67,8 @@ struct NocArgs {
         ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
         ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
         ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
-        ("json", po::value(&json_path), "write the results as JSON to FILE")
-        ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
+        ("json", po::value(&json_path), "write the results as JSON to FILE");
+    add_trace_options(desc, trace, trace_window, "the mesh (single runs only)");
   }
 
   // Throws sw::InputError; returns the run's options (the rate is set per point).
@@ -85,12 +86,8 @@ struct NocArgs {
     o.warmup = warmup;
     o.seed = seed;
     o.drain_limit = drain;
-    if (!trace.empty()) {
-      if (sweep) throw sw::InputError("--trace needs a single run, not --sweep");
-      if (trace.size() < 4 || trace.compare(trace.size() - 4, 4, ".fst") != 0) {
-        throw sw::InputError("--trace needs a .fst file name, got '" + trace + "'");
-      }
-    }
+    if (!trace.empty() && sweep) throw sw::InputError("--trace needs a single run, not --sweep");
+    check_trace_options(trace, trace_window);
     // Fails early on a size that is not built or too many colors, before any file is opened.
     const int built_colors = tb::make_noc_dut(k)->colors();
     if (colors < 1 || colors > built_colors) {
@@ -121,7 +118,7 @@ int noc_command(int argc, char** argv) {
   double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
   for (double r : rates) {
     o.rate = r;
-    const ref::NocResult res = tb::make_noc_dut(k, outputs.trace())->run(o);
+    const ref::NocResult res = tb::make_noc_dut(k, outputs.trace(), outputs.trace_settings(args.trace_window))->run(o);
     table.push_back(table_row(res, r));
     points.push_back(to_json(res, r));
     clean &= res.clean();
@@ -162,6 +159,7 @@ int noc_command(int argc, char** argv) {
     outputs.write_json(j);
   }
   outputs.commit();
+  print_waveform(args.trace);
   return clean ? 0 : 1;
 }
 

@@ -10,6 +10,7 @@
 
 #include "sw/file_util.hpp"
 #include "sw/report.hpp"
+#include "sw/trace_settings.hpp"
 #include "tb/array_system.hpp"
 
 namespace wb::cli {
@@ -24,8 +25,16 @@ struct SystemArgs {
   double backpressure = 0.0;
   unsigned long long seed = 1;
   std::string trace;
+  sw::TraceSettings trace_window;  // --trace-from, --trace-to, --trace-depth
   std::string json;
 };
+
+// --trace FILE (`what`: of what) with --trace-from, --trace-to and --trace-depth into `window`.
+void add_trace_options(boost::program_options::options_description& desc, std::string& trace,
+                       sw::TraceSettings& window, const std::string& what);
+// InputError unless --trace names a .fst or .vcd file that can be written, the window is
+// ordered, the depth in range, and no window is given without --trace.
+void check_trace_options(const std::string& trace, const sw::TraceSettings& window);
 
 // `omit`: options the command does not take ("dataflow", "trace"), so its --help does not offer them.
 void add_system_options(boost::program_options::options_description& desc, SystemArgs& args,
@@ -86,6 +95,9 @@ class RunOutputs {
 
   // The temporary the waveform writer opens instead of --trace ("" without --trace).
   const std::string& trace() const { return m_trace; }
+  // `window` with the format of --trace and the temporary of its view FILE.gtkw, which the
+  // waveform writer fills when the dump closes.
+  sw::TraceSettings trace_settings(const sw::TraceSettings& window) const;
   sw::OutputFiles& files() { return m_files; }
   // The --json report, written to its temporary now (nothing without --json).
   void write_json(const nlohmann::json& j);
@@ -93,8 +105,11 @@ class RunOutputs {
 
  private:
   sw::OutputFiles m_files;
-  std::string m_trace, m_json;
+  std::string m_trace, m_json, m_trace_name, m_view;
 };
+
+// "waveform: FILE.fst (view: gtkwave FILE.fst FILE.gtkw)" on stdout after a run with --trace.
+void print_waveform(const std::string& trace);
 
 // Path of the running waferbench (for worker processes: SystemC elaborates once per process).
 std::string self_exe();

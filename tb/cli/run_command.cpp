@@ -105,6 +105,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
   o.trace = job.trace;  // every layer's jobs in one waveform (RTL)
+  o.trace_settings = job.trace_settings;
   std::vector<sw::MatrixI8> weights;
   for (int l = 0; l < spec.layers(); ++l) weights.push_back(sw::mlp_weight(spec, l, sys.seed, job.density));
   const tb::FabricStreamResult r = tb::run_fabric_stream(o, sw::mlp_input(spec, batch, sys.seed), weights);
@@ -259,6 +260,7 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
   const int batch = args.batch;
   tb::SystemOptions options = to_system_options(sys);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(sys.trace_window);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed);
   const std::vector<sw::GemmStats>& layers = r.layers;
@@ -332,6 +334,7 @@ int run_command(int argc, char** argv) {
   if (args.target != "fabric") return run_on_array(args, spec, outputs);
   tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
   job.trace = outputs.trace();
+  job.trace_settings = outputs.trace_settings(args.sys.trace_window);
   if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch, outputs);
   return run_on_fabric(job, args.sys, spec, args.batch, outputs);
 }

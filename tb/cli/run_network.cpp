@@ -196,6 +196,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   }
   RunOutputs outputs(sys.trace, sys.json);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(sys.trace_window);
   sw::RunPolicy policy;
   policy.model_only = ref::parse_engine(sys.engine) == ref::Engine::kModel;
   policy.rtl_budget_seconds = args.rtl_budget;
