@@ -3,11 +3,13 @@
 // (ModelArrayDut with nm_group) and the CPU reference: random N:M weights, shapes, modes and
 // back-pressure, results bit-exact and every cycle count equal; the documented cycle formula of
 // one sparse fold; the 2:4 and 1:4 cycle counts of a whole layer; and the TLM path.
+#include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
+
 #include <systemc>
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "models/ref/pin_gemm.hpp"
@@ -15,9 +17,11 @@
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/rng.hpp"
+#include "sw/trace_settings.hpp"
 #include "tb/array_jobs.hpp"
 #include "tb/array_system.hpp"
 #include "tb/systolic_array_factory.hpp"
+#include "tests/engine_runs.hpp"
 #include "wb/hw_config.hpp"
 
 using namespace wb;
@@ -51,28 +55,20 @@ struct Job {
   std::uint64_t seed;
 };
 
-struct EngineRun {
-  std::vector<sw::MatrixI32> c;
-  std::vector<std::uint64_t> cycles;
-  ref::DutCounters counters;
-  std::uint64_t end_cycle = 0;
-};
+using test::EngineRun;
 
 // Runs `jobs` back to back on one sparse-array DUT of `engine`, each checked against gemm_ref.
 EngineRun run_jobs(ref::Engine engine, sw::ArrayShape array, const std::vector<Job>& jobs, double stall,
                    std::uint64_t seed) {
   ref::DutOptions options;
-  options.engine = engine;
   options.nm_group = kGroup;
   options.a_stall = options.b_stall = options.c_stall = stall;
   options.seed = seed;
-  auto dut = tb::make_array_dut(array.rows, array.cols, options);
-  EngineRun out;
-  for (const Job& job : jobs) {
+  return test::run_engine_jobs(engine, array, options, jobs, [&](ref::ArrayDut& dut, const Job& job) {
     const sw::MatrixI8 a = sw::random_int8(job.shape.m, job.shape.k, job.seed);
     const sw::MatrixI8 b = random_nm(job.shape.k, job.shape.n, job.n, job.seed + 1000);
     const sw::GemmPlan plan(job.shape, array, sw::Dataflow::kWeightStationary, {job.n, kGroup});
-    auto result = ref::run_gemm_on_pins(*dut, plan, a, sw::nm_operand(b, {job.n, kGroup}).operand);
+    ref::PinGemmResult result = ref::run_gemm_on_pins(dut, plan, a, sw::nm_operand(b, {job.n, kGroup}).operand);
     const sw::Mismatch mm = sw::first_mismatch(sw::gemm_ref(a, b), result.c);
     INFO(ref::engine_name(engine) << " " << array.rows << "x" << array.cols << " " << job.n << ":" << kGroup
                                   << " M=" << job.shape.m << " K=" << job.shape.k << " N=" << job.shape.n
@@ -80,12 +76,8 @@ EngineRun run_jobs(ref::Engine engine, sw::ArrayShape array, const std::vector<J
                                   << "," << mm.col << ") expected " << mm.expected << " got " << mm.actual);
     CHECK(mm.count == 0);
     CHECK(result.cycles >= plan.ideal_cycles());
-    out.c.push_back(std::move(result.c));
-    out.cycles.push_back(result.cycles);
-  }
-  out.counters = dut->counters();
-  out.end_cycle = dut->cycle();
-  return out;
+    return result;
+  });
 }
 
 // The RTL and the model on the same jobs and stalls: equal results, cycles and counters.
@@ -95,11 +87,7 @@ void check_rtl_equals_model(sw::ArrayShape array, const std::vector<Job>& jobs, 
   INFO(array.rows << "x" << array.cols << " stall=" << stall);
   CHECK(rtl.c == model.c);
   CHECK(rtl.cycles == model.cycles);
-  CHECK(rtl.end_cycle == model.end_cycle);
-  CHECK(rtl.counters.a_beats == model.counters.a_beats);
-  CHECK(rtl.counters.b_beats == model.counters.b_beats);
-  CHECK(rtl.counters.c_beats == model.counters.c_beats);
-  CHECK(rtl.counters.c_stalled == model.counters.c_stalled);
+  test::check_counters_agree(rtl, model);
 }
 
 // Pin-level cycles of one GEMM with N:M weights (n = 0: the dense array).
@@ -229,4 +217,26 @@ TEST_CASE("N:M GEMM through the TLM path: RTL equals model, bytes as computed", 
       if (operands == &a) CHECK(r.mem_bytes_read == 768);
     }
   });
+}
+
+// The dump that waves/nm_systolic_array.gtkw opens on (the waves_nm_systolic_array ctest
+// names the file in WB_NM_TRACE; alone, the case writes into its own directory): a 2:4 GEMM
+// 40x64x20 on the 16x16 sparse array, and the view written beside it.
+TEST_CASE("N:M sparse array: a waveform of a 2:4 GEMM and its view", "[cosim]") {
+  if (!tb::is_built_nm_array_size(16, 16)) return;
+  const char* env = std::getenv("WB_NM_TRACE");
+  ref::DutOptions options;
+  options.nm_group = kGroup;
+  options.trace_path = env ? env : test::case_path("nm.fst");
+  options.trace_settings.view_path = sw::view_path_of(options.trace_path);
+  options.trace_settings.dump_name = options.trace_path;
+  {
+    auto dut = tb::make_array_dut(16, 16, options);
+    const sw::MatrixI8 a = sw::random_int8(40, 64, 1), b = random_nm(64, 20, 2, 2);
+    const sw::GemmPlan plan({40, 64, 20}, {16, 16}, sw::Dataflow::kWeightStationary, {2, kGroup});
+    const auto result = ref::run_gemm_on_pins(*dut, plan, a, sw::nm_operand(b, {2, kGroup}).operand);
+    CHECK(result.c == sw::gemm_ref(a, b));
+  }
+  CHECK(std::filesystem::file_size(options.trace_path) > 0);
+  CHECK(std::filesystem::exists(options.trace_settings.view_path));
 }
