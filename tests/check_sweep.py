@@ -75,6 +75,15 @@ def check_grid_csv(path):
 def mode_local(exe, work):
     spec = write_spec(os.path.join(work, "grid.json"), GRID)
     out = os.path.join(work, "out")
+    # --dry-run writes the jobs, each self-contained (its arguments), and runs none.
+    dry = run([exe, "sweep", spec, "--out", out, "--dry-run"])
+    jobs = sorted(os.listdir(os.path.join(out, "jobs")))
+    if len(jobs) != 4 or os.listdir(os.path.join(out, "results")) or dry.stdout.count("\nrun  ") != 4:
+        fail("--dry-run: " + dry.stdout)
+    with open(os.path.join(out, "jobs", jobs[0])) as f:
+        job = json.load(f)
+    if job["id"] + ".json" != jobs[0] or job["args"][0] != "gemm" or "--rows" not in job["args"]:
+        fail(f"job file {jobs[0]}: {job}")
     first = run([exe, "sweep", spec, "--out", out, "--launcher", "local"])
     if "4 jobs of gemm" not in first.stdout or "0 done, 4 to run" not in first.stdout:
         fail("first run: " + first.stdout)

@@ -2,6 +2,7 @@
 // [system] The waferbench CLI end to end: results, JSON, and every kind of bad input (one line
 // on stderr, exit code 2, no output file).
 #include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
+#include "tests/cli_run.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,86 +26,7 @@
 #include "sw/training.hpp"
 
 using namespace wb;
-
-namespace {
-
-namespace fs = std::filesystem;
-
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-using Args = std::vector<std::string>;
-
-// In the running case's own directory (tests/case_dir.hpp).
-std::string tmp(const std::string& name) { return test::case_path(name); }
-
-bool exists(const std::string& path) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(path, ec));
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// "gemm --m 4" -> {"gemm", "--m", "4"}: split at spaces, no quoting and no shell. An argument
-// that holds a space, or is empty, needs the Args form of the helpers.
-Args words(const std::string& line) {
-  Args out;
-  std::string w;
-  for (const char c : line + ' ') {
-    if (c != ' ') {
-      w.push_back(c);
-    } else if (!w.empty()) {
-      out.push_back(w);
-      w.clear();
-    }
-  }
-  return out;
-}
-
-// Runs exe with args as its argument vector (sw::run_child: no shell), stdout and stderr apart.
-Outcome run_cli(const std::string& exe, const Args& args) {
-  Args argv{exe};
-  argv.insert(argv.end(), args.begin(), args.end());
-  sw::ChildOptions options;
-  options.capture_err = true;
-  sw::ChildResult r;
-  try {
-    r = sw::run_child(argv, options);
-  } catch (const std::exception& e) {
-    FAIL(e.what());
-  }
-  return Outcome{r.exit_code, r.out, r.err};
-}
-Outcome run_cli(const std::string& exe, const std::string& args) { return run_cli(exe, words(args)); }
-
-Outcome waferbench(const Args& args) { return run_cli(WB_CLI_PATH, args); }
-Outcome waferbench(const std::string& args) { return waferbench(words(args)); }
-
-// Bad input: exit 2, exactly one line on stderr mentioning `why`, and no result files.
-void expect_input_error(const Args& args, const std::string& why) {
-  std::remove(tmp("out.json").c_str());
-  std::remove(tmp("out.npy").c_str());
-  Args argv = args;
-  argv.insert(argv.end(), {"--json", tmp("out.json")});
-  if (!args.empty() && args[0] == "gemm") argv.insert(argv.end(), {"--out", tmp("out.npy")});
-  const Outcome o = waferbench(argv);
-  std::string shown;
-  for (const auto& a : args) shown += (shown.empty() ? "" : " ") + a;
-  INFO("args: " << shown << "\nstderr: " << o.err);
-  CHECK(o.code == 2);
-  CHECK(o.err.find(why) != std::string::npos);
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
-  CHECK_FALSE(exists(tmp("out.json")));
-  CHECK_FALSE(exists(tmp("out.npy")));
-}
-void expect_input_error(const std::string& args, const std::string& why) { expect_input_error(words(args), why); }
-
-}  // namespace
+using namespace wb::test;
 
 TEST_CASE("cli: arguments reach the command as they are: a quote, a space, no shell", "[system]") {
   const std::string dir = tmp("it's a dir");

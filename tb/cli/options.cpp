@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <array>
+#include <filesystem>
 #include <limits>
 #include <type_traits>
 
@@ -16,6 +16,8 @@
 #include "sw/gemm_plan.hpp"
 #include "sw/host_memory.hpp"
 #include "sw/parse.hpp"
+#include "sw/record_csv.hpp"
+#include "sw/scalesim_report.hpp"
 #include "tb/systolic_array_factory.hpp"
 
 namespace po = boost::program_options;
@@ -257,12 +259,21 @@ void check_bandwidth(double bytes, double bytes_per_cycle, const std::string& op
 void check_writable(const std::string& path, const char* what) { sw::check_output_path(path, what); }
 
 RunOutputs::RunOutputs(const std::string& trace, const std::string& json,
-                       const std::vector<std::pair<std::string, std::string>>& inputs)
-    : m_json(json), m_trace_name(trace) {
+                       const std::vector<std::pair<std::string, std::string>>& inputs, const ReportArgs& report)
+    : m_json(json), m_trace_name(trace), m_report(report), m_energy(sw::default_energy_table()) {
   for (const auto& [what, path] : inputs) m_files.add_input(what, path);
+  m_files.add_input("--energy-table", report.energy_table);
   m_trace = m_files.add_for_writer("--trace", trace);
   if (!trace.empty()) m_view = m_files.add_for_writer("--trace's view", sw::view_path_of(trace));
   m_files.add("--json", json);
+  m_files.add("--csv", report.csv);
+  m_files.add_dir("--scalesim-csv", report.scalesim_csv);
+  m_files.add_dir("--report", report.report);
+  if (!report.energy_table.empty()) m_energy = sw::load_energy_table(report.energy_table);
+}
+
+void RunOutputs::add_energy(std::vector<sw::LayerRecord>& records) const {
+  for (sw::LayerRecord& r : records) sw::add_energy(r, m_energy);
 }
 
 sw::TraceSettings RunOutputs::trace_settings(const sw::TraceSettings& window) const {
@@ -275,6 +286,18 @@ sw::TraceSettings RunOutputs::trace_settings(const sw::TraceSettings& window) co
 
 void RunOutputs::write_json(const nlohmann::json& j) {
   if (!m_json.empty()) m_files.write(m_json, sw::json_text(j));
+}
+
+void RunOutputs::write_records(const std::vector<sw::LayerRecord>& records, sw::RunInfo info, const nlohmann::json& run,
+                               const std::vector<sw::HtmlPlot>& plots, const std::vector<sw::HtmlTable>& tables) {
+  if (!m_report.csv.empty()) m_files.write(m_report.csv, sw::records_csv(records));
+  if (!m_report.scalesim_csv.empty()) {
+    m_files.write_dir(m_report.scalesim_csv, {{"COMPUTE_REPORT.csv", sw::scalesim_compute_report(records)},
+                                              {"BANDWIDTH_REPORT.csv", sw::scalesim_bandwidth_report(records)}});
+  }
+  if (m_report.report.empty()) return;
+  info.command_line = invocation();
+  m_files.write_dir(m_report.report, sw::report_files(sw::layer_page(info, records, m_energy, plots, tables), records, m_energy, run));
 }
 
 void print_waveform(const std::string& trace) {
