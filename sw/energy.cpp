@@ -3,13 +3,13 @@
 
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
 #include "sw/error.hpp"
 #include "sw/parse.hpp"
+#include "sw/yaml_json.hpp"
 
 namespace wb::sw {
 
@@ -44,34 +44,14 @@ double interpolate(const std::vector<SramCost>& sram, std::uint64_t capacity, do
   return lo.*cost + f * (hi.*cost - lo.*cost);
 }
 
-// A YAML document as JSON: maps, sequences, and scalars as numbers where they are numbers.
-nlohmann::json yaml_to_json(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      nlohmann::json j = nlohmann::json::object();
-      for (const auto& kv : node) j[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-      return j;
-    }
-    case YAML::NodeType::Sequence: {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& item : node) j.push_back(yaml_to_json(item));
-      return j;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string text = node.Scalar();
-      if (const auto v = parse_double(text)) return *v;
-      return text;
-    }
-    default:
-      return nullptr;
-  }
-}
-
+// A number, or (from YAML) text that is one.
 double non_negative(const nlohmann::json& v, const std::string& what, const std::string& key) {
-  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0) {
+  const std::optional<double> d = v.is_number() ? std::optional<double>(v.get<double>())
+                                  : v.is_string() ? parse_double(v.get<std::string>()) : std::nullopt;
+  if (!d || !std::isfinite(*d) || *d < 0) {
     throw InputError(what + ": '" + key + "' must be a non-negative number, got " + printable(v.dump()));
   }
-  return v.get<double>();
+  return *d;
 }
 
 EnergyTable table_from_json(const nlohmann::json& j, const std::string& what) {
@@ -142,11 +122,7 @@ EnergyTable default_energy_table() {
 EnergyTable parse_energy_table(const std::string& text, bool yaml, const std::string& what) {
   nlohmann::json j;
   if (yaml) {
-    try {
-      j = yaml_to_json(YAML::Load(text));
-    } catch (const YAML::Exception& e) {
-      throw InputError(what + ": not valid YAML (" + printable(e.what()) + ")");
-    }
+    j = nlohmann::json::parse(parse_yaml(text, what).dump());
   } else {
     try {
       j = nlohmann::json::parse(text);

@@ -5,7 +5,7 @@
 
 namespace wb::sw {
 
-std::string csv_cell(const std::string& text) {
+std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string out = "\"";
   for (const char c : text) {
@@ -17,7 +17,7 @@ std::string csv_cell(const std::string& text) {
 
 std::string records_csv_header() {
   std::string line;
-  for (const RecordField& f : record_fields()) line += (line.empty() ? "" : ",") + csv_cell(f.name);
+  for (const RecordField& f : record_fields()) line += (line.empty() ? "" : ",") + csv_field(f.name);
   return line + "\n";
 }
 
@@ -28,7 +28,7 @@ std::string records_csv_row(const LayerRecord& r) {
   for (const RecordField& f : record_fields()) {
     const nlohmann::json& v = j.at(f.name);
     const std::string cell = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
-    line += (first ? "" : ",") + csv_cell(cell);
+    line += (first ? "" : ",") + csv_field(cell);
     first = false;
   }
   return line + "\n";

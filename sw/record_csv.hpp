@@ -20,7 +20,7 @@ std::string records_csv(const std::vector<LayerRecord>& records);
 // Throws InputError naming `what` and the line on an unterminated quote.
 std::vector<std::vector<std::string>> parse_csv(const std::string& text, const std::string& what);
 
-// A cell quoted when it holds a comma, quote or line break.
-std::string csv_cell(const std::string& text);
+// A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text);
 
 }  // namespace wb::sw

@@ -49,16 +49,6 @@ std::vector<Row> result_rows(const nlohmann::json& result) {
   return {common};
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir) {
   SweepTable table;
   std::vector<std::string> columns{"job"};

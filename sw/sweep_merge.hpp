@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sw/record_csv.hpp"  // csv_field
 #include "sw/sweep_dir.hpp"
 #include "sw/sweep_spec.hpp"
 
@@ -16,9 +17,6 @@ namespace wb::sw {
 // it has one (the element's fields, then the result's other scalar fields), else one; nested
 // objects flattened as "a.b", other lists left out. Values as JSON prints them, strings bare.
 std::vector<std::vector<std::pair<std::string, std::string>>> result_rows(const nlohmann::json& result);
-
-// A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string& text);
 
 struct SweepTable {
   std::string csv;

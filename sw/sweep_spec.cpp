@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sw/sweep_spec.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -12,6 +10,7 @@
 
 #include "sw/error.hpp"
 #include "sw/hash.hpp"
+#include "sw/yaml_json.hpp"
 #include "sw/parse.hpp"
 
 namespace wb::sw {
@@ -19,33 +18,6 @@ namespace wb::sw {
 namespace {
 
 using Json = nlohmann::ordered_json;  // keeps the file's key order
-
-// YAML as JSON: maps, sequences and scalars; "true"/"false" are booleans, other scalars text.
-Json yaml_to_json(const YAML::Node& node, const std::string& name) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: {
-      Json j = Json::object();
-      for (const auto& kv : node) {
-        const std::string key = kv.first.as<std::string>();
-        if (j.contains(key)) throw InputError(name + ": key '" + printable(key) + "' appears twice");
-        j[key] = yaml_to_json(kv.second, name);
-      }
-      return j;
-    }
-    case YAML::NodeType::Sequence: {
-      Json j = Json::array();
-      for (const auto& item : node) j.push_back(yaml_to_json(item, name));
-      return j;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string s = node.Scalar();
-      if (node.Tag() != "!" && (s == "true" || s == "false")) return s == "true";
-      return s;
-    }
-    default:
-      throw InputError(name + ": a value is empty (null)");
-  }
-}
 
 bool is_option_name(const std::string& key) {
   if (key.empty() || !std::islower(static_cast<unsigned char>(key[0]))) return false;
@@ -100,11 +72,7 @@ bool is_reserved_sweep_option(const std::string& option) {
 SweepSpec parse_sweep_spec(const std::string& text, bool yaml, const std::string& name) {
   Json j;
   if (yaml) {
-    try {
-      j = yaml_to_json(YAML::Load(text), name);
-    } catch (const YAML::Exception& e) {
-      throw InputError(name + ": not valid YAML: " + printable(e.what()));
-    }
+    j = parse_yaml(text, name);
   } else {
     try {
       j = Json::parse(text);
