@@ -58,8 +58,6 @@ ArrayGemmResult run_checked(const SystemOptions& options, const sw::GemmPlan& pl
   ArrayGemmResult r;
   r.mismatch = sw::first_mismatch(expected, run.c);
   r.stats = gemm_stats(plan, run);
-  r.stats.weight_nnz = sw::count_nonzeros(b);
-  r.stats.act_nnz = sw::count_nonzeros(a);
   r.stats.memory_bytes = options.memory_bytes;
   r.stats.golden_pass = r.mismatch.count == 0;
   r.stats.sim_seconds = seconds;
@@ -74,7 +72,10 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
                                sw::Dataflow dataflow) {
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
-  return run_checked(options, plan, expected, [&](ArraySession& session) { return session.gemm(a, b, dataflow); });
+  ArrayGemmResult r = run_checked(options, plan, expected, [&](ArraySession& session) { return session.gemm(a, b, dataflow); });
+  r.stats.weight_nnz = sw::count_nonzeros(b);
+  r.stats.act_nnz = sw::count_nonzeros(a);
+  return r;
 }
 
 ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow) {
@@ -90,7 +91,10 @@ ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::Matrix
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, sw::Dataflow::kWeightStationary, nm);
   SystemOptions sparse = options;
   sparse.dut.nm_group = nm.m;
-  return run_checked(sparse, plan, expected, [&](ArraySession& session) { return session.gemm_nm(a, operand); });
+  ArrayGemmResult r = run_checked(sparse, plan, expected, [&](ArraySession& session) { return session.gemm_nm(a, operand); });
+  r.stats.weight_nnz = sw::count_nonzeros(b);
+  r.stats.act_nnz = sw::count_nonzeros(a);
+  return r;
 }
 
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
