@@ -47,10 +47,16 @@ int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const Fabr
 // the shape alone: checked before the operands are made.
 void check_fabric_shape(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits);
 
+// How the mapper may lay a layer out. max_replicas: weights resident, the most copies of the
+// layer's PE grid on the mesh (1: one grid over the whole mesh; the mapper takes at most 8).
+struct FabricMapOptions {
+  int max_replicas = 8;
+};
+
 // Throws InputError when the shapes disagree or the layer does not fit (naming the resource:
 // SRAM words or accumulators per PE, index fields).
 FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,
-                              const FabricLimits& limits);
+                              const FabricLimits& limits, const FabricMapOptions& options = {});
 
 // Weight streaming from a store (tb/fabric_transactor.hpp): the wavelets of any rows of B, as
 // map_sparse_gemm(..., kWeightStreaming) lays them out, so that B can arrive in chunks while
