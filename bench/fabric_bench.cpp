@@ -18,9 +18,9 @@ FabricBenchRow bench_compute_fabric(const tb::WaferVariant& v, std::uint64_t cyc
   const int kdim = 16 * v.mesh, m = static_cast<int>(std::max<std::uint64_t>(cycles / (16 * 17), 1));
   const sw::MatrixI8 a = sw::random_int8(m, kdim, 1), b = sw::random_int8(kdim, kdim, 2);
   const sw::FabricLimits limits;  // the built hardware's
-  sw::FabricMapOptions one_grid;
-  one_grid.max_replicas = 1;  // the same work on every PE, as the figure has always measured
-  const sw::FabricProgram program = sw::map_sparse_gemm(a, b, v.mesh, sw::FabricLayout::kWeightsResident, limits, one_grid);
+  // One grid: the same work on every PE, as the figure has always measured.
+  const sw::FabricProgram program =
+      sw::map_sparse_gemm(a, b, v.mesh, sw::FabricLayout::kWeightsResident, limits, sw::FabricMapOptions::one_grid());
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);
   FabricBenchRow row;
   row.fabric = std::to_string(v.mesh) + "x" + std::to_string(v.mesh);

@@ -6,9 +6,9 @@
 // The field positions below are those of config/hardware.json (pe_registers, pe_words), which
 // generates sa_fabric_pkg's Pe* constants and software's copy of them.
 //
-// Wavelet data on the MAC color: [31:16] index, [15:0] value (int16; int8 sign-extended), or,
-// with the mac_lane register at 1 or 2, two int8 values ([7:0] lane 0, [15:8] lane 1) of which
-// the PE takes its lane's: one multicast wavelet then feeds PEs working on different vectors.
+// Wavelet data on the MAC color: [31:16] index, [15:0] value (int16; int8 sign-extended), or, in
+// mode 0 with the mac_lane register at 1 or 2, two int8 values ([7:0] lane 0, [15:8] lane 1) of
+// which the PE takes its lane's: one multicast wavelet then feeds PEs working on different vectors.
 //  MAC task, mode 0 (weights resident, column-compressed in SRAM): value is an activation
 //    a_j, index j. SRAM word j is the column pointer {count[31:16], start[15:0]}; each of the
 //    `count` words from `start` is an entry {row[31:16], weight[15:0]}: acc[row] += a_j * w.
@@ -31,7 +31,7 @@
 //
 // Configuration (cfg_*, one word per cycle; software loads it before a run): SRAM word
 // cfg_addr_i when cfg_sram_i, else register cfg_addr_i:
-//  PeRegMode   [0] mode, [2:1] MAC lane (0: 16-bit value, 1: lane 0, 2: lane 1)
+//  PeRegMode   [0] mode, [2:1] mode 0 MAC lane (0: 16-bit value, 1: lane 0, 2: lane 1)
 //  PeRegColors [4:0] MAC color, [12:8] psum color, [20:16] out color, [24] chain head
 //  PeRegShape  [15:0] rows (accumulators reduced per vector), [31:16] batch (mode 1)
 module sa_wafer_pe
@@ -219,14 +219,12 @@ module sa_wafer_pe
   assign mac_index = mac_data[PeMacIndexLsb +: PeMacIndexWidth];
   assign mac_value = mac_data[PeMacValueLsb +: PeMacValueWidth];
 
-  // The PE's value of the FIFO's head: the 16-bit value, or its lane's int8, sign-extended.
+  // Mode 0 lanes of the FIFO's head (the fetch register takes the PE's lane, sign-extended).
   /* verilator tracing_off */
   logic [PeMacLanesLane0Width-1:0] lane0, lane1;
-  logic [15:0]                     mac_sel;
   /* verilator tracing_on */
-  assign lane0   = mac_data[PeMacLanesLane0Lsb +: PeMacLanesLane0Width];
-  assign lane1   = mac_data[PeMacLanesLane1Lsb +: PeMacLanesLane1Width];
-  assign mac_sel = (lane_q == 2'd1) ? 16'($signed(lane0)) : (lane_q == 2'd2) ? 16'($signed(lane1)) : 16'(mac_value);
+  assign lane0 = mac_data[PeMacLanesLane0Lsb +: PeMacLanesLane0Width];
+  assign lane1 = mac_data[PeMacLanesLane1Lsb +: PeMacLanesLane1Width];
 
   // Mode 1 operands: row i and column j of the arriving weight.
   /* verilator tracing_off */
@@ -290,7 +288,7 @@ module sa_wafer_pe
           end
         end else if (mac_valid) begin
           mac_pop = 1'b1;
-          value_d = mac_sel;
+          value_d = mac_value;
           if (mac_index == PeEndIndex) begin
             state_d = StReduce;
             k_d     = '0;
@@ -341,11 +339,12 @@ module sa_wafer_pe
     value_q    <= value_d;
     s1_acc_q   <= s1_acc_d;
   end
-  // The fetch register and its column pointer read (an address past the SRAM reads as zero).
+  // The fetch register and its column pointer read (an address past the SRAM reads as zero). The
+  // lane is chosen here, once per wavelet, not every cycle.
   always_ff @(posedge clk_i) begin
     if (fetch) begin
       f_end_q   <= mac_index == PeEndIndex;
-      f_value_q <= mac_sel;
+      f_value_q <= (lane_q == 2'd1) ? 16'($signed(lane0)) : (lane_q == 2'd2) ? 16'($signed(lane1)) : mac_value;
       cdata_q   <= (32'(mac_index) < SramWords) ? sram_q[SAddrW'(mac_index)] : '0;
     end
   end

@@ -119,7 +119,8 @@ struct ResidentGrid {
   int mesh;
   Replicas r;
   Split in, out;  // of one copy: K over its PE columns, N over its PE rows
-  ResidentGrid(int mesh_, Replicas r_, int kdim, int n) : mesh(mesh_), r(r_), in(kdim, mesh_ / r_.rx), out(n, mesh_ / r_.ry) {}
+  ResidentGrid(int mesh_, Replicas r_, int kdim, int n)
+      : mesh(mesh_), r(r_), in(kdim, mesh_ / r_.rx), out(n, mesh_ / r_.ry) {}
   int top() const { return (r.ry + 1) / 2; }  // copies fed from the north
   bool north_fed(int iy) const { return iy < top(); }
   bool east_exit(int ix) const { return r.rx == 1 || ix == 1; }
@@ -188,17 +189,15 @@ struct BlockMembers {
   std::vector<std::vector<int>> rows, cols;  // [input block] rows of B, [output block] columns of B
 };
 
-BlockMembers balance_blocks(const MatrixI8& b, const Split& in, const Split& out) {
+BlockMembers balance_blocks(const MatrixI8& b, const std::vector<std::uint64_t>& row_nnz, const Split& in,
+                            const Split& out) {
   const int kdim = b.rows(), n = b.cols();
-  std::vector<int> row_nnz(static_cast<std::size_t>(kdim), 0);
-  for (int r = 0; r < kdim; ++r) {
-    for (int c = 0; c < n; ++c) row_nnz[static_cast<std::size_t>(r)] += b.at(r, c) != 0;
-  }
   // Heaviest first (stable: equal rows keep their order).
-  const auto by_weight = [](const std::vector<int>& w) {
+  const auto by_weight = [](const auto& w) {
     std::vector<int> order(w.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-    std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return w[static_cast<std::size_t>(x)] > w[static_cast<std::size_t>(y)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int x, int y) { return w[static_cast<std::size_t>(x)] > w[static_cast<std::size_t>(y)]; });
     return order;
   };
   BlockMembers m;
@@ -212,11 +211,11 @@ BlockMembers balance_blocks(const MatrixI8& b, const Split& in, const Split& out
       if (best < 0 || row_load[static_cast<std::size_t>(g)] < row_load[static_cast<std::size_t>(best)]) best = g;
     }
     m.rows[static_cast<std::size_t>(best)].push_back(r);
-    row_load[static_cast<std::size_t>(best)] += row_nnz[static_cast<std::size_t>(r)];
+    row_load[static_cast<std::size_t>(best)] += static_cast<long>(row_nnz[static_cast<std::size_t>(r)]);
     group_of[static_cast<std::size_t>(r)] = best;
   }
   // Per column, its nonzeros in each input block.
-  std::vector<int> col_nnz(static_cast<std::size_t>(n), 0), part(static_cast<std::size_t>(n) * in.count, 0);
+  std::vector<long> col_nnz(static_cast<std::size_t>(n), 0), part(static_cast<std::size_t>(n) * in.count, 0);
   for (int r = 0; r < kdim; ++r) {
     for (int c = 0; c < n; ++c) {
       if (b.at(r, c) == 0) continue;
@@ -233,7 +232,8 @@ BlockMembers balance_blocks(const MatrixI8& b, const Split& in, const Split& out
       if (static_cast<int>(m.cols[static_cast<std::size_t>(y)].size()) == out.size(y, n)) continue;
       long peak = 0;
       for (int g = 0; g < in.count; ++g) {
-        peak = std::max(peak, load[static_cast<std::size_t>(g) * out.count + y] + part[static_cast<std::size_t>(c) * in.count + g]);
+        peak = std::max(peak, load[static_cast<std::size_t>(g) * out.count + y] +
+                                  part[static_cast<std::size_t>(c) * in.count + g]);
       }
       if (best < 0 || peak < best_peak) {
         best = y;
@@ -258,7 +258,12 @@ void map_resident(const MatrixI8& a, const MatrixI8& b, const FabricLimits& limi
   check_accumulators(g.out.block, limits.accumulators);
   if (g.in.block >= hw::kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
   const auto vec = [&](int ix, int iy, int v) { return (iy * g.r.rx + ix) * per_copy + v; };
-  const BlockMembers members = balance_blocks(b, g.in, g.out);
+  // Nonzero weights per row of B: the work one activation triggers.
+  std::vector<std::uint64_t> row_nnz(static_cast<std::size_t>(kdim), 0);
+  for (int r = 0; r < kdim; ++r) {
+    for (int c = 0; c < n; ++c) row_nnz[static_cast<std::size_t>(r)] += b.at(r, c) != 0;
+  }
+  const BlockMembers members = balance_blocks(b, row_nnz, g.in, g.out);
   const auto krow = [&](int bx, int j) { return members.rows[static_cast<std::size_t>(bx)][static_cast<std::size_t>(j)]; };
   const auto ncol = [&](int by, int i) { return members.cols[static_cast<std::size_t>(by)][static_cast<std::size_t>(i)]; };
 
@@ -281,11 +286,6 @@ void map_resident(const MatrixI8& a, const MatrixI8& b, const FabricLimits& limi
         img[static_cast<std::size_t>(j)] = colptr_word(static_cast<std::uint32_t>(img.size()) - start, start);
       }
     }
-  }
-  // Nonzero weights per row of B: the work one activation triggers.
-  std::vector<std::uint64_t> row_nnz(static_cast<std::size_t>(kdim), 0);
-  for (int r = 0; r < kdim; ++r) {
-    for (int c = 0; c < n; ++c) row_nnz[static_cast<std::size_t>(r)] += b.at(r, c) != 0;
   }
 
   for (int ix = 0; ix < g.r.rx; ++ix) {
@@ -318,7 +318,8 @@ void map_resident(const MatrixI8& a, const MatrixI8& b, const FabricLimits& limi
             }
             if (val[0] == 0 && val[1] == 0) continue;
             const auto idx = static_cast<std::uint16_t>(j);
-            input.wavelets.push_back({kMacColor, 0, 0, rows.size() == 1 ? mac_data(idx, val[0]) : mac_lanes_data(idx, val[0], val[1])});
+            const std::uint32_t data = rows.size() == 1 ? mac_data(idx, val[0]) : mac_lanes_data(idx, val[0], val[1]);
+            input.wavelets.push_back({kMacColor, 0, 0, data});
           }
           input.wavelets.push_back({kMacColor, 0, 0, mac_data(hw::kPeEndIndex, 0)});
         }

@@ -43,7 +43,7 @@ constexpr FabricWavelet unpack_wavelet(std::uint64_t v) {
                        static_cast<int>(hw::kWaveletDstY.get(v)), static_cast<std::uint32_t>(hw::kWaveletData.get(v))};
 }
 
-// PE register words (sa_wafer_pe's configuration registers). lane: which value of a MAC
+// PE register words (sa_wafer_pe's configuration registers). lane: which value of a mode 0 MAC
 // wavelet the PE takes (0: the 16-bit value of mac_data, 1 / 2: lane 0 / 1 of mac_lanes_data).
 constexpr std::uint32_t pe_mode_word(int mode, int lane) {
   return static_cast<std::uint32_t>(hw::kPeMode.put(static_cast<std::uint64_t>(mode)) |

@@ -168,7 +168,8 @@ TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts 
 TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same diagnosis", "[wafer][model]") {
   const auto a = wb::sw::random_int8(4, 16, 91);
   const auto b = wb::sw::random_int8(16, 16, 92);
-  const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
+  const auto program =
+      wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits(), wb::sw::FabricMapOptions::one_grid());
   std::string messages[2];
   for (auto engine : {Engine::kRtl, Engine::kModel}) {
     wb::ref::WaferDutOptions dut_options;

@@ -247,9 +247,7 @@ TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work"
   CHECK(resident.expected_macs == macs);
   CHECK(resident.output_wavelets() == 3u * 7u);
   // One grid over the mesh: N = 7 in blocks of 2 down.
-  FabricMapOptions one_grid;
-  one_grid.max_replicas = 1;
-  const auto grid = map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits, one_grid);
+  const auto grid = map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits, FabricMapOptions::one_grid());
   CHECK(grid.replicas == 1);
   CHECK(grid.used_x == 4);
   CHECK(grid.used_y == 4);

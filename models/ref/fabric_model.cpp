@@ -456,10 +456,7 @@ class ModelWaferDut::Fabric {
     bool rd_en = false;
     std::uint16_t rd_addr = pe.ptr;
     const auto mac_index = static_cast<std::uint16_t>(hw::kPeMacIndex.get(mac_data));
-    const auto lane_value = [](std::uint64_t byte) { return static_cast<std::uint16_t>(static_cast<std::int8_t>(byte)); };
-    const std::uint16_t mac_sel = pe.lane == 1 ? lane_value(hw::kPeMacLanesLane0.get(mac_data))
-                                : pe.lane == 2 ? lane_value(hw::kPeMacLanesLane1.get(mac_data))
-                                               : static_cast<std::uint16_t>(hw::kPeMacValue.get(mac_data));
+    const auto mac_value = static_cast<std::uint16_t>(hw::kPeMacValue.get(mac_data));
     const auto row_base = static_cast<std::uint16_t>(hw::kPeStreamIndexRow.get(mac_index) * pe.batch);
     const auto col_base = static_cast<std::uint16_t>(hw::kPeStreamIndexCol.get(mac_index) * pe.batch);
     const bool f_take = pe.state == Pe::kIdle && pe.f_valid;
@@ -485,7 +482,7 @@ class ModelWaferDut::Fabric {
           }
         } else if (mac_valid) {
           mac_pop = true;
-          value_d = mac_sel;
+          value_d = mac_value;
           if (mac_index == hw::kPeEndIndex) {
             state_d = Pe::kReduce;
             k_d = 0;
@@ -553,9 +550,12 @@ class ModelWaferDut::Fabric {
 
     // SRAM reads, the fetch register and the issue registers.
     if (rd_en) pe.rdata = rd_addr < kSramWords ? pe.sram[rd_addr] : 0u;
-    if (fetch) {
+    if (fetch) {  // mode 0 lanes: the PE's int8, sign-extended
+      const auto lane_value = [](std::uint64_t byte) { return static_cast<std::uint16_t>(static_cast<std::int8_t>(byte)); };
       pe.f_end = mac_index == hw::kPeEndIndex;
-      pe.f_value = mac_sel;
+      pe.f_value = pe.lane == 1 ? lane_value(hw::kPeMacLanesLane0.get(mac_data))
+                 : pe.lane == 2 ? lane_value(hw::kPeMacLanesLane1.get(mac_data))
+                                : mac_value;
       pe.cdata = mac_index < kSramWords ? pe.sram[mac_index] : 0u;
     }
     if (fetch || f_take) pe.f_valid = fetch;
