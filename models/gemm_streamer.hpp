@@ -25,6 +25,7 @@ struct StreamerOptions {
 struct StreamerCounters {
   std::uint64_t mem_reads = 0;
   std::uint64_t bytes_read = 0;
+  std::uint64_t a_bytes_read = 0;  // of bytes_read, A's (the rest is B's)
   std::uint64_t beats_sent = 0;
 };
 

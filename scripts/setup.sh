@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs every Debian package waferbench needs. Idempotent: exits quickly when all are present.
+# --tests adds what only the tests need: Chromium, for the test that opens a report in a browser.
 set -euo pipefail
 
 PACKAGES=(
@@ -8,10 +9,12 @@ PACKAGES=(
   verilator libsystemc-dev
   catch2 libboost-program-options-dev libboost-dev
   nlohmann-json3-dev
-  gtkwave xvfb xauth
+  gtkwave xvfb xauth imagemagick
+  libyaml-cpp-dev parallel slurmctld slurmd slurm-client munge
   python3 zlib1g-dev
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
 )
+if [ "${1:-}" = "--tests" ]; then PACKAGES+=(chromium); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

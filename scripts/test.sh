@@ -3,6 +3,7 @@
 # Quick start 2: set up, build, and run the whole test suite (unit, cosim, system, lint, waves).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh" --tests  # the browser test's Chromium too
 bash "$root/scripts/build.sh"
 jobs="$(nproc 2>/dev/null || echo 2)"
 cd "$root/build"

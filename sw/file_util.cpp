@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "sw/error.hpp"
 #include "sw/parse.hpp"
@@ -16,7 +17,7 @@
 namespace wb::sw {
 namespace {
 
-std::string quoted(const std::string& path) { return "'" + printable(path) + "'"; }
+std::string quote_path(const std::string& path) { return "'" + printable(path) + "'"; }
 
 // "--json: " before a message about the file, or nothing when no option names it.
 std::string prefix(const std::string& what) { return what.empty() ? "" : what + ": "; }
@@ -36,19 +37,19 @@ std::string name_of(const std::string& path) {
 // a regular one (replacing a symbolic link, a device or a FIFO would surprise its owner).
 void check_target(const std::string& path, const std::string& what) {
   if (path.empty()) throw InputError((what.empty() ? "an output" : what) + " needs a file name, got ''");
-  if (path.back() == '/') throw InputError(prefix(what) + quoted(path) + " names a directory, not a file");
+  if (path.back() == '/') throw InputError(prefix(what) + quote_path(path) + " names a directory, not a file");
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return;
-    throw InputError(prefix(what) + "cannot write " + quoted(path) + " (" + std::strerror(errno) + ")");
+    throw InputError(prefix(what) + "cannot write " + quote_path(path) + " (" + std::strerror(errno) + ")");
   }
-  if (S_ISDIR(st.st_mode)) throw InputError(prefix(what) + quoted(path) + " is a directory");
+  if (S_ISDIR(st.st_mode)) throw InputError(prefix(what) + quote_path(path) + " is a directory");
   if (S_ISLNK(st.st_mode)) {
-    throw InputError(prefix(what) + quoted(path) +
+    throw InputError(prefix(what) + quote_path(path) +
                      " is a symbolic link; outputs replace regular files only (give the link's target)");
   }
   if (!S_ISREG(st.st_mode)) {
-    throw InputError(prefix(what) + quoted(path) + " is not a regular file (a device or FIFO); outputs replace regular files only");
+    throw InputError(prefix(what) + quote_path(path) + " is not a regular file (a device or FIFO); outputs replace regular files only");
   }
 }
 
@@ -58,7 +59,7 @@ std::string make_temp_beside(const std::string& path, const std::string& what) {
   std::string name = directory_of(path) + "/." + name_of(path) + ".XXXXXX";
   const int fd = mkstemp(name.data());
   if (fd < 0) {
-    throw InputError(prefix(what) + "cannot create a file in " + quoted(directory_of(path)) + " (" + std::strerror(errno) + ")");
+    throw InputError(prefix(what) + "cannot create a file in " + quote_path(directory_of(path)) + " (" + std::strerror(errno) + ")");
   }
   const mode_t mask = umask(0);
   umask(mask);
@@ -78,7 +79,7 @@ void write_all(const std::string& temp, const std::string& path, const std::stri
     done += ok ? static_cast<std::size_t>(n) : 0;
   }
   if (fd >= 0) ok = close(fd) == 0 && ok;
-  if (!ok) throw InputError(quoted(path) + ": write failed" + (why.empty() ? "" : " (" + why + ")"));
+  if (!ok) throw InputError(quote_path(path) + ": write failed" + (why.empty() ? "" : " (" + why + ")"));
 }
 
 std::string canonical(const std::string& path) {
@@ -86,6 +87,46 @@ std::string canonical(const std::string& path) {
   const std::string dir = directory_of(path);
   if (realpath(dir.c_str(), buf) == nullptr) return path;
   return std::string(buf) + "/" + name_of(path);
+}
+
+std::string without_trailing_slash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+// A new, empty directory with a unique name beside `path`.
+std::string make_temp_dir_beside(const std::string& path, const std::string& what, const std::string& tag) {
+  std::string name = directory_of(path) + "/." + name_of(path) + tag + ".XXXXXX";
+  if (mkdtemp(name.data()) == nullptr) {
+    throw InputError(prefix(what) + "cannot create a directory in " + quote_path(directory_of(path)) + " (" +
+                     std::strerror(errno) + ")");
+  }
+  const mode_t mask = umask(0);  // mkdtemp makes 0700: give it a plain new directory's mode
+  umask(mask);
+  chmod(name.c_str(), 0777 & ~mask);
+  return name;
+}
+
+// An output directory may be new, or a report directory of an earlier run.
+void check_dir_target(const std::string& path, const std::string& what) {
+  if (path.empty()) throw InputError(what + " needs a directory name, got ''");
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return;
+    throw InputError(prefix(what) + "cannot write " + quote_path(path) + " (" + std::strerror(errno) + ")");
+  }
+  if (S_ISLNK(st.st_mode)) throw InputError(prefix(what) + quote_path(path) + " is a symbolic link (give the link's target)");
+  if (!S_ISDIR(st.st_mode)) throw InputError(prefix(what) + quote_path(path) + " exists and is not a directory");
+  struct stat marker;
+  if (lstat((path + "/" + kReportMarker).c_str(), &marker) != 0) {
+    throw InputError(prefix(what) + quote_path(path) +
+                     " exists and is not a waferbench report directory (give a new directory; it is never emptied)");
+  }
+}
+
+void remove_tree(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
 }
 
 }  // namespace
@@ -108,7 +149,7 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     unlink(temp.c_str());
-    throw InputError(quoted(path) + ": cannot write (" + why + ")");
+    throw InputError(quote_path(path) + ": cannot write (" + why + ")");
   }
 }
 
@@ -122,15 +163,51 @@ bool same_file(const std::string& a, const std::string& b) {
 
 OutputFiles::~OutputFiles() {
   for (const File& f : m_files) {
-    if (f.output && !f.renamed) unlink(f.temp.c_str());
+    if (f.output && !f.renamed && f.dir) remove_tree(f.temp);
+    if (f.output && !f.renamed && !f.dir) unlink(f.temp.c_str());
   }
+}
+
+void OutputFiles::add_dir(const std::string& what, const std::string& given) {
+  if (given.empty()) return;
+  const std::string path = without_trailing_slash(given);
+  check_dir_target(path, what);
+  for (const File& f : m_files) {
+    if (same_file(f.path, path)) {
+      throw InputError(f.what + " and " + what + " name the same path " + quote_path(path) + " (give each output its own)");
+    }
+  }
+  rmdir(make_temp_dir_beside(path, what, "").c_str());  // the parent takes a directory
+  m_files.push_back({what, path, "", true, false, false, true});
+}
+
+void OutputFiles::write_dir(const std::string& given, const std::vector<std::pair<std::string, std::string>>& files) {
+  const std::string path = without_trailing_slash(given);
+  for (File& f : m_files) {
+    if (!f.dir || f.path != path) continue;
+    if (!f.temp.empty()) remove_tree(f.temp);
+    f.temp = make_temp_dir_beside(path, f.what, "");
+    for (const auto& [name, contents] : files) {
+      if (name.empty() || name.find('/') != std::string::npos) throw std::logic_error("write_dir: bad file name " + name);
+      const std::string file = f.temp + "/" + name;
+      const int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (fd >= 0) close(fd);
+      write_all(file, path + "/" + name, contents);
+    }
+    const int fd = open((f.temp + "/" + kReportMarker).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) throw InputError(f.what + ": cannot write in " + quote_path(f.temp) + " (" + std::strerror(errno) + ")");
+    close(fd);
+    f.written = true;
+    return;
+  }
+  throw std::logic_error("OutputFiles::write_dir: " + path + " was not registered");
 }
 
 void OutputFiles::add_input(const std::string& what, const std::string& path) {
   if (path.empty()) return;
   for (const File& f : m_files) {
     if (f.output && same_file(f.path, path)) {
-      throw InputError(f.what + " and " + what + " name the same file " + quoted(path) + " (an output never replaces an input)");
+      throw InputError(f.what + " and " + what + " name the same file " + quote_path(path) + " (an output never replaces an input)");
     }
   }
   m_files.push_back({what, path, "", false, false});
@@ -147,7 +224,7 @@ std::string OutputFiles::add_for_writer(const std::string& what, const std::stri
   check_target(path, what);
   for (const File& f : m_files) {
     if (same_file(f.path, path)) {
-      throw InputError(f.what + " and " + what + " name the same file " + quoted(path) +
+      throw InputError(f.what + " and " + what + " name the same file " + quote_path(path) +
                        (!f.output ? " (an output never replaces an input)" : " (give each output its own file)"));
     }
   }
@@ -169,10 +246,20 @@ void OutputFiles::write(const std::string& path, const std::string& contents) {
 void OutputFiles::commit() {
   for (File& f : m_files) {
     if (!f.output || !f.written || f.renamed) continue;
+    std::string old;  // an earlier report at the path, moved aside and removed once replaced
+    if (f.dir && access(f.path.c_str(), F_OK) == 0) {
+      old = make_temp_dir_beside(f.path, f.what, ".old");
+      if (std::rename(f.path.c_str(), old.c_str()) != 0) {
+        rmdir(old.c_str());
+        throw InputError(f.what + ": cannot replace " + quote_path(f.path) + " (" + std::strerror(errno) + ")");
+      }
+    }
     if (std::rename(f.temp.c_str(), f.path.c_str()) != 0) {
-      throw InputError(f.what + ": cannot write " + quoted(f.path) + " (" + std::strerror(errno) + ")");
+      if (!old.empty()) std::rename(old.c_str(), f.path.c_str());
+      throw InputError(f.what + ": cannot write " + quote_path(f.path) + " (" + std::strerror(errno) + ")");
     }
     f.renamed = true;
+    if (!old.empty()) remove_tree(old);
   }
 }
 

@@ -26,6 +26,9 @@ bool same_file(const std::string& a, const std::string& b);
 // one path, or an output over an input, are InputErrors), and given a temporary beside it.
 // commit() renames the temporaries into place; without it (an error), the destructor removes
 // them, so the user's files stay as they were.
+// The file every report directory holds, so that a later run may replace the directory.
+constexpr const char* kReportMarker = ".waferbench-report";
+
 class OutputFiles {
  public:
   OutputFiles() = default;
@@ -41,8 +44,15 @@ class OutputFiles {
   // Registers an output that a writer opens by name (a waveform) and returns the temporary's path
   // for it; commit() renames it in any case. An empty path is none and returns "".
   std::string add_for_writer(const std::string& what, const std::string& path);
+  // Registers an output directory (a report) that write_dir() fills; an empty path is none. It
+  // must not exist, or be a directory an earlier write_dir() made (it holds kReportMarker),
+  // which commit() then replaces whole; anything else is an InputError.
+  void add_dir(const std::string& what, const std::string& path);
   // The contents of a registered output, written to its temporary now.
   void write(const std::string& path, const std::string& contents);
+  // The files (name, contents; plain names, no '/') of a registered directory, written now into
+  // a temporary directory beside it, with the marker file.
+  void write_dir(const std::string& path, const std::vector<std::pair<std::string, std::string>>& files);
   // Renames every temporary that holds an output over it.
   void commit();
 
@@ -52,6 +62,7 @@ class OutputFiles {
     bool output = false;
     bool written = false;  // or opened by its writer
     bool renamed = false;
+    bool dir = false;
   };
   std::vector<File> m_files;
 };

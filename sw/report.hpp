@@ -21,6 +21,9 @@ struct GemmStats {
   std::uint64_t macs = 0;
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0;
   std::uint64_t mem_bytes_read = 0;
+  std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's (the rest is B's)
+  std::uint64_t c_stalled_cycles = 0;  // cycles the array's C output was back-pressured
+  std::uint64_t memory_bytes = 0;      // size of the on-chip memory the operands came from
   bool golden_pass = false;
   double sim_seconds = 0.0;
   std::uint64_t sim_cycles = 0;  // cycles the simulator clocked (includes idle/reset cycles)

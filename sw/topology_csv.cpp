@@ -155,7 +155,8 @@ class Parser {
       }
       if (m_index.count(Column::kSparsity)) {
         const std::string s = cell(cells, Column::kSparsity, line, /*required=*/false);
-        if (!s.empty()) layer.sparsity = parse_nm_sparsity(s);
+        // A ratio of 1 (SCALE-Sim's topologies/sparsity/gemm_mix.csv writes it) is dense.
+        if (!s.empty() && s != "1") layer.sparsity = parse_nm_sparsity(s);
       }
     } catch (const InputError& e) {
       const std::string what = e.what();

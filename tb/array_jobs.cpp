@@ -25,6 +25,8 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
   s.b_beats = run.b_beats;
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
+  s.mem_a_bytes_read = run.mem_a_bytes_read;
+  s.c_stalled_cycles = run.c_stalled_cycles;
   return s;
 }
 
@@ -51,6 +53,7 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
   ArrayGemmResult r;
   r.mismatch = sw::first_mismatch(expected, run.c);
   r.stats = gemm_stats(plan, run);
+  r.stats.memory_bytes = options.memory_bytes;
   r.stats.golden_pass = r.mismatch.count == 0;
   r.stats.sim_seconds = seconds;
   r.stats.sim_cycles = simulated;
@@ -68,6 +71,7 @@ ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataf
       const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow);
       const GemmRun run = session.gemm(x, w, dataflow);
       sw::GemmStats s = gemm_stats(plan, run);
+      s.memory_bytes = options.memory_bytes;
       s.name = "fc" + std::to_string(l + 1);
       s.golden_pass = sw::first_mismatch(sw::gemm_ref(x, w), run.c).count == 0;
       r.golden_pass &= s.golden_pass;

@@ -60,6 +60,7 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   models::GemmStreamer& streamer = m_parts->streamer;
   const ref::DutCounters before = array.dut().counters();
   const std::uint64_t bytes_before = streamer.counters().bytes_read;
+  const std::uint64_t a_bytes_before = streamer.counters().a_bytes_read;
   GemmRun run;
   run.start_cycle = array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
   // The streamer's time starts at the job's first cycle.
@@ -74,6 +75,7 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   run.c_beats = after.c_beats - before.c_beats;
   run.c_stalled_cycles = after.c_stalled - before.c_stalled;
   run.mem_bytes_read = streamer.counters().bytes_read - bytes_before;
+  run.mem_a_bytes_read = streamer.counters().a_bytes_read - a_bytes_before;
   run.c = array.collector().take_result();
   return run;
 }

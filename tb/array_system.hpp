@@ -39,6 +39,7 @@ struct GemmRun {
   std::uint64_t c_beats = 0;
   std::uint64_t c_stalled_cycles = 0;
   std::uint64_t mem_bytes_read = 0;
+  std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's
 };
 
 class ArraySession {

@@ -36,12 +36,13 @@ bool is_built_wafer_mesh(int k) {
 
 std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions& options) {
   if (options.engine == ref::Engine::kModel) return ref::make_model_wafer_dut(k, options);
-  return make_wafer_dut(k, options.trace_path, options.threads);
+  return make_wafer_dut(k, options.trace_path, options.threads, options.trace_settings);
 }
 
-std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads) {
+std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads,
+                                              const sw::TraceSettings& trace_settings) {
 #define WB_MAKE_WAFER(K, T) \
-  if (k == K && threads == T) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K##_t##T>>(K, T, trace_path);
+  if (k == K && threads == T) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K##_t##T>>(K, T, trace_path, trace_settings);
   WB_FOR_EACH_WAFER(WB_MAKE_WAFER)
 #undef WB_MAKE_WAFER
   if (threads != 1) {

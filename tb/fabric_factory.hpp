@@ -23,6 +23,7 @@ bool is_built_wafer_mesh(int k);  // a single-threaded k x k RTL build exists
 // threads was built; for the model, when k is outside 1..16 or a trace is requested.
 std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions& options);
 // The RTL (kept for callers that predate the engine choice).
-std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path = "", int threads = 1);
+std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path = "", int threads = 1,
+                                              const sw::TraceSettings& trace_settings = {});
 
 }  // namespace wb::tb

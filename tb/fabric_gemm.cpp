@@ -50,7 +50,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     sw::MatrixI8 part(rows, a.cols());
     std::copy(a.row(row0), a.row(row0) + part.size(), part.data());
     const sw::FabricProgram program = sw::map_sparse_gemm(part, b, job.mesh, job.layout, limits);
-    auto dut = make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1});
+    auto dut = make_wafer_dut(job.mesh, ref::WaferDutOptions{job.engine, row0 == 0 ? job.trace : std::string(), 1, job.trace_settings});
     ref::WaferRunOptions options;
     options.backpressure = job.backpressure;
     options.seed = job.seed + static_cast<std::uint64_t>(row0);

@@ -23,7 +23,8 @@ struct FabricJob {
   double density = 1.0;
   double backpressure = 0.0;
   std::uint64_t seed = 1;
-  std::string trace;                       // FST waveform of the first pass (RTL only)
+  std::string trace;                       // waveform of the first pass (RTL only)
+  sw::TraceSettings trace_settings;        // its window, depth, format and view
   ref::Engine engine = ref::Engine::kRtl;  // kModel: any mesh 1..16, no waveform
 
   // Throws sw::InputError (one line) on a density out of (0, 1], back-pressure out of

@@ -18,10 +18,10 @@ std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions&
   throw FabricRtlElsewhere();
 }
 
-std::unique_ptr<ref::WaferDut> make_wafer_dut(int, const std::string&, int) { throw FabricRtlElsewhere(); }
+std::unique_ptr<ref::WaferDut> make_wafer_dut(int, const std::string&, int, const sw::TraceSettings&) { throw FabricRtlElsewhere(); }
 
 std::string built_noc_meshes_text() { throw FabricRtlElsewhere(); }
 std::vector<int> built_noc_meshes() { throw FabricRtlElsewhere(); }
-std::unique_ptr<ref::NocDut> make_noc_dut(int, const std::string&) { throw FabricRtlElsewhere(); }
+std::unique_ptr<ref::NocDut> make_noc_dut(int, const std::string&, const sw::TraceSettings&) { throw FabricRtlElsewhere(); }
 
 }  // namespace wb::tb

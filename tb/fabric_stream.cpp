@@ -63,7 +63,7 @@ class FabricStreamSystem : public sc_core::sc_module {
     m_tree = std::make_unique<models::ReduceTree>("tree", models::TreeConfig{1, 2, o.ingress_bw, o.hop_latency}, m_clock);
     m_tree->tree2mx_wt.bind(m_store->tree2mx_wt);
     m_tree->tree2mx_grad.bind(m_store->tree2mx_grad);
-    m_xactor = std::make_unique<FabricTransactor>("wafer", make_wafer_dut(o.mesh, ref::WaferDutOptions{o.engine, o.trace, 1}),
+    m_xactor = std::make_unique<FabricTransactor>("wafer", make_wafer_dut(o.mesh, ref::WaferDutOptions{o.engine, o.trace, 1, o.trace_settings}),
                                                   m_clock, half);
     m_tree->tree2sys_wt.bind(m_xactor->tree2wafer_wt);
     m_grad_dummy.bind(m_tree->sys2tree_grad);

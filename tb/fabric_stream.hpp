@@ -32,7 +32,8 @@ struct FabricStreamOptions {
   models::WeightStoreConfig store;     // tiers (bandwidth, latency, capacity)
   std::size_t weight_buffer_bytes = 4096;  // both halves of the edge buffer
   ref::WaferRunOptions run;                 // back-pressure, seed, watchdog
-  std::string trace;                   // FST waveform of every job (RTL only)
+  std::string trace;                   // waveform of every job (RTL only)
+  sw::TraceSettings trace_settings;    // its window, depth, format and view
 };
 
 struct FabricStreamLayer {

@@ -25,9 +25,9 @@ std::vector<int> built_noc_meshes() {
   return v;
 }
 
-std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path) {
+std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path, const sw::TraceSettings& trace_settings) {
 #define WB_MAKE_NOC(K, C) \
-  if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path);
+  if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path, trace_settings);
   WB_FOR_EACH_NOC_MESH(WB_MAKE_NOC)
 #undef WB_MAKE_NOC
   throw sw::InputError("mesh " + std::to_string(k) + "x" + std::to_string(k) + " is not built (built: " +

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/trace_settings.hpp"
 #include "models/ref/noc_dut.hpp"
 
 namespace wb::tb {
@@ -12,7 +13,8 @@ namespace wb::tb {
 std::string built_noc_meshes_text();  // "4x4, 8x8, ..."
 std::vector<int> built_noc_meshes();
 // Throws sw::InputError when no router-only k x k mesh was built. With a trace path, run()
-// writes an FST waveform of the whole mesh there.
-std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path = "");
+// writes a waveform of the mesh there (the window, depth, format and view of `trace_settings`).
+std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path = "",
+                                          const sw::TraceSettings& trace_settings = {});
 
 }  // namespace wb::tb

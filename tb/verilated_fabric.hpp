@@ -3,7 +3,6 @@
 // ref::WaferDut over a Verilated sa_fabric class `V` built with PEs: the pins that the shared edge
 // driver (models/ref/fabric_drive.hpp) clocks. Include only where no SystemC header came first.
 #include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +14,8 @@
 #include "sw/error.hpp"
 #include "sw/rng.hpp"
 #include "tb/verilated_model.hpp"
+#include "tb/wave_dump.hpp"
+#include "wb/gtkw_views.hpp"
 #include "models/ref/fabric_drive.hpp"
 #include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
@@ -24,14 +25,15 @@ namespace wb::tb {
 template <class V>
 class VerilatedWaferDut final : public ref::WaferDut {
  public:
-  VerilatedWaferDut(int k, int threads, const std::string& trace_path) : m_k(k) {
+  VerilatedWaferDut(int k, int threads, const std::string& trace_path, const sw::TraceSettings& trace_settings = {})
+      : m_k(k) {
     m_ctx.threads(static_cast<unsigned>(threads));
     m_ctx.traceEverOn(!trace_path.empty());
     m_top = std::make_unique<V>(&m_ctx, "top");
-    m_trace = open_fst_trace(*m_top, trace_path);
+    m_trace = std::make_unique<WaveDump>(*m_top, trace_path, trace_settings, views::k_tile, kTracePeriodPs);
   }
   ~VerilatedWaferDut() override {
-    if (m_trace) m_trace->close();
+    m_trace.reset();  // closes the dump before the model goes
     destroy_model(m_ctx, m_top);
   }
   int mesh() const override { return m_k; }
@@ -76,11 +78,11 @@ class VerilatedWaferDut final : public ref::WaferDut {
   void clock(Sample&& sample) {
     m_top->clk_i = 0;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs);
+    m_trace->dump(m_cycle, false);
     sample();
     m_top->clk_i = 1;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs + kTracePeriodPs / 2);
+    m_trace->dump(m_cycle, true);
     ++m_cycle;
   }
   std::uint32_t edge_in_credit(int slot) const { return m_top->edge_in_credit_o[slot]; }
@@ -101,7 +103,7 @@ class VerilatedWaferDut final : public ref::WaferDut {
   int m_k;
   std::uint64_t m_cycle = 0;
   std::unique_ptr<V> m_top;
-  std::unique_ptr<VerilatedFstC> m_trace;
+  std::unique_ptr<WaveDump> m_trace;
 };
 
 }  // namespace wb::tb

@@ -2,7 +2,6 @@
 #pragma once
 // Life-cycle helpers shared by every driver of a Verilated model (clk_i / rst_ni ports).
 #include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include <memory>
 #include <sstream>
@@ -33,30 +32,6 @@ void reset_model(V& top) {
   }
   top.rst_ni = 1;
   top.eval();
-}
-
-// Whether the Verilated class `V` was built with FST support (only such a class has trace()).
-template <class V, class = void>
-struct HasFstTrace : std::false_type {};
-template <class V>
-struct HasFstTrace<V, std::void_t<decltype(std::declval<V&>().trace(static_cast<VerilatedFstC*>(nullptr), 0))>>
-    : std::true_type {};
-
-// An FST dump of the whole model at `path`, or none for an empty path. The model's context
-// must have had traceEverOn(true) before the model was built. Throws sw::InputError when the
-// file cannot be written.
-template <class V>
-std::unique_ptr<VerilatedFstC> open_fst_trace(V& top, const std::string& path) {
-  if (path.empty()) return nullptr;
-  if constexpr (!HasFstTrace<V>::value) {
-    throw std::logic_error("a waveform was asked of a model built without trace support");
-  } else {
-    auto trace = std::make_unique<VerilatedFstC>();
-    top.trace(trace.get(), 99);
-    trace->open(path.c_str());
-    if (!trace->isOpen()) throw sw::InputError("cannot write trace file " + path);
-    return trace;
-  }
 }
 
 // Bit i of a Verilated vector (an integer up to 64 bits, a VlWide above).

@@ -2,7 +2,6 @@
 #pragma once
 // ref::NocDut over a Verilated sa_fabric class `V`. Include only where no SystemC header came first.
 #include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include <chrono>
 #include <deque>
@@ -15,6 +14,8 @@
 #include "sw/fabric_program.hpp"
 #include "models/ref/noc_dut.hpp"
 #include "tb/verilated_model.hpp"
+#include "tb/wave_dump.hpp"
+#include "wb/gtkw_views.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -22,13 +23,14 @@ namespace wb::tb {
 template <class V>
 class VerilatedNocDut final : public ref::NocDut {
  public:
-  VerilatedNocDut(int k, int colors, const std::string& trace_path) : m_k(k), m_colors(colors) {
+  VerilatedNocDut(int k, int colors, const std::string& trace_path, const sw::TraceSettings& trace_settings = {})
+      : m_k(k), m_colors(colors) {
     m_ctx.traceEverOn(!trace_path.empty());
     m_top = std::make_unique<V>(&m_ctx, "top");
-    m_trace = open_fst_trace(*m_top, trace_path);
+    m_trace = std::make_unique<WaveDump>(*m_top, trace_path, trace_settings, views::k_router, kTracePeriodPs);
   }
   ~VerilatedNocDut() override {
-    if (m_trace) m_trace->close();
+    m_trace.reset();  // closes the dump before the model goes
     destroy_model(m_ctx, m_top);
   }
   int mesh() const override { return m_k; }
@@ -117,7 +119,7 @@ class VerilatedNocDut final : public ref::NocDut {
       }
       m_top->clk_i = 0;
       m_top->eval();
-      if (m_trace) m_trace->dump(cycle * kTracePeriodPs);
+      m_trace->dump(cycle, false);
       for (int t = 0; t < n; ++t) {
         const std::uint32_t back = m_top->inj_credit_o[t];
         if (back) {
@@ -152,7 +154,7 @@ class VerilatedNocDut final : public ref::NocDut {
       }
       m_top->clk_i = 1;
       m_top->eval();
-      if (m_trace) m_trace->dump(cycle * kTracePeriodPs + kTracePeriodPs / 2);
+      m_trace->dump(cycle, true);
       if (cycle - last_move > o.watchdog_cycles && r.delivered < flits.size()) {
         throw std::runtime_error(watchdog_message(o, cycle, flits, seen, queue, credits, held));
       }
@@ -237,7 +239,7 @@ class VerilatedNocDut final : public ref::NocDut {
   int m_k;
   int m_colors;
   std::unique_ptr<V> m_top;
-  std::unique_ptr<VerilatedFstC> m_trace;
+  std::unique_ptr<WaveDump> m_trace;
 };
 
 }  // namespace wb::tb

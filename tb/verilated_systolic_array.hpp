@@ -3,7 +3,6 @@
 // ref::ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
 // from translation units that do not include <systemc> first (Verilator headers go first).
 #include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include <memory>
 #include <sstream>
@@ -12,6 +11,8 @@
 #include "sw/rng.hpp"
 #include "models/ref/systolic_array_dut.hpp"
 #include "tb/verilated_model.hpp"
+#include "tb/wave_dump.hpp"
+#include "wb/gtkw_views.hpp"
 #include "wb/hw_config.hpp"
 
 namespace wb::tb {
@@ -27,12 +28,13 @@ class VerilatedArrayDut final : public ref::ArrayDut {
     m_context->traceEverOn(!options.trace_path.empty());
     m_top = std::make_unique<V>(m_context.get(), "top");
     m_c_beat.resize(static_cast<std::size_t>(cols));
-    m_trace = open_fst_trace(*m_top, options.trace_path);
+    m_trace = std::make_unique<WaveDump>(*m_top, options.trace_path, options.trace_settings, views::k_systolic_array,
+                                         kTracePeriodPs);
     reset();
   }
 
   ~VerilatedArrayDut() override {
-    if (m_trace) m_trace->close();
+    m_trace.reset();  // closes the dump before the model goes
     destroy_model(*m_context, m_top);
   }
 
@@ -89,7 +91,7 @@ class VerilatedArrayDut final : public ref::ArrayDut {
   bool step(bool a_valid, bool b_valid) {
     m_top->clk_i = 0;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs);
+    m_trace->dump(m_cycle, false);
     const bool a_fire = a_valid && m_top->a_ready_o;
     const bool b_fire = b_valid && m_top->b_ready_o;
     const bool c_valid = m_top->c_valid_o;
@@ -103,7 +105,7 @@ class VerilatedArrayDut final : public ref::ArrayDut {
     }
     m_top->clk_i = 1;
     m_top->eval();
-    if (m_trace) m_trace->dump(m_cycle * kTracePeriodPs + kTracePeriodPs / 2);
+    m_trace->dump(m_cycle, true);
     if (a_fire) {
       m_a.pop();
       m_a_stale = true;
@@ -144,7 +146,7 @@ class VerilatedArrayDut final : public ref::ArrayDut {
   sw::SplitMix64 m_rng;
   std::unique_ptr<VerilatedContext> m_context;
   std::unique_ptr<V> m_top;
-  std::unique_ptr<VerilatedFstC> m_trace;
+  std::unique_ptr<WaveDump> m_trace;
   std::vector<std::int32_t> m_c_beat;
   bool m_a_stale = true;
   bool m_b_stale = true;

@@ -2,6 +2,7 @@
 // [system] The waferbench CLI end to end: results, JSON, and every kind of bad input (one line
 // on stderr, exit code 2, no output file).
 #include "tests/case_dir.hpp"  // first: it includes Catch2 with listeners
+#include "tests/cli_run.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,86 +26,7 @@
 #include "sw/training.hpp"
 
 using namespace wb;
-
-namespace {
-
-namespace fs = std::filesystem;
-
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-using Args = std::vector<std::string>;
-
-// In the running case's own directory (tests/case_dir.hpp).
-std::string tmp(const std::string& name) { return test::case_path(name); }
-
-bool exists(const std::string& path) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(path, ec));
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// "gemm --m 4" -> {"gemm", "--m", "4"}: split at spaces, no quoting and no shell. An argument
-// that holds a space, or is empty, needs the Args form of the helpers.
-Args words(const std::string& line) {
-  Args out;
-  std::string w;
-  for (const char c : line + ' ') {
-    if (c != ' ') {
-      w.push_back(c);
-    } else if (!w.empty()) {
-      out.push_back(w);
-      w.clear();
-    }
-  }
-  return out;
-}
-
-// Runs exe with args as its argument vector (sw::run_child: no shell), stdout and stderr apart.
-Outcome run_cli(const std::string& exe, const Args& args) {
-  Args argv{exe};
-  argv.insert(argv.end(), args.begin(), args.end());
-  sw::ChildOptions options;
-  options.capture_err = true;
-  sw::ChildResult r;
-  try {
-    r = sw::run_child(argv, options);
-  } catch (const std::exception& e) {
-    FAIL(e.what());
-  }
-  return Outcome{r.exit_code, r.out, r.err};
-}
-Outcome run_cli(const std::string& exe, const std::string& args) { return run_cli(exe, words(args)); }
-
-Outcome waferbench(const Args& args) { return run_cli(WB_CLI_PATH, args); }
-Outcome waferbench(const std::string& args) { return waferbench(words(args)); }
-
-// Bad input: exit 2, exactly one line on stderr mentioning `why`, and no result files.
-void expect_input_error(const Args& args, const std::string& why) {
-  std::remove(tmp("out.json").c_str());
-  std::remove(tmp("out.npy").c_str());
-  Args argv = args;
-  argv.insert(argv.end(), {"--json", tmp("out.json")});
-  if (!args.empty() && args[0] == "gemm") argv.insert(argv.end(), {"--out", tmp("out.npy")});
-  const Outcome o = waferbench(argv);
-  std::string shown;
-  for (const auto& a : args) shown += (shown.empty() ? "" : " ") + a;
-  INFO("args: " << shown << "\nstderr: " << o.err);
-  CHECK(o.code == 2);
-  CHECK(o.err.find(why) != std::string::npos);
-  CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
-  CHECK_FALSE(exists(tmp("out.json")));
-  CHECK_FALSE(exists(tmp("out.npy")));
-}
-void expect_input_error(const std::string& args, const std::string& why) { expect_input_error(words(args), why); }
-
-}  // namespace
+using namespace wb::test;
 
 TEST_CASE("cli: arguments reach the command as they are: a quote, a space, no shell", "[system]") {
   const std::string dir = tmp("it's a dir");
@@ -253,7 +175,14 @@ TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[
   expect_input_error("gemm --m 4 --k 4 --n 4 --engine model --target fabric --mesh 4x4 --trace " + tmp("wave.fst"),
                      "--engine rtl");
   expect_input_error("gemm --m 4 --k 4 --n 4 --mem-bw 0", "mem-bw");
-  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.vcd"), ".fst");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.txt"), ".fst or .vcd");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace-from 10", "need --trace FILE");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace-depth 2", "need --trace FILE");
+  expect_input_error("noc --mesh 4x4 --trace-to 10", "need --trace FILE");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-from 20 --trace-to 10", "is after --trace-to");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-depth 1001", "--trace-depth must be in");
+  expect_input_error("gemm --m 4 --k 4 --n 4 --trace " + tmp("wave.fst") + " --trace-from -1", "--trace-from must be an integer");
+  expect_input_error("noc --mesh 4x4 --trace " + tmp("wave.fst") + " --trace-from 9 --trace-to 8", "is after --trace-to");
   expect_input_error("gemm --m four --k 4 --n 4", "m");
   expect_input_error("gemm --m 4 --k 4 --n 4 --bogus 1", "bogus");
   expect_input_error("run --model mlp:12", "model");
@@ -729,6 +658,66 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   CHECK(o.out.find("quantized per tensor") != std::string::npos);
 }
 
+// A network-sized ONNX model, written by the committed tests/fixtures/make_onnx_network.py: its
+// GEMMs are the built-in network's, so the array gives the built-in figures to the cycle.
+TEST_CASE("cli: run --onnx on generated BERT-layer and ResNet-50 models gives the built-in networks' cycles",
+          "[system]") {
+  const std::string python = WB_PYTHON_ONNX, script = std::string(WB_SOURCE_DIR) + "/tests/fixtures/make_onnx_network.py";
+  if (python.empty()) FAIL("no python3 imports onnx: install python3-onnx (scripts/setup.sh)");
+  for (const std::string net : {"bert-layer", "resnet50"}) {
+    const Outcome made = run_cli(python, Args{script, net, tmp(net + ".onnx")});
+    INFO(made.err);
+    REQUIRE(made.code == 0);
+  }
+  const auto totals = [](const std::string& json) {
+    const auto j = nlohmann::json::parse(slurp(json));
+    return std::make_pair(j["array"]["totals"]["cycles"].get<std::uint64_t>(), j["macs"].get<std::uint64_t>());
+  };
+
+  // BERT-base's layer: 30 ONNX nodes, the 6 MatMuls mapped (QKV, 12 x QK^T, 12 x AV, output, FFN
+  // up and down); the rest (Split, Reshape, Transpose, Softmax, LayerNormalization, GELU's Erf,
+  // Add, Mul, Div) listed as not mapped.
+  expect_input_error("run --onnx " + tmp("bert-layer.onnx"), "dynamic dimension 'seq'");
+  Outcome o = waferbench("run --onnx " + tmp("bert-layer.onnx") + " --input-shape x=128x768 --engine model --json " +
+                         tmp("bert_onnx.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("6 of 30 layers mapped") != std::string::npos);
+  REQUIRE(waferbench("run --network bert-base --engine model --json " + tmp("bert.json")).code == 0);
+  CHECK(totals(tmp("bert_onnx.json")) == totals(tmp("bert.json")));
+  CHECK(totals(tmp("bert_onnx.json")).first == 3639012u);
+  CHECK(totals(tmp("bert_onnx.json")).second == 931135488u);
+  auto j = nlohmann::json::parse(slurp(tmp("bert_onnx.json")));
+  CHECK(j["golden"] == "pass");
+  for (const auto& l : j["layers"]) {
+    if (l["name"] == "attention.qk") CHECK((l["count"] == 12 && l["m"] == 128 && l["k"] == 64 && l["n"] == 128));
+    if (l["name"] == "attention.softmax") CHECK(l["mapped"] == false);
+  }
+
+  // ResNet-50: 122 nodes, its 53 convolutions and the classifier mapped.
+  o = waferbench("run --onnx " + tmp("resnet50.onnx") + " --engine model --json " + tmp("r50_onnx.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("54 of 122 layers mapped") != std::string::npos);
+  REQUIRE(waferbench("run --network resnet50 --engine model --json " + tmp("r50.json")).code == 0);
+  CHECK(totals(tmp("r50_onnx.json")) == totals(tmp("r50.json")));
+  CHECK(totals(tmp("r50_onnx.json")).second == 4089184256u);
+
+  // The fabric's cycles follow the values (it skips zero weights and activations): the ONNX layer
+  // and the built-in one differ only in their operands, so within 0.1 %, each golden-checked.
+  REQUIRE(waferbench("run --onnx " + tmp("bert-layer.onnx") + " --input-shape x=4x768 --target fabric --mesh 8x8 " +
+                     "--engine model --json " + tmp("bert_fabric_onnx.json")).code == 0);
+  REQUIRE(waferbench("run --network bert-base --seq 4 --target fabric --mesh 8x8 --engine model --json " +
+                     tmp("bert_fabric.json")).code == 0);
+  const auto fabric = nlohmann::json::parse(slurp(tmp("bert_fabric_onnx.json")));
+  const auto builtin = nlohmann::json::parse(slurp(tmp("bert_fabric.json")));
+  CHECK(fabric["golden"] == "pass");
+  CHECK(fabric["macs"] == builtin["macs"]);
+  const double onnx_cycles = fabric["fabric"]["totals"]["cycles"].get<double>();
+  CHECK(onnx_cycles == Approx(builtin["fabric"]["totals"]["cycles"].get<double>()).epsilon(0.001));
+  CHECK(onnx_cycles >= fabric["fabric"]["totals"]["ideal_cycles"].get<double>());
+}
+
 TEST_CASE("cli: bad network input is one line and exit 2", "[system]") {
   {
     std::ofstream f(tmp("bad.csv"));
@@ -839,15 +828,17 @@ TEST_CASE("cli contract: on error nothing is written (no trace and no report)", 
   std::remove(trace.c_str());
   std::remove(json.c_str());
   // Checked before the trace is opened...
-  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  const std::string view = tmp("late.gtkw");  // the view --trace writes beside the dump
+  std::remove(view.c_str());
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace, view});
   std::ofstream(trace) << "an older waveform";
-  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace});
+  expect_rejected("noc --mesh 4x4 --colors 5 --trace " + trace, "--colors", {trace, view});
   // ...or found after the first layer ran with it: the waveform is discarded with the report.
   expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
-                  "does not fit", {trace, json});
+                  "does not fit", {trace, json, view});
   std::remove(trace.c_str());
   expect_rejected("run --target fabric --mesh 4x4 --model mlp:16x1024x256 --batch 2 --trace " + trace + " --json " + json,
-                  "does not fit", {trace, json});
+                  "does not fit", {trace, json, view});
   // gemm: the report and C are written together, or neither.
   std::remove(tmp("out.fifo").c_str());
   REQUIRE(mkfifo(tmp("out.fifo").c_str(), 0644) == 0);
@@ -884,6 +875,8 @@ TEST_CASE("cli contract: outputs replace regular files only via a unique tempora
                   "--json and --out name the same file", {json});
   expect_rejected("gemm --m 40 --k 20 --n 20 --rows 4 --cols 4 --trace " + tmp("w.fst") + " --json " + tmp("w.fst"),
                   "name the same file", {tmp("w.fst")});
+  expect_rejected("gemm --m 40 --k 20 --n 20 --rows 4 --cols 4 --trace " + tmp("w.fst") + " --json " + tmp("w.gtkw"),
+                  "name the same file", {tmp("w.fst"), tmp("w.gtkw")});
 }
 
 TEST_CASE("cli contract: options are strict in every command", "[system]") {

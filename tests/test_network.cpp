@@ -196,6 +196,11 @@ TEST_CASE("SCALE-Sim GEMM topology and the sparsity column", "[unit]") {
   CHECK(sparse.layers[0].sparsity->n == 3);
   CHECK(sparse.layers[0].sparsity->m == 4);
   CHECK_FALSE(sparse.layers[1].sparsity);
+  // SCALE-Sim's topologies/sparsity/gemm_mix.csv as it is: a ratio of 1 is dense.
+  const sw::Network mix = sw::parse_scalesim_topology("Layer Name, M, N, K, Sparsity,\nGEMM_1, 1, 5, 16, 1,\n", "m.csv");
+  REQUIRE(mix.layers.size() == 1);
+  CHECK(mix.layers[0].gemm.k == 16);
+  CHECK_FALSE(mix.layers[0].sparsity);
   const sw::Network conv = sw::parse_scalesim_topology(
       "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides, Sparsity,\n"
       "CONV_1,     5,            5,           3,             3,            2,        6,          1,       2:4,",

@@ -12,6 +12,7 @@
 
 #include "sw/fabric_program.hpp"
 #include "sw/tensor.hpp"
+#include "sw/trace_settings.hpp"
 #include "models/ref/engine.hpp"
 
 namespace wb::ref {
@@ -83,8 +84,9 @@ class WaferDut {
 
 struct WaferDutOptions {
   Engine engine = Engine::kRtl;  // kModel: models/ref/fabric_model.hpp, any k in 1..16, no build needed
-  std::string trace_path;        // FST waveform written by run() (RTL only)
+  std::string trace_path;        // waveform written by run() (RTL only)
   int threads = 1;               // Verilator --threads of the RTL build (ignored by the model)
+  sw::TraceSettings trace_settings;  // the waveform's window, depth, format and view
 };
 
 }  // namespace wb::ref

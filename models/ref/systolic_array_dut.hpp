@@ -12,6 +12,7 @@
 
 #include "sw/gemm_plan.hpp"
 #include "sw/rng.hpp"
+#include "sw/trace_settings.hpp"
 #include "models/ref/beat_queue.hpp"
 #include "models/ref/engine.hpp"  // the ArrayDut model: models/ref/systolic_array_model.hpp
 
@@ -33,7 +34,8 @@ struct DutOptions {
   std::uint64_t seed = 1;
   // A run fails when no beat moves on any port for this many cycles while work is pending.
   std::uint64_t watchdog_cycles = 20000;
-  std::string trace_path;  // FST dump when not empty (RTL only)
+  std::string trace_path;  // waveform when not empty (RTL only)
+  sw::TraceSettings trace_settings;  // its window, depth, format and view
 };
 
 struct DutCounters {

@@ -12,5 +12,8 @@ int noc_command(int argc, char** argv);
 int sparsity_command(int argc, char** argv);
 int fabric_bench_command(int argc, char** argv);
 int train_command(int argc, char** argv);
+int whatif_command(int argc, char** argv);
+int sweep_command(int argc, char** argv);
+int sweep_worker_command(int argc, char** argv);
 
 }  // namespace wb::cli

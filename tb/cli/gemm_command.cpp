@@ -21,6 +21,7 @@ namespace {
 struct GemmArgs {
   SystemArgs sys;
   FabricArgs fabric;
+  ReportArgs report;
   int m = 0, k = 0, n = 0;
   std::string a_path, b_path, out_path, target = "systolic";
   po::variables_map given;
@@ -46,6 +47,7 @@ void GemmArgs::describe(po::options_description& desc) {
       ("out", po::value(&out_path), "write C (int32 .npy) when the golden check passes");
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
+  add_report_options(desc, report);
 }
 
 void GemmArgs::validate() const {
@@ -114,6 +116,7 @@ void load_operands(const GemmArgs& g, sw::MatrixI8& a, sw::MatrixI8& b) {
 int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::FabricJob job = to_fabric_job(g.fabric, g.sys.backpressure, g.sys.seed, g.sys.trace, g.sys.engine);
   job.trace = outputs.trace();
+  job.trace_settings = outputs.trace_settings(g.sys.trace_window);
   if (!g.a_path.empty()) job.density = static_cast<double>(sw::count_nonzeros(b)) / static_cast<double>(b.size());
   sw::MatrixI32 c;
   const sw::FabricStats s = tb::run_fabric_gemm(job, a, b, c);
@@ -128,20 +131,24 @@ int fabric_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b,
             << sw::fixed(s.sim_seconds, 3) << " s (" << sw::fixed(s.sim_seconds > 0 ? s.sim_cycles / s.sim_seconds / 1e3 : 0.0, 1)
             << " k cycles/s)\n";
   if (!s.golden_pass) std::cerr << "waferbench: golden check failed on the fabric\n";
-  if (!g.sys.json.empty()) {
-    nlohmann::json j = sw::to_json(s);
-    j["engine"] = ref::engine_name(job.engine);
-    outputs.write_json(j);
-  }
+  std::vector<sw::LayerRecord> records{sw::record_of(s, "gemm", ref::engine_name(job.engine))};
+  outputs.add_energy(records);
+  nlohmann::json j = sw::to_json(s);
+  j["engine"] = ref::engine_name(job.engine);
+  sw::put_records(j, records);
+  outputs.write_json(j);
+  outputs.write_records(records, fabric_run_info(job, "gemm " + std::to_string(s.m) + "x" + std::to_string(s.k) + "x" +
+                                                         std::to_string(s.n)), j);
   if (!g.out_path.empty() && s.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(c));
   outputs.commit();
-  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
+  print_waveform(g.sys.trace);
   return s.golden_pass ? 0 : 1;
 }
 
 int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::SystemOptions options = to_system_options(g.sys);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(g.sys.trace_window);
   const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
   const sw::GemmStats& stats = r.stats;
   const sw::Mismatch& mm = r.mismatch;
@@ -155,14 +162,18 @@ int array_gemm(const GemmArgs& g, const sw::MatrixI8& a, const sw::MatrixI8& b, 
     std::cerr << "waferbench: golden check failed: " << mm.count << " mismatches, first at C[" << mm.row << "][" << mm.col
               << "]: expected " << mm.expected << ", got " << mm.actual << "\n";
   }
-  if (!g.sys.json.empty()) {
-    nlohmann::json j = sw::to_json(stats);
-    j["engine"] = ref::engine_name(options.dut.engine);
-    outputs.write_json(j);
-  }
+  std::vector<sw::LayerRecord> records{sw::record_of(stats, "gemm", ref::engine_name(options.dut.engine))};
+  outputs.add_energy(records);
+  nlohmann::json j = sw::to_json(stats);
+  j["engine"] = ref::engine_name(options.dut.engine);
+  sw::put_records(j, records);
+  outputs.write_json(j);
+  outputs.write_records(records, array_run_info(options, g.sys.dataflow,
+                                                "gemm " + std::to_string(stats.m) + "x" + std::to_string(stats.k) + "x" +
+                                                    std::to_string(stats.n)), j);
   if (!g.out_path.empty() && stats.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(r.c));
   outputs.commit();
-  if (!g.sys.trace.empty()) std::cout << "waveform: " << g.sys.trace << "\n";
+  print_waveform(g.sys.trace);
   return stats.golden_pass ? 0 : 1;
 }
 
@@ -176,7 +187,7 @@ int gemm_command(int argc, char** argv) {
   g.validate();
   // Every output checked and given a temporary before any work; all are written at the end, or
   // none (an output may not replace an input, nor two outputs share a file).
-  RunOutputs outputs(g.sys.trace, g.sys.json, {{"--a", g.a_path}, {"--b", g.b_path}});
+  RunOutputs outputs(g.sys.trace, g.sys.json, {{"--a", g.a_path}, {"--b", g.b_path}}, g.report);
   outputs.files().add("--out", g.out_path);
   sw::MatrixI8 a, b;
   load_operands(g, a, b);

@@ -32,7 +32,10 @@ const char* kUsage =
     "  train    training steps of an MLP on N array systems with weight streaming, store and reduce tree\n"
     "  bench    simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
     "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n"
-    "  fabric-bench  simulation speed of the fabric RTL: cycles/s and router-cycles/s per mesh\n";
+    "  fabric-bench  simulation speed of the fabric RTL: cycles/s and router-cycles/s per mesh\n"
+    "  sweep    a grid over another command's options, run locally, with GNU parallel or on Slurm, into one CSV\n"
+    "  whatif   training time of a model at scale, at the utilisation and efficiency a simulated run measured\n"
+    "every simulating command writes --json, --csv FILE, --scalesim-csv DIR and an HTML --report DIR\n";
 
 // Replaces this process with waferbench-fabric (beside this executable) on the same command
 // line; returns only when that fails.
@@ -50,7 +53,7 @@ int run_fabric_executable(char* argv[]) {
 
 int sc_main(int argc, char* argv[]) {
   if (argc < 2) {
-    std::cerr << "waferbench: error: no command given (one of run, gemm, sparsity, train, bench, noc, fabric-bench; "
+    std::cerr << "waferbench: error: no command given (one of run, gemm, sparsity, train, whatif, bench, noc, fabric-bench, sweep; "
                  "see waferbench --help)\n";
     return 2;
   }
@@ -59,6 +62,7 @@ int sc_main(int argc, char* argv[]) {
     return 0;
   }
   const std::string command = argv[1];
+  wb::cli::set_invocation(argc, argv);
   try {
     if (command == "gemm") return wb::cli::gemm_command(argc - 1, argv + 1);
     if (command == "run") return wb::cli::run_command(argc - 1, argv + 1);
@@ -67,6 +71,9 @@ int sc_main(int argc, char* argv[]) {
     if (command == "sparsity") return wb::cli::sparsity_command(argc - 1, argv + 1);
     if (command == "fabric-bench") return wb::cli::fabric_bench_command(argc - 1, argv + 1);
     if (command == "train") return wb::cli::train_command(argc - 1, argv + 1);
+    if (command == "whatif") return wb::cli::whatif_command(argc - 1, argv + 1);
+    if (command == "sweep") return wb::cli::sweep_command(argc - 1, argv + 1);
+    if (command == "sweep-worker") return wb::cli::sweep_worker_command(argc - 1, argv + 1);
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << wb::sw::printable(command) << "' (see waferbench --help)\n";
     return 2;

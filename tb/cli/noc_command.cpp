@@ -7,6 +7,8 @@
 
 #include "sw/error.hpp"
 #include "sw/report.hpp"
+#include "sw/report_plots.hpp"
+#include "tb/layer_records.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
 #include "models/ref/noc_dut.hpp"
@@ -49,10 +51,12 @@ std::vector<std::string> table_row(const ref::NocResult& r, double rate) {
 
 struct NocArgs {
   std::string mesh = "8x8", traffic = "uniform", json_path, trace;
+  sw::TraceSettings trace_window;
   double rate = 0.2;
   int colors = 4;
   unsigned long long cycles = 10000, warmup = 1000, seed = 1, drain = ref::NocOptions{}.drain_limit;
   bool sweep = false;
+  ReportArgs report;
 
   void describe(po::options_description& desc) {
     desc.add_options()("help", "show this help")
@@ -66,8 +70,9 @@ struct NocArgs {
         ("colors", po::value(&colors)->default_value(colors), "colors used as virtual channels")
         ("sweep", po::bool_switch(&sweep), "walk the offered load from 0.01 to 1.0 and report saturation")
         ("seed", po::value(&seed)->default_value(seed), "seed of the traffic")
-        ("json", po::value(&json_path), "write the results as JSON to FILE")
-        ("trace", po::value(&trace), "write an FST waveform of the mesh to FILE.fst (single runs only)");
+        ("json", po::value(&json_path), "write the results as JSON to FILE");
+    add_trace_options(desc, trace, trace_window, "the mesh (single runs only)");
+    add_report_options(desc, report);
   }
 
   // Throws sw::InputError; returns the run's options (the rate is set per point).
@@ -85,12 +90,8 @@ struct NocArgs {
     o.warmup = warmup;
     o.seed = seed;
     o.drain_limit = drain;
-    if (!trace.empty()) {
-      if (sweep) throw sw::InputError("--trace needs a single run, not --sweep");
-      if (trace.size() < 4 || trace.compare(trace.size() - 4, 4, ".fst") != 0) {
-        throw sw::InputError("--trace needs a .fst file name, got '" + trace + "'");
-      }
-    }
+    if (!trace.empty() && sweep) throw sw::InputError("--trace needs a single run, not --sweep");
+    check_trace_options(trace, trace_window);
     // Fails early on a size that is not built or too many colors, before any file is opened.
     const int built_colors = tb::make_noc_dut(k)->colors();
     if (colors < 1 || colors > built_colors) {
@@ -109,21 +110,27 @@ int noc_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench noc [options]")) return 0;
   ref::NocOptions o = args.validate();
   const int k = parse_mesh(args.mesh);
-  RunOutputs outputs(args.trace, args.json_path);  // written together at the end, or not at all
+  RunOutputs outputs(args.trace, args.json_path, {}, args.report);  // written together at the end, or not at all
 
   const std::vector<double> rates =
       args.sweep ? std::vector<double>{0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.8, 1.0}
                  : std::vector<double>{args.rate};
   std::vector<std::vector<std::string>> table{{"rate", "offered", "accepted", "lat mean", "p50", "p99", "hops", "check"}};
   nlohmann::json points = nlohmann::json::array();
+  std::vector<sw::LayerRecord> records;
+  std::vector<double> offered, mean, p99;
   bool clean = true;
   std::uint64_t incomplete = 0;
   double saturation = 0.0, zero_load_latency = 0.0, zero_load_hops = 0.0, router_rate = 0.0;
   for (double r : rates) {
     o.rate = r;
-    const ref::NocResult res = tb::make_noc_dut(k, outputs.trace())->run(o);
+    const ref::NocResult res = tb::make_noc_dut(k, outputs.trace(), outputs.trace_settings(args.trace_window))->run(o);
     table.push_back(table_row(res, r));
     points.push_back(to_json(res, r));
+    records.push_back(tb::record_of(res, r, sw::traffic_name(o.traffic)));
+    offered.push_back(res.offered);
+    mean.push_back(res.latency.mean);
+    p99.push_back(static_cast<double>(res.latency.p99));
     clean &= res.clean();
     incomplete += res.complete() ? 0 : 1;
     saturation = std::max(saturation, res.accepted);
@@ -149,7 +156,8 @@ int noc_command(int argc, char** argv) {
               << " cycles, --drain); nothing was lost, but the latencies there miss the slowest flits\n";
   }
   if (!clean) std::cerr << "waferbench: NoC check failed (misrouted, duplicated or reordered wavelets, or a route error)\n";
-  if (!args.json_path.empty()) {
+  outputs.add_energy(records);
+  {
     nlohmann::json j{{"target", "fabric"},     {"mesh", args.mesh},     {"traffic", sw::traffic_name(o.traffic)},
                      {"colors", args.colors}, {"cycles", args.cycles}, {"warmup", args.warmup},
                      {"drain", args.drain},
@@ -159,9 +167,29 @@ int noc_command(int argc, char** argv) {
       j["zero_load_latency"] = zero_load_latency;
       j["zero_load_hops"] = zero_load_hops;
     }
+    sw::put_records(j, records);
     outputs.write_json(j);
+    sw::RunInfo info;
+    info.title = "waferbench noc: " + std::to_string(k) + "x" + std::to_string(k) + " router mesh, " +
+                 sw::traffic_name(o.traffic) + " traffic";
+    info.hardware = {{"target", "router-only mesh (NoC)"},
+                     {"mesh", std::to_string(k) + " x " + std::to_string(k) + " routers"},
+                     {"colors used", std::to_string(args.colors)},
+                     {"window", std::to_string(args.cycles) + " cycles after " + std::to_string(args.warmup) + " of warm-up"}};
+    if (args.sweep) {
+      info.summary.push_back("Saturation (max accepted): " + sw::fixed(saturation, 3) + " flits/node/cycle; zero-load latency " +
+                             sw::fixed(zero_load_latency, 2) + " cycles at " + sw::fixed(zero_load_hops, 2) + " hops.");
+    }
+    std::vector<sw::HtmlTable> tables{{"Load points", table, "check: every flit delivered once, at its destination, in order."}};
+    std::vector<sw::HtmlPlot> plots;
+    if (outputs.wants_report()) {
+      plots.push_back(sw::page_plot("latency.svg", sw::noc_latency_plot(offered, mean, p99),
+                                    "Latency from generation to ejection against the offered load."));
+    }
+    outputs.write_records(records, info, j, plots, tables);
   }
   outputs.commit();
+  print_waveform(args.trace);
   return clean ? 0 : 1;
 }
 

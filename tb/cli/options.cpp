@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <filesystem>
 #include <limits>
 #include <type_traits>
 
@@ -15,6 +16,8 @@
 #include "sw/gemm_plan.hpp"
 #include "sw/host_memory.hpp"
 #include "sw/parse.hpp"
+#include "sw/record_csv.hpp"
+#include "sw/scalesim_report.hpp"
 #include "tb/systolic_array_factory.hpp"
 
 namespace po = boost::program_options;
@@ -36,19 +39,42 @@ void add_system_options(po::options_description& desc, SystemArgs& args, const s
      ("backpressure", po::value(&args.backpressure)->default_value(args.backpressure),
       "probability per cycle of a random stall on every stream, in [0, 0.95]")
      ("seed", po::value(&args.seed)->default_value(args.seed), "seed of random inputs and stalls");
-  if (offered("trace")) add("trace", po::value(&args.trace), "write an FST waveform of the array to FILE.fst");
+  if (offered("trace")) add_trace_options(desc, args.trace, args.trace_window, "the array or fabric");
   add("json", po::value(&args.json), "write the run's statistics as JSON to FILE");
+}
+
+void add_trace_options(po::options_description& desc, std::string& trace, sw::TraceSettings& window,
+                       const std::string& what) {
+  desc.add_options()
+      ("trace", po::value(&trace), ("write a waveform of " + what + " to FILE.fst (FST) or FILE.vcd (VCD), and a GTKWave view of it to FILE.gtkw").c_str())
+      ("trace-from", po::value(&window.from), "first clock cycle the waveform holds (cycles from 0 after reset; default 0)")
+      ("trace-to", po::value(&window.to), "last clock cycle the waveform holds (default: the end of the run)")
+      ("trace-depth", po::value(&window.depth), "scope levels below top that the waveform holds (1: top's ports; default 0: all)");
+}
+
+void check_trace_options(const std::string& trace, const sw::TraceSettings& window) {
+  if (trace.empty()) {
+    if (window.from != 0 || window.to != sw::kTraceToEnd || window.depth != 0) {
+      throw sw::InputError("--trace-from, --trace-to and --trace-depth need --trace FILE");
+    }
+    return;
+  }
+  const auto ends_with = [&](const std::string& ext) {
+    return trace.size() > ext.size() && trace.compare(trace.size() - ext.size(), ext.size(), ext) == 0;
+  };
+  if (!ends_with(".fst") && !ends_with(".vcd")) {
+    throw sw::InputError("--trace needs a .fst or .vcd file name, got '" + sw::printable(trace) + "'");
+  }
+  if (window.from > window.to) {
+    throw sw::InputError("--trace-from " + std::to_string(window.from) + " is after --trace-to " + std::to_string(window.to));
+  }
+  if (window.depth < 0 || window.depth > 1000) throw sw::InputError("--trace-depth must be in [0, 1000] (0: all)");
+  check_writable(trace, "--trace");
 }
 
 void check_run_outputs(const SystemArgs& args) {
   if (!(args.backpressure >= 0.0 && args.backpressure <= 0.95)) throw sw::InputError("--backpressure must be in [0, 0.95]");
-  if (!args.trace.empty()) {
-    const std::string ext = ".fst";
-    if (args.trace.size() < ext.size() || args.trace.compare(args.trace.size() - ext.size(), ext.size(), ext) != 0) {
-      throw sw::InputError("--trace needs a .fst file name, got '" + args.trace + "'");
-    }
-    check_writable(args.trace, "--trace");
-  }
+  check_trace_options(args.trace, args.trace_window);
   if (!args.json.empty()) check_writable(args.json, "--json");
 }
 
@@ -95,6 +121,7 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   o.dut.a_stall = o.dut.b_stall = o.dut.c_stall = args.backpressure;
   o.dut.seed = args.seed;
   o.dut.trace_path = args.trace;
+  o.dut.trace_settings = args.trace_window;
   o.dut.engine = engine;
   return o;
 }
@@ -232,15 +259,49 @@ void check_bandwidth(double bytes, double bytes_per_cycle, const std::string& op
 void check_writable(const std::string& path, const char* what) { sw::check_output_path(path, what); }
 
 RunOutputs::RunOutputs(const std::string& trace, const std::string& json,
-                       const std::vector<std::pair<std::string, std::string>>& inputs)
-    : m_json(json) {
+                       const std::vector<std::pair<std::string, std::string>>& inputs, const ReportArgs& report)
+    : m_json(json), m_trace_name(trace), m_report(report), m_energy(sw::default_energy_table()) {
   for (const auto& [what, path] : inputs) m_files.add_input(what, path);
+  m_files.add_input("--energy-table", report.energy_table);
   m_trace = m_files.add_for_writer("--trace", trace);
+  if (!trace.empty()) m_view = m_files.add_for_writer("--trace's view", sw::view_path_of(trace));
   m_files.add("--json", json);
+  m_files.add("--csv", report.csv);
+  m_files.add_dir("--scalesim-csv", report.scalesim_csv);
+  m_files.add_dir("--report", report.report);
+  if (!report.energy_table.empty()) m_energy = sw::load_energy_table(report.energy_table);
+}
+
+void RunOutputs::add_energy(std::vector<sw::LayerRecord>& records) const {
+  for (sw::LayerRecord& r : records) sw::add_energy(r, m_energy);
+}
+
+sw::TraceSettings RunOutputs::trace_settings(const sw::TraceSettings& window) const {
+  sw::TraceSettings s = window;
+  s.vcd = sw::is_vcd_path(m_trace_name);
+  s.view_path = m_view;
+  s.dump_name = m_trace_name.empty() ? "" : std::filesystem::absolute(m_trace_name).string();
+  return s;
 }
 
 void RunOutputs::write_json(const nlohmann::json& j) {
   if (!m_json.empty()) m_files.write(m_json, sw::json_text(j));
+}
+
+void RunOutputs::write_records(const std::vector<sw::LayerRecord>& records, sw::RunInfo info, const nlohmann::json& run,
+                               const std::vector<sw::HtmlPlot>& plots, const std::vector<sw::HtmlTable>& tables) {
+  if (!m_report.csv.empty()) m_files.write(m_report.csv, sw::records_csv(records));
+  if (!m_report.scalesim_csv.empty()) {
+    m_files.write_dir(m_report.scalesim_csv, {{"COMPUTE_REPORT.csv", sw::scalesim_compute_report(records)},
+                                              {"BANDWIDTH_REPORT.csv", sw::scalesim_bandwidth_report(records)}});
+  }
+  if (m_report.report.empty()) return;
+  info.command_line = invocation();
+  m_files.write_dir(m_report.report, sw::report_files(sw::layer_page(info, records, m_energy, plots, tables), records, m_energy, run));
+}
+
+void print_waveform(const std::string& trace) {
+  if (!trace.empty()) std::cout << "waveform: " << trace << " (view: gtkwave " << trace << " " << sw::view_path_of(trace) << ")\n";
 }
 
 std::string self_exe() {

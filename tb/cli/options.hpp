@@ -8,9 +8,14 @@
 #include <utility>
 #include <vector>
 
+#include "sw/energy.hpp"
 #include "sw/file_util.hpp"
+#include "sw/layer_record.hpp"
 #include "sw/report.hpp"
+#include "sw/report_page.hpp"
+#include "sw/trace_settings.hpp"
 #include "tb/array_system.hpp"
+#include "tb/cli/report_outputs.hpp"
 
 namespace wb::cli {
 
@@ -24,8 +29,16 @@ struct SystemArgs {
   double backpressure = 0.0;
   unsigned long long seed = 1;
   std::string trace;
+  sw::TraceSettings trace_window;  // --trace-from, --trace-to, --trace-depth
   std::string json;
 };
+
+// --trace FILE (`what`: of what) with --trace-from, --trace-to and --trace-depth into `window`.
+void add_trace_options(boost::program_options::options_description& desc, std::string& trace,
+                       sw::TraceSettings& window, const std::string& what);
+// InputError unless --trace names a .fst or .vcd file that can be written, the window is
+// ordered, the depth in range, and no window is given without --trace.
+void check_trace_options(const std::string& trace, const sw::TraceSettings& window);
 
 // `omit`: options the command does not take ("dataflow", "trace"), so its --help does not offer them.
 void add_system_options(boost::program_options::options_description& desc, SystemArgs& args,
@@ -72,29 +85,48 @@ int parse_mesh(const std::string& text);
 // nothing (sw::check_output_path: only regular files are replaced; nothing is written at `path`).
 void check_writable(const std::string& path, const char* what);
 
-// The outputs of a command that runs a simulation: --trace and --json, and any more it adds to
-// files(). Each is checked and given a temporary beside it before any work (sw::OutputFiles:
-// regular files only, no output on an input or on another output); commit() renames them into
-// place together at the end; without it (an error) the user's files stay as they were.
+// The outputs of a command that runs a simulation: --trace and --json, the per-layer ones
+// (--csv, --scalesim-csv, --report) and any more it adds to files(). Each is checked and given a
+// temporary beside it before any work (sw::OutputFiles: regular files only, no output on an input
+// or on another output; a report directory is new or an earlier report), and --energy-table is
+// read then; commit() renames them into place together at the end; without it (an error) the
+// user's files stay as they were.
 class RunOutputs {
  public:
   // `inputs`: (option, path) of the files no output may replace, registered first.
   RunOutputs(const std::string& trace, const std::string& json,
-             const std::vector<std::pair<std::string, std::string>>& inputs = {});
+             const std::vector<std::pair<std::string, std::string>>& inputs = {}, const ReportArgs& report = {});
   RunOutputs(const RunOutputs&) = delete;
   RunOutputs& operator=(const RunOutputs&) = delete;
 
   // The temporary the waveform writer opens instead of --trace ("" without --trace).
   const std::string& trace() const { return m_trace; }
+  // `window` with the format of --trace and the temporary of its view FILE.gtkw, which the
+  // waveform writer fills when the dump closes.
+  sw::TraceSettings trace_settings(const sw::TraceSettings& window) const;
   sw::OutputFiles& files() { return m_files; }
+  const sw::EnergyTable& energy_table() const { return m_energy; }
+  // The energy of every record, from this run's table.
+  void add_energy(std::vector<sw::LayerRecord>& records) const;
   // The --json report, written to its temporary now (nothing without --json).
   void write_json(const nlohmann::json& j);
+  // Whether --report was given (the plots are made only then).
+  bool wants_report() const { return !m_report.report.empty(); }
+  // --csv, --scalesim-csv and --report, written to their temporaries now: the records, and the
+  // page of layer_page(info, records, plots, tables) with `run` (the command's JSON) beside it.
+  void write_records(const std::vector<sw::LayerRecord>& records, sw::RunInfo info, const nlohmann::json& run,
+                     const std::vector<sw::HtmlPlot>& plots = {}, const std::vector<sw::HtmlTable>& tables = {});
   void commit() { m_files.commit(); }
 
  private:
   sw::OutputFiles m_files;
-  std::string m_trace, m_json;
+  std::string m_trace, m_json, m_trace_name, m_view;
+  ReportArgs m_report;
+  sw::EnergyTable m_energy;
 };
+
+// "waveform: FILE.fst (view: gtkwave FILE.fst FILE.gtkw)" on stdout after a run with --trace.
+void print_waveform(const std::string& trace);
 
 // Path of the running waferbench (for worker processes: SystemC elaborates once per process).
 std::string self_exe();

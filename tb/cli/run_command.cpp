@@ -16,6 +16,7 @@
 #include "tb/cli/options.hpp"
 #include "tb/cli/run_network.hpp"
 #include "tb/fabric_stream.hpp"
+#include "tb/layer_records.hpp"
 
 namespace po = boost::program_options;
 
@@ -61,7 +62,10 @@ int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::Mlp
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3) << " s ("
             << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
-  if (!sys.json.empty()) {
+  std::vector<sw::LayerRecord> records;
+  for (const auto& s : layers) records.push_back(sw::record_of(s, "run", ref::engine_name(job.engine)));
+  outputs.add_energy(records);
+  {
     nlohmann::json j;
     j["target"] = "fabric";
     j["engine"] = ref::engine_name(job.engine);
@@ -79,7 +83,9 @@ int run_on_fabric(const tb::FabricJob& job, const SystemArgs& sys, const sw::Mlp
     j["wavelets"] = wavelets;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
+    sw::put_records(j, records);
     outputs.write_json(j);
+    outputs.write_records(records, fabric_run_info(job, "run " + spec.text() + ", batch " + std::to_string(batch)), j);
   }
   outputs.commit();
   return all_pass ? 0 : 1;
@@ -105,6 +111,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
   o.run.backpressure = job.backpressure;
   o.run.seed = job.seed;
   o.trace = job.trace;  // every layer's jobs in one waveform (RTL)
+  o.trace_settings = job.trace_settings;
   std::vector<sw::MatrixI8> weights;
   for (int l = 0; l < spec.layers(); ++l) weights.push_back(sw::mlp_weight(spec, l, sys.seed, job.density));
   const tb::FabricStreamResult r = tb::run_fabric_stream(o, sw::mlp_input(spec, batch, sys.seed), weights);
@@ -141,7 +148,10 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
             << sw::fixed(dram / 1e3, 1) << " KB, flash " << sw::fixed(flash / 1e3, 1) << " KB\nsimulated in "
             << sw::fixed(r.sim_seconds, 3) << " s\n";
   if (!r.golden_pass) std::cerr << "waferbench: golden check failed\n";
-  if (!sys.json.empty()) {
+  std::vector<sw::LayerRecord> records;
+  for (const auto& s : r.layers) records.push_back(tb::record_of(s, job.mesh, ref::engine_name(job.engine)));
+  outputs.add_energy(records);
+  {
     nlohmann::json j;
     j["target"] = "fabric";
     j["engine"] = ref::engine_name(job.engine);
@@ -168,7 +178,15 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
     j["buffer_overwrites"] = r.overwrites;
     j["golden"] = r.golden_pass ? "pass" : "fail";
     j["sim_seconds"] = r.sim_seconds;
+    sw::put_records(j, records);
     outputs.write_json(j);
+    sw::RunInfo info = fabric_run_info(job, "run " + spec.text() + ", batch " + std::to_string(batch) + ", weights streamed");
+    info.hardware.push_back({"weight streaming", sw::fixed(a.ingress_bw, 1) + " B/cycle ingress, " +
+                                                     std::to_string(a.weight_buffer) + " B weight buffer, store DRAM " +
+                                                     sw::fixed(a.store_bw, 1) + " B/cycle"});
+    info.bandwidth_bytes_per_cycle = a.ingress_bw;
+    info.bandwidth_name = "ingress link";
+    outputs.write_records(records, info, j);
   }
   outputs.commit();
   return r.golden_pass ? 0 : 1;
@@ -177,6 +195,7 @@ int run_streamed(const tb::FabricJob& job, const SystemArgs& sys, const StreamAr
 struct RunArgs {
   SystemArgs sys;
   FabricArgs fabric;
+  ReportArgs report;
   std::string model = "mlp:256x256x128x10", target = "systolic";
   int batch = 64;
   StreamArgs stream;
@@ -198,6 +217,7 @@ void RunArgs::describe(po::options_description& desc) {
   net.describe(desc);
   add_system_options(desc, sys);
   add_fabric_options(desc, fabric);
+  add_report_options(desc, report);
   desc.add_options()
       ("ingress-bw", po::value(&stream.ingress_bw), "fabric, weight-streaming: stream the weights from the store at this many bytes/cycle (without it the weights are preloaded into the edge queues)")
       ("weight-buffer", po::value(&stream.weight_buffer)->default_value(stream.weight_buffer), "fabric, with --ingress-bw: edge weight buffer bytes (two halves)")
@@ -259,6 +279,7 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
   const int batch = args.batch;
   tb::SystemOptions options = to_system_options(sys);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(sys.trace_window);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed);
   const std::vector<sw::GemmStats>& layers = r.layers;
@@ -291,7 +312,10 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
             << " s (" << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
 
-  if (!sys.json.empty()) {
+  std::vector<sw::LayerRecord> records;
+  for (const auto& s : layers) records.push_back(sw::record_of(s, "run", ref::engine_name(options.dut.engine)));
+  outputs.add_energy(records);
+  {
     nlohmann::json j;
     j["target"] = "systolic";
     j["engine"] = ref::engine_name(options.dut.engine);
@@ -308,7 +332,9 @@ int run_on_array(const RunArgs& args, const sw::MlpSpec& spec, RunOutputs& outpu
     j["macs"] = total.macs;
     j["golden"] = all_pass ? "pass" : "fail";
     sw::put_sim_speed(j, seconds, simulated);
+    sw::put_records(j, records);
     outputs.write_json(j);
+    outputs.write_records(records, array_run_info(options, sw::dataflow_name(dataflow), "run " + spec.text() + ", batch " + std::to_string(batch)), j);
   }
   outputs.commit();
   return all_pass ? 0 : 1;
@@ -325,13 +351,14 @@ int run_command(int argc, char** argv) {
   args.validate();
   if (args.net.any()) {
     if (!args.given.count("mesh") || args.given["mesh"].defaulted()) args.fabric.mesh = "16x16";  // networks: the largest mesh
-    return run_network_command(args.net, args.sys, args.fabric, args.target);
+    return run_network_command(args.net, args.sys, args.fabric, args.report, args.target);
   }
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
-  RunOutputs outputs(args.sys.trace, args.sys.json);  // written together at the end, or not at all
+  RunOutputs outputs(args.sys.trace, args.sys.json, {}, args.report);  // written together at the end, or not at all
   if (args.target != "fabric") return run_on_array(args, spec, outputs);
   tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
   job.trace = outputs.trace();
+  job.trace_settings = outputs.trace_settings(args.sys.trace_window);
   if (args.streamed()) return run_streamed(job, args.sys, args.stream, spec, args.batch, outputs);
   return run_on_fabric(job, args.sys, spec, args.batch, outputs);
 }

@@ -13,6 +13,7 @@
 #include "sw/report.hpp"
 #include "sw/topology_csv.hpp"
 #include "tb/fabric_network_run.hpp"
+#include "tb/layer_records.hpp"
 #include "tb/network_run.hpp"
 
 namespace po = boost::program_options;
@@ -176,7 +177,7 @@ sw::Network NetworkArgs::load() const {
   return sw::builtin_network(network, o);
 }
 
-int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const FabricArgs& fabric,
+int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const FabricArgs& fabric, const ReportArgs& reports,
                         const std::string& target) {
   const bool on_array = target != "fabric", on_fabric = target == "fabric" || target == "both";
   if (sys.backpressure > 0.0) {
@@ -194,8 +195,9 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     tb::check_network_on_array(net, options);
     check_bandwidth(tb::network_operand_bytes(net), sys.mem_bw, "--mem-bw", "the layers' operands");
   }
-  RunOutputs outputs(sys.trace, sys.json);
+  RunOutputs outputs(sys.trace, sys.json, {}, reports);
   options.dut.trace_path = outputs.trace();
+  options.dut.trace_settings = outputs.trace_settings(sys.trace_window);
   sw::RunPolicy policy;
   policy.model_only = ref::parse_engine(sys.engine) == ref::Engine::kModel;
   policy.rtl_budget_seconds = args.rtl_budget;
@@ -300,7 +302,14 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
                               : !tf.first_failure.empty() ? "fabric, " + tf.first_failure : "";
   if (!failure.empty()) std::cerr << "waferbench: " << failure << "\n";
 
-  if (!sys.json.empty()) {
+  std::vector<sw::LayerRecord> records;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    if (!net.layers[i].mapped()) continue;
+    if (on_array) records.push_back(tb::record_of(net.layers[i], arr[i], options, policy.model_only ? "model" : "rtl"));
+    if (on_fabric) records.push_back(tb::record_of(net.layers[i], fab[i], job.mesh, policy.model_only ? "model" : "rtl"));
+  }
+  outputs.add_energy(records);
+  {
     nlohmann::json j;
     j["schema"] = 1;
     j["command"] = "run";
@@ -331,7 +340,19 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     j["macs"] = net.macs();
     j["golden"] = pass ? "pass" : "fail";
     j["sim_seconds"] = seconds;
+    sw::put_records(j, records);
     outputs.write_json(j);
+    const std::string what = "run " + net.name;
+    sw::RunInfo info = on_array ? array_run_info(options, sys.dataflow, what) : fabric_run_info(job, what);
+    if (on_array && on_fabric) {
+      info.title = "waferbench " + what + " on a " + std::to_string(options.array.rows) + "x" +
+                   std::to_string(options.array.cols) + " array and the " + std::to_string(job.mesh) + "x" +
+                   std::to_string(job.mesh) + " fabric";
+      const sw::KeyValues f = fabric_hardware(job);
+      info.hardware.insert(info.hardware.end(), f.begin(), f.end());
+    }
+    info.summary = net.notes;
+    outputs.write_records(records, info, j);
   }
   outputs.commit();
   return pass ? 0 : 1;

@@ -34,7 +34,7 @@ struct NetworkArgs {
 
 // Runs the network on `target` ("array" or "systolic", "fabric", "both"); prints the per-layer
 // table, writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
-int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric,
+int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric, const ReportArgs& report,
                         const std::string& target);
 
 }  // namespace wb::cli

@@ -5,6 +5,7 @@
 
 #include "sw/error.hpp"
 #include "sw/report.hpp"
+#include "sw/report_plots.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/fabric_options.hpp"
 #include "tb/cli/options.hpp"
@@ -16,6 +17,7 @@ namespace {
 
 struct SparsityArgs {
   FabricArgs fabric;
+  ReportArgs report;
   int m = 8, k = 256, n = 256;
   unsigned long long seed = 1;
   std::string densities_text = "1,0.5,0.1,0.01", json_path, engine = "rtl";
@@ -31,13 +33,13 @@ struct SparsityArgs {
         ("layout", po::value(&fabric.layout)->default_value(fabric.layout), "weights-resident or weight-streaming")
         ("seed", po::value(&seed)->default_value(seed), "seed of the random operands")
         ("json", po::value(&json_path), "write the table as JSON to FILE");
+    add_report_options(desc, report);
   }
   // Throws sw::InputError (a shape that fits no PE or the host memory included); returns the
   // densities.
   std::vector<double> validate() const {
     if (m <= 0 || k <= 0 || n <= 0) throw sw::InputError("--m, --k and --n must be positive");
     const std::vector<double> densities = parse_number_list(densities_text, "--densities", 0.0, 1.0, "(0, 1]");
-    if (!json_path.empty()) check_writable(json_path, "--json");
     const tb::FabricJob job = to_fabric_job(fabric, 0.0, seed, "", engine);
     tb::check_fabric_gemm(job, m, k, n, "sparsity " + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n));
     return densities;
@@ -52,6 +54,7 @@ int sparsity_command(int argc, char** argv) {
   args.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench sparsity [options]")) return 0;
   const std::vector<double> densities = args.validate();
+  RunOutputs outputs("", args.json_path, {}, args.report);  // written together at the end, or not at all
   tb::FabricJob job = to_fabric_job(args.fabric, 0.0, args.seed, "", args.engine);
   const sw::MatrixI8 a = sw::random_int8(args.m, args.k, args.seed);
   std::vector<sw::FabricStats> runs;
@@ -81,7 +84,26 @@ int sparsity_command(int argc, char** argv) {
   std::cout << "waferbench sparsity: " << args.m << "x" << args.k << "x" << args.n << " on the " << job.mesh << "x" << job.mesh
             << " fabric" << (job.engine == ref::Engine::kModel ? " (model), " : ", ") << args.fabric.layout << " (speedup against the first density; 1/d relative to it)\n\n"
             << sw::format_table(table);
-  if (!args.json_path.empty()) sw::write_json_file(args.json_path, j);
+  std::vector<sw::LayerRecord> records;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    records.push_back(sw::record_of(runs[i], "sparsity", ref::engine_name(job.engine)));
+    records.back().name = "d=" + sw::fixed(densities[i], 3);
+  }
+  outputs.add_energy(records);
+  sw::put_records(j, records);
+  outputs.write_json(j);
+  if (outputs.wants_report()) {
+    const std::string what = "sparsity " + std::to_string(args.m) + "x" + std::to_string(args.k) + "x" + std::to_string(args.n);
+    sw::RunInfo info = fabric_run_info(job, what);
+    info.summary.push_back("Speedup at the sparsest density: " + table.back()[6] + "x measured against " +
+                           table.back()[7] + "x ideal (1/d).");
+    outputs.write_records(records, info, j,
+                          {sw::page_plot("speedup.svg", sw::speedup_plot(records),
+                                         "Measured speedup of each density over the densest run, and the ideal 1/d.")});
+  } else {
+    outputs.write_records(records, {}, j);
+  }
+  outputs.commit();
   if (!all_pass) std::cerr << "waferbench: golden check failed\n";
   return all_pass ? 0 : 1;
 }

@@ -18,10 +18,12 @@
 #include "sw/child_process.hpp"
 #include "sw/error.hpp"
 #include "sw/report.hpp"
+#include "sw/report_plots.hpp"
 #include "sw/roofline.hpp"
 #include "sw/training.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/layer_records.hpp"
 #include "tb/training_system.hpp"
 
 namespace po = boost::program_options;
@@ -34,6 +36,7 @@ const std::vector<double> kSweepBandwidths{1, 2, 4, 8, 16, 32, 64, 128, 256};
 
 struct TrainArgs {
   SystemArgs sys;
+  ReportArgs report;
   std::string model = "mlp:256x256x256";
   int batch = 64, systems = 1, steps = 1, fan_out = 2, lr_shift = 12, grad_chunks = 4;
   double ingress_bw = 16.0, store_bw = 256.0;
@@ -78,6 +81,7 @@ void TrainArgs::describe(po::options_description& desc) {
       ("no-baseline", po::bool_switch(&no_baseline), "skip the one-system run (no speedup)")
       ("worker", po::bool_switch(&worker), "internal: print the JSON on stdout only");
   add_system_options(desc, sys, {"dataflow", "trace"});  // N streamed WS arrays, no waveform
+  add_report_options(desc, report);
 }
 
 tb::TrainOptions TrainArgs::train_options() const {
@@ -172,8 +176,23 @@ std::string loss_list(const nlohmann::json& loss) {
   return s;
 }
 
+// What a report says about the run: N arrays behind the store and the tree; its roofline is a
+// system's R x C MACs per cycle under its ingress link.
+sw::RunInfo train_info(const TrainArgs& a, const tb::TrainOptions& o, const std::string& what) {
+  sw::RunInfo info = array_run_info(o.system, "ws", what);
+  info.title += ", " + std::to_string(a.systems) + (a.systems == 1 ? " system" : " systems");
+  info.hardware.push_back({"systems", std::to_string(a.systems) + " data-parallel, batch " + std::to_string(a.batch / a.systems) + " each"});
+  info.hardware.push_back({"weight streaming", sw::fixed(a.ingress_bw, 1) + " B/cycle per tree link, fan-out " +
+                                                   std::to_string(a.fan_out) + ", " + std::to_string(a.hop_latency) +
+                                                   " cycles per hop, weight buffer " + std::to_string(a.weight_buffer) + " B"});
+  info.hardware.push_back({"weight store", "DRAM " + sw::fixed(a.store_bw, 1) + " B/cycle, flash 8 B/cycle"});
+  info.bandwidth_bytes_per_cycle = a.ingress_bw;
+  info.bandwidth_name = "system's tree link";
+  return info;
+}
+
 // The points of --sweep-bw, run side by side as workers; printed and returned in sweep order.
-int run_sweep(const TrainArgs& a, const tb::TrainOptions& o, const std::vector<std::string>& base) {
+int run_sweep(const TrainArgs& a, const tb::TrainOptions& o, const std::vector<std::string>& base, RunOutputs& outputs) {
   std::vector<std::vector<std::string>> commands;
   for (double bw : kSweepBandwidths) {
     std::vector<std::string> args = base;
@@ -186,6 +205,8 @@ int run_sweep(const TrainArgs& a, const tb::TrainOptions& o, const std::vector<s
   std::vector<std::vector<std::string>> table{
       {"ingress B/cycle", "step cycles", "exposed %", "MACs/cycle", "roofline", "peak", "bound"}};
   nlohmann::json points = nlohmann::json::array();
+  std::vector<sw::LayerRecord> records;  // one per point: its layers' total
+  std::vector<double> achieved, roofline;
   const double peak = static_cast<double>(o.system.array.rows) * o.system.array.cols;
   sw::Roofline roof{peak, 0.0};
   bool pass = true;
@@ -199,6 +220,11 @@ int run_sweep(const TrainArgs& a, const tb::TrainOptions& o, const std::vector<s
                      sw::fixed(p["peak_macs_per_cycle_per_system"].get<double>(), 0),
                      roof.bandwidth_bound(bw) ? "bandwidth" : "compute"});
     pass &= p["golden"] == "pass";
+    std::vector<sw::LayerRecord> layers;
+    for (const auto& r : p["records"]) layers.push_back(sw::record_from_json(r));
+    records.push_back(sw::total_of(layers, "bw " + sw::fixed(bw, 0)));
+    achieved.push_back(p["macs_per_cycle_per_system"].get<double>());
+    roofline.push_back(p["roofline_macs_per_cycle_per_system"].get<double>());
     points.push_back(std::move(p));
   }
   std::cout << "waferbench train --sweep-bw: " << o.spec.text() << ", batch " << a.batch << ", " << a.systems
@@ -207,16 +233,27 @@ int run_sweep(const TrainArgs& a, const tb::TrainOptions& o, const std::vector<s
             << " MACs per link byte (max of weights down, int32 gradients up); roofline crossover at "
             << sw::fixed(roof.crossover_bandwidth(), 1) << " B/cycle\n\n"
             << sw::format_table(table);
-  if (!a.sys.json.empty()) {
-    nlohmann::json j;
-    j["command"] = "train";
-    j["model"] = o.spec.text();
-    j["systems"] = a.systems;
-    j["operational_intensity"] = roof.intensity;
-    j["crossover_bw"] = roof.crossover_bandwidth();
-    j["sweep"] = points;
-    sw::write_json_file(a.sys.json, j);
+  outputs.add_energy(records);
+  nlohmann::json j;
+  j["command"] = "train";
+  j["model"] = o.spec.text();
+  j["systems"] = a.systems;
+  j["operational_intensity"] = roof.intensity;
+  j["crossover_bw"] = roof.crossover_bandwidth();
+  j["sweep"] = points;
+  sw::put_records(j, records);
+  outputs.write_json(j);
+  sw::RunInfo info = train_info(a, o, "train --sweep-bw " + o.spec.text());
+  info.summary.push_back("Operational intensity " + sw::fixed(roof.intensity, 2) +
+                         " MACs per link byte; the roofline's crossover is at " + sw::fixed(roof.crossover_bandwidth(), 1) +
+                         " B/cycle.");
+  std::vector<sw::HtmlPlot> plots;
+  if (outputs.wants_report()) {
+    plots.push_back(sw::page_plot("bandwidth_sweep.svg", sw::bandwidth_sweep_plot(kSweepBandwidths, achieved, roofline, peak),
+                                  "Measured MACs per cycle per system at each ingress bandwidth, under the roofline."));
   }
+  outputs.write_records(records, info, j, plots, {{"Bandwidth sweep", table, ""}});
+  outputs.commit();
   return pass ? 0 : 1;
 }
 
@@ -270,12 +307,19 @@ int train_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench train [options]", &a.given)) return 0;
   a.validate();
   const tb::TrainOptions o = a.train_options();
-  if (a.sweep) return run_sweep(a, o, worker_args(argc, argv, {"ingress-bw", "json", "sweep-bw", "no-baseline"}, desc));
+  // Written together at the end, or not at all; a worker writes nothing but its stdout.
+  RunOutputs outputs("", a.worker ? "" : a.sys.json, {}, a.worker ? ReportArgs{} : a.report);
+  const std::vector<std::string> report_options{"json", "csv", "scalesim-csv", "report"};
+  const auto without = [&](std::vector<std::string> drop) {
+    drop.insert(drop.end(), report_options.begin(), report_options.end());
+    return worker_args(argc, argv, drop, desc);
+  };
+  if (a.sweep) return run_sweep(a, o, without({"ingress-bw", "sweep-bw", "no-baseline"}), outputs);
 
   // The baseline's worker runs beside this process's own simulation.
   std::future<sw::ChildResult> baseline;
   if (a.runs_baseline()) {
-    std::vector<std::string> args = worker_args(argc, argv, {"systems", "json", "no-baseline"}, desc);
+    std::vector<std::string> args = without({"systems", "no-baseline"});
     args.insert(args.end(), {"--systems", "1"});
     baseline = std::async(std::launch::async, [cmd = worker_command(args)] { return sw::run_child(cmd); });
   }
@@ -288,13 +332,34 @@ int train_command(int argc, char** argv) {
     j["speedup"] = base_step / step;
     j["scaling_efficiency"] = base_step / step / a.systems;
   }
+  std::vector<sw::LayerRecord> records;
+  for (std::size_t l = 0; l < r.layers.size(); ++l) {
+    records.push_back(tb::record_of(r.layers[l], o, l, ref::engine_name(o.system.dut.engine)));
+  }
+  outputs.add_energy(records);
+  sw::put_records(j, records);
   if (a.worker) {
     std::cout << j.dump() << "\n";
     return r.golden_pass ? 0 : 1;
   }
   print_run(a, o, r, j);
   if (!r.golden_pass) std::cerr << "waferbench: golden check failed\n";
-  if (!a.sys.json.empty()) sw::write_json_file(a.sys.json, j);
+  outputs.write_json(j);
+  sw::RunInfo info = train_info(a, o, "train " + o.spec.text() + ", batch " + std::to_string(a.batch));
+  info.summary.push_back("Step: " + sw::fixed(r.step_cycles(), 0) + " cycles, exposed stream " +
+                         pct(j["exposed_fraction"].get<double>()) + " % of it; loss per step " + loss_list(j["loss"]) + ".");
+  std::vector<sw::HtmlPlot> plots;
+  if (outputs.wants_report() && j.contains("scaling_efficiency")) {
+    info.summary.push_back("Scaling: " + std::to_string(a.systems) + " systems, speedup " +
+                           sw::fixed(j["speedup"].get<double>(), 2) + ", efficiency " +
+                           pct(j["scaling_efficiency"].get<double>()) + " % against one system with the whole batch.");
+    plots.push_back(sw::page_plot("scaling.svg",
+                                  sw::scaling_plot({1.0, static_cast<double>(a.systems)},
+                                                   {100.0, 100.0 * j["scaling_efficiency"].get<double>()}),
+                                  "Scaling efficiency (speedup over one system, per system) at 1 and N systems."));
+  }
+  outputs.write_records(records, info, j, plots);
+  outputs.commit();
   return r.golden_pass ? 0 : 1;
 }
 

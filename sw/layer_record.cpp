@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sw/layer_record.hpp"
+
+#include <algorithm>
+
+#include "sw/error.hpp"
+#include "wb/hw_config.hpp"
+
+namespace wb::sw {
+
+namespace {
+
+// Bytes of `flits` wavelets of kWaveletWidth bits each, rounded up.
+std::uint64_t wavelet_bytes(std::uint64_t flits) {
+  return (flits * static_cast<std::uint64_t>(hw::kWaveletWidth) + 7) / 8;
+}
+
+}  // namespace
+
+double LayerRecord::energy_pj() const {
+  return energy_mac_pj + energy_add_pj + energy_register_pj + energy_sram_pj + energy_pe_sram_pj + energy_link_pj +
+         energy_dram_pj + energy_flash_pj + energy_tree_pj;
+}
+
+const std::vector<RecordField>& record_fields() {
+  static const std::vector<RecordField> fields{
+      {"schema", "integer", "version of this schema (1)"},
+      {"command", "string", "run, gemm, sparsity, train or noc"},
+      {"target", "string", "array, fabric or noc"},
+      {"engine", "string", "rtl or model"},
+      {"name", "string", "layer or run point"},
+      {"op", "string", "gemm, fc, conv, attention, matmul, train, traffic"},
+      {"m", "integer", "rows of A and C"},
+      {"k", "integer", "columns of A, rows of B"},
+      {"n", "integer", "columns of B and C"},
+      {"count", "integer", "GEMMs of this shape in the layer"},
+      {"rows", "integer", "PE grid rows: the array's R, the fabric's mesh k"},
+      {"cols", "integer", "PE grid columns: the array's C, the fabric's mesh k"},
+      {"density", "number", "weight density"},
+      {"cycles", "integer", "cycles of the layer on the target"},
+      {"ideal_cycles", "integer", "cycles with every PE busy every cycle"},
+      {"utilization", "number", "ideal_cycles / cycles"},
+      {"stall_cycles", "integer|null", "cycles the array's output was back-pressured"},
+      {"fill_drain_cycles", "integer|null", "array cycles with no A beat taken and no stall: fill, skew, drain, memory waits"},
+      {"load_cycles", "integer|null", "fabric cycles loading routes and PE SRAM before the job"},
+      {"macs", "integer", "useful MACs: the nonzero work of the layer"},
+      {"macs_issued", "integer", "MACs the PEs performed (array: padding of partial folds included)"},
+      {"macs_skipped", "integer", "dense MACs not performed because an operand was zero"},
+      {"int32_adds", "integer", "partial sums added outside the MACs"},
+      {"register_bytes", "integer", "bytes written to PE registers and accumulators"},
+      {"a_beats", "integer", "A beats taken at the array's edge (R int8 each; 0 elsewhere)"},
+      {"b_beats", "integer", "B beats taken at the array's edge (C int8 each)"},
+      {"c_beats", "integer", "C beats out of the array (C int32 each)"},
+      {"sram_a_read_bytes", "integer", "bytes of A read from the on-chip memory beside the array"},
+      {"sram_b_read_bytes", "integer", "bytes of B read from it"},
+      {"sram_write_bytes", "integer", "bytes written to it (results)"},
+      {"sram_size_bytes", "integer", "its size"},
+      {"pe_sram_read_bytes", "integer", "bytes read from the fabric PEs' SRAM"},
+      {"pe_sram_size_bytes", "integer", "one PE's SRAM size"},
+      {"dram_bytes", "integer", "weight store DRAM bytes read and written"},
+      {"flash_bytes", "integer", "weight store flash bytes read and written"},
+      {"tree_bytes", "integer", "bytes over the broadcast/reduce tree (system link, both directions)"},
+      {"link_bytes", "integer", "bytes over fabric links, per hop (45-bit wavelets)"},
+      {"metadata_bytes", "integer", "sparse-format index bytes (part of the bytes above)"},
+      {"wavelets", "integer", "wavelets injected at the fabric's edges"},
+      {"link_flits", "integer", "router hops of all wavelets"},
+      {"energy_pj", "number", "total energy, pJ"},
+      {"energy_per_mac_pj", "number", "energy_pj / macs"},
+      {"energy_mac_pj", "number", "int8 MACs (macs_issued)"},
+      {"energy_add_pj", "number", "int32 adds"},
+      {"energy_register_pj", "number", "PE registers and accumulators"},
+      {"energy_sram_pj", "number", "on-chip memory reads and writes"},
+      {"energy_pe_sram_pj", "number", "PE SRAM reads"},
+      {"energy_link_pj", "number", "fabric link hops"},
+      {"energy_dram_pj", "number", "weight store DRAM"},
+      {"energy_flash_pj", "number", "weight store flash"},
+      {"energy_tree_pj", "number", "broadcast/reduce tree links"},
+      {"golden", "string", "pass, fail (against the CPU reference) or n/a"},
+  };
+  return fields;
+}
+
+nlohmann::json to_json(const LayerRecord& r) {
+  const auto opt = [](const std::optional<std::uint64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  nlohmann::json j;
+  j["schema"] = kRecordSchema;
+  j["command"] = r.command;
+  j["target"] = r.target;
+  j["engine"] = r.engine;
+  j["name"] = r.name;
+  j["op"] = r.op;
+  j["m"] = r.m;
+  j["k"] = r.k;
+  j["n"] = r.n;
+  j["count"] = r.count;
+  j["rows"] = r.rows;
+  j["cols"] = r.cols;
+  j["density"] = r.density;
+  j["cycles"] = r.cycles;
+  j["ideal_cycles"] = r.ideal_cycles;
+  j["utilization"] = r.utilization();
+  j["stall_cycles"] = opt(r.stall_cycles);
+  j["fill_drain_cycles"] = opt(r.fill_drain_cycles);
+  j["load_cycles"] = opt(r.load_cycles);
+  j["macs"] = r.macs;
+  j["macs_issued"] = r.macs_issued;
+  j["macs_skipped"] = r.macs_skipped;
+  j["int32_adds"] = r.int32_adds;
+  j["register_bytes"] = r.register_bytes;
+  j["a_beats"] = r.a_beats;
+  j["b_beats"] = r.b_beats;
+  j["c_beats"] = r.c_beats;
+  j["sram_a_read_bytes"] = r.sram_a_read_bytes;
+  j["sram_b_read_bytes"] = r.sram_b_read_bytes;
+  j["sram_write_bytes"] = r.sram_write_bytes;
+  j["sram_size_bytes"] = r.sram_size_bytes;
+  j["pe_sram_read_bytes"] = r.pe_sram_read_bytes;
+  j["pe_sram_size_bytes"] = r.pe_sram_size_bytes;
+  j["dram_bytes"] = r.dram_bytes;
+  j["flash_bytes"] = r.flash_bytes;
+  j["tree_bytes"] = r.tree_bytes;
+  j["link_bytes"] = r.link_bytes;
+  j["metadata_bytes"] = r.metadata_bytes;
+  j["wavelets"] = r.wavelets;
+  j["link_flits"] = r.link_flits;
+  j["energy_pj"] = r.energy_pj();
+  j["energy_per_mac_pj"] = r.energy_per_mac_pj();
+  j["energy_mac_pj"] = r.energy_mac_pj;
+  j["energy_add_pj"] = r.energy_add_pj;
+  j["energy_register_pj"] = r.energy_register_pj;
+  j["energy_sram_pj"] = r.energy_sram_pj;
+  j["energy_pe_sram_pj"] = r.energy_pe_sram_pj;
+  j["energy_link_pj"] = r.energy_link_pj;
+  j["energy_dram_pj"] = r.energy_dram_pj;
+  j["energy_flash_pj"] = r.energy_flash_pj;
+  j["energy_tree_pj"] = r.energy_tree_pj;
+  j["golden"] = r.golden;
+  return j;
+}
+
+namespace {
+
+// The field `name` of `j`, checked against its documented type.
+const nlohmann::json& field(const nlohmann::json& j, const char* name) {
+  if (!j.is_object() || !j.contains(name)) throw InputError(std::string("record: no field '") + name + "'");
+  const nlohmann::json& v = j.at(name);
+  for (const RecordField& f : record_fields()) {
+    if (std::string(f.name) != name) continue;
+    const std::string type = f.type;
+    const bool ok = (type == "string" && v.is_string()) || (type == "number" && v.is_number()) ||
+                    (type == "integer" && v.is_number_integer()) ||
+                    (type == "integer|null" && (v.is_null() || v.is_number_integer()));
+    if (!ok) throw InputError(std::string("record: field '") + name + "' is not " + f.type);
+  }
+  return v;
+}
+
+std::optional<std::uint64_t> optional_field(const nlohmann::json& j, const char* name) {
+  const nlohmann::json& v = field(j, name);
+  if (v.is_null()) return std::nullopt;
+  return v.get<std::uint64_t>();
+}
+
+}  // namespace
+
+LayerRecord record_from_json(const nlohmann::json& j) {
+  if (field(j, "schema").get<int>() != kRecordSchema) {
+    throw InputError("record: schema " + j.at("schema").dump() + " is not " + std::to_string(kRecordSchema));
+  }
+  const auto u = [&](const char* name) { return field(j, name).get<std::uint64_t>(); };
+  const auto s = [&](const char* name) { return field(j, name).get<std::string>(); };
+  const auto d = [&](const char* name) { return field(j, name).get<double>(); };
+  LayerRecord r;
+  r.command = s("command");
+  r.target = s("target");
+  r.engine = s("engine");
+  r.name = s("name");
+  r.op = s("op");
+  r.m = field(j, "m").get<std::int64_t>();
+  r.k = field(j, "k").get<std::int64_t>();
+  r.n = field(j, "n").get<std::int64_t>();
+  r.count = field(j, "count").get<std::int64_t>();
+  r.rows = field(j, "rows").get<int>();
+  r.cols = field(j, "cols").get<int>();
+  r.density = d("density");
+  r.cycles = u("cycles");
+  r.ideal_cycles = u("ideal_cycles");
+  d("utilization");  // derived: checked, not stored
+  r.stall_cycles = optional_field(j, "stall_cycles");
+  r.fill_drain_cycles = optional_field(j, "fill_drain_cycles");
+  r.load_cycles = optional_field(j, "load_cycles");
+  r.macs = u("macs");
+  r.macs_issued = u("macs_issued");
+  r.macs_skipped = u("macs_skipped");
+  r.int32_adds = u("int32_adds");
+  r.register_bytes = u("register_bytes");
+  r.a_beats = u("a_beats");
+  r.b_beats = u("b_beats");
+  r.c_beats = u("c_beats");
+  r.sram_a_read_bytes = u("sram_a_read_bytes");
+  r.sram_b_read_bytes = u("sram_b_read_bytes");
+  r.sram_write_bytes = u("sram_write_bytes");
+  r.sram_size_bytes = u("sram_size_bytes");
+  r.pe_sram_read_bytes = u("pe_sram_read_bytes");
+  r.pe_sram_size_bytes = u("pe_sram_size_bytes");
+  r.dram_bytes = u("dram_bytes");
+  r.flash_bytes = u("flash_bytes");
+  r.tree_bytes = u("tree_bytes");
+  r.link_bytes = u("link_bytes");
+  r.metadata_bytes = u("metadata_bytes");
+  r.wavelets = u("wavelets");
+  r.link_flits = u("link_flits");
+  d("energy_pj");
+  d("energy_per_mac_pj");
+  r.energy_mac_pj = d("energy_mac_pj");
+  r.energy_add_pj = d("energy_add_pj");
+  r.energy_register_pj = d("energy_register_pj");
+  r.energy_sram_pj = d("energy_sram_pj");
+  r.energy_pe_sram_pj = d("energy_pe_sram_pj");
+  r.energy_link_pj = d("energy_link_pj");
+  r.energy_dram_pj = d("energy_dram_pj");
+  r.energy_flash_pj = d("energy_flash_pj");
+  r.energy_tree_pj = d("energy_tree_pj");
+  r.golden = s("golden");
+  return r;
+}
+
+nlohmann::json records_json(const std::vector<LayerRecord>& records) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const LayerRecord& r : records) list.push_back(to_json(r));
+  return {{"schema", kRecordSchema}, {"records", list}};
+}
+
+void put_records(nlohmann::json& j, const std::vector<LayerRecord>& records) {
+  const nlohmann::json r = records_json(records);
+  j["schema"] = r["schema"];
+  j["records"] = r["records"];
+}
+
+LayerRecord gemm_record(const std::string& command, const std::string& target, const std::string& engine,
+                        const std::string& name, const std::string& op, std::int64_t m, std::int64_t k, std::int64_t n,
+                        std::int64_t count) {
+  LayerRecord r;
+  r.command = command;
+  r.target = target;
+  r.engine = engine;
+  r.name = name;
+  r.op = op;
+  r.m = m;
+  r.k = k;
+  r.n = n;
+  r.count = count;
+  return r;
+}
+
+LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine) {
+  LayerRecord r = gemm_record(command, "array", engine, s.name.empty() ? "gemm" : s.name, "gemm", s.m, s.k, s.n);
+  r.cycles = s.cycles;
+  r.ideal_cycles = s.ideal_cycles;
+  r.stall_cycles = s.c_stalled_cycles;
+  // At most one A beat enters per cycle: the other cycles, less the stalled ones, are overhead.
+  const std::uint64_t busy = s.a_beats + s.c_stalled_cycles;
+  r.fill_drain_cycles = s.cycles > busy ? s.cycles - busy : 0;
+  const std::uint64_t pes = static_cast<std::uint64_t>(s.rows) * static_cast<std::uint64_t>(s.cols);
+  r.macs = s.macs;
+  r.macs_issued = s.a_beats * pes;  // every A beat (WS) or beat pair (OS) is one MAC in every PE
+  const bool ws = s.dataflow == "ws";
+  // WS: the monitor adds each of the C beats' partial sums over the K folds but the first.
+  const std::uint64_t k_folds = s.rows > 0 ? (static_cast<std::uint64_t>(s.k) + s.rows - 1) / s.rows : 1;
+  r.int32_adds = ws && k_folds > 1 ? s.c_beats * s.cols - s.c_beats * s.cols / k_folds : 0;
+  // Per MAC the operand moves on: WS one int8 to the right and an int32 partial sum down; OS
+  // two int8 operands and the int32 accumulator. WS also loads every weight beat.
+  r.register_bytes = r.macs_issued * (ws ? 5 : 6) + (ws ? s.b_beats * s.cols : 0);
+  r.rows = s.rows;
+  r.cols = s.cols;
+  r.a_beats = s.a_beats;
+  r.b_beats = s.b_beats;
+  r.c_beats = s.c_beats;
+  r.sram_a_read_bytes = s.mem_a_bytes_read;
+  r.sram_b_read_bytes = s.mem_bytes_read - s.mem_a_bytes_read;
+  r.sram_write_bytes = static_cast<std::uint64_t>(s.m) * s.n * 4;  // C, int32, written once
+  r.sram_size_bytes = s.memory_bytes;
+  r.golden = s.golden_pass ? "pass" : "fail";
+  return r;
+}
+
+LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine) {
+  LayerRecord r = gemm_record(command, "fabric", engine, s.name.empty() ? "gemm" : s.name, "gemm", s.m, s.k, s.n);
+  r.density = s.k && s.n ? static_cast<double>(s.nnz) / (static_cast<double>(s.k) * s.n) : s.density;
+  r.cycles = s.cycles;
+  r.ideal_cycles = s.ideal_cycles();  // the nonzero work spread over every PE
+  r.load_cycles = s.load_cycles;
+  r.rows = r.cols = s.mesh;
+  r.macs = s.macs;
+  r.macs_issued = s.macs;  // the PEs' own counter: only nonzero pairs are ever multiplied
+  r.macs_skipped = s.dense_macs() > s.macs ? s.dense_macs() - s.macs : 0;
+  r.register_bytes = 4 * s.macs;      // one int32 accumulator written per MAC
+  r.pe_sram_read_bytes = 4 * s.macs;  // one 32-bit SRAM word per MAC: {row, weight} or an activation
+  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
+  r.link_bytes = wavelet_bytes(s.link_flits);
+  r.metadata_bytes = 2 * s.nnz;  // the 16-bit row index beside every nonzero weight
+  r.wavelets = s.wavelets;
+  r.link_flits = s.link_flits;
+  r.golden = s.golden_pass ? "pass" : "fail";
+  return r;
+}
+
+LayerRecord total_of(const std::vector<LayerRecord>& records, const std::string& name) {
+  LayerRecord t;
+  if (records.empty()) {
+    t.name = name;
+    return t;
+  }
+  t = records.front();
+  t.name = name;
+  t.op = "total";
+  t.m = t.k = t.n = 0;
+  const auto sum_opt = [](std::optional<std::uint64_t>& into, const std::optional<std::uint64_t>& v) {
+    if (into && v) *into += *v;
+    else into.reset();
+  };
+  // Density weighted by each record's dense work.
+  const auto dense_of = [](const LayerRecord& r) { return static_cast<double>(r.macs + r.macs_skipped); };
+  double dense = dense_of(records.front()), weighted = records.front().density * dense;
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    const LayerRecord& r = records[i];
+    t.count += r.count;
+    t.cycles += r.cycles;
+    t.ideal_cycles += r.ideal_cycles;
+    sum_opt(t.stall_cycles, r.stall_cycles);
+    sum_opt(t.fill_drain_cycles, r.fill_drain_cycles);
+    sum_opt(t.load_cycles, r.load_cycles);
+    t.macs += r.macs;
+    t.macs_issued += r.macs_issued;
+    t.macs_skipped += r.macs_skipped;
+    dense += dense_of(r);
+    weighted += r.density * dense_of(r);
+    t.int32_adds += r.int32_adds;
+    t.register_bytes += r.register_bytes;
+    t.a_beats += r.a_beats;
+    t.b_beats += r.b_beats;
+    t.c_beats += r.c_beats;
+    t.sram_a_read_bytes += r.sram_a_read_bytes;
+    t.sram_b_read_bytes += r.sram_b_read_bytes;
+    t.sram_write_bytes += r.sram_write_bytes;
+    t.pe_sram_read_bytes += r.pe_sram_read_bytes;
+    t.dram_bytes += r.dram_bytes;
+    t.flash_bytes += r.flash_bytes;
+    t.tree_bytes += r.tree_bytes;
+    t.link_bytes += r.link_bytes;
+    t.metadata_bytes += r.metadata_bytes;
+    t.wavelets += r.wavelets;
+    t.link_flits += r.link_flits;
+    t.energy_mac_pj += r.energy_mac_pj;
+    t.energy_add_pj += r.energy_add_pj;
+    t.energy_register_pj += r.energy_register_pj;
+    t.energy_sram_pj += r.energy_sram_pj;
+    t.energy_pe_sram_pj += r.energy_pe_sram_pj;
+    t.energy_link_pj += r.energy_link_pj;
+    t.energy_dram_pj += r.energy_dram_pj;
+    t.energy_flash_pj += r.energy_flash_pj;
+    t.energy_tree_pj += r.energy_tree_pj;
+    t.sram_size_bytes = std::max(t.sram_size_bytes, r.sram_size_bytes);
+    if (r.golden == "fail" || (t.golden == "n/a" && r.golden == "pass")) t.golden = r.golden;
+  }
+  if (dense > 0) t.density = weighted / dense;
+  return t;
+}
+
+}  // namespace wb::sw
