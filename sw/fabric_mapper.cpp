@@ -145,42 +145,6 @@ struct ResidentGrid {
   static int lane(std::size_t copies, std::size_t i) { return copies == 1 ? 0 : static_cast<int>(i) + 1; }
 };
 
-// Nonzero weights of each (input block, output block) of B.
-std::vector<std::uint64_t> block_nnz(const MatrixI8& b, const Split& in, const Split& out) {
-  std::vector<std::uint64_t> nnz(static_cast<std::size_t>(in.count * out.count), 0);
-  for (int r = 0; r < b.rows(); ++r) {
-    for (int c = 0; c < b.cols(); ++c) {
-      if (b.at(r, c) != 0) ++nnz[static_cast<std::size_t>((r / in.block) * out.count + c / out.block)];
-    }
-  }
-  return nnz;
-}
-
-// The copies that fit (accumulators, SRAM, vectors dividing evenly) and cost least: per PE
-// and copy, vectors x (the busiest block's weights + activations taken + sums sent).
-Replicas choose_replicas(const MatrixI8& a, const MatrixI8& b, int mesh, const FabricLimits& limits, int most) {
-  Replicas best;
-  std::uint64_t best_cost = std::numeric_limits<std::uint64_t>::max();
-  for (int ry = 1; ry <= std::min(4, mesh); ++ry) {
-    for (int rx = 1; rx <= std::min(2, mesh); ++rx) {
-      const Replicas r{rx, ry};
-      if (r.count() > most || a.rows() % r.count() != 0) continue;
-      const ResidentGrid g(mesh, r, a.cols(), b.cols());
-      if (g.out.block > limits.accumulators || g.in.block >= hw::kPeEndIndex) continue;
-      const auto nnz = block_nnz(b, g.in, g.out);
-      const std::uint64_t busiest = *std::max_element(nnz.begin(), nnz.end());
-      if (static_cast<std::uint64_t>(g.in.block) + busiest > static_cast<std::uint64_t>(limits.sram_words)) continue;
-      const std::uint64_t cost = static_cast<std::uint64_t>(a.rows() / r.count()) *
-                                 (busiest + static_cast<std::uint64_t>(g.in.block + g.out.block));
-      if (cost < best_cost) {
-        best_cost = cost;
-        best = r;
-      }
-    }
-  }
-  return best;
-}
-
 // Which rows of B each input block takes and which columns each output block takes, so that
 // the blocks hold about equally many nonzero weights: the busiest PE sets a layer's time. The
 // blocks keep their sizes; rows go heaviest first to the lightest block with room, then
@@ -248,8 +212,49 @@ BlockMembers balance_blocks(const MatrixI8& b, const std::vector<std::uint64_t>&
   return m;
 }
 
-void map_resident(const MatrixI8& a, const MatrixI8& b, const FabricLimits& limits, const ResidentGrid& g,
-                  FabricProgram& p) {
+// Nonzero weights of the fullest block once balanced: its SRAM and its work.
+std::uint64_t busiest_block(const MatrixI8& b, const std::vector<std::uint64_t>& row_nnz, const ResidentGrid& g) {
+  const BlockMembers members = balance_blocks(b, row_nnz, g.in, g.out);
+  std::uint64_t most = 0;
+  for (const auto& rows : members.rows) {
+    for (const auto& cols : members.cols) {
+      std::uint64_t nnz = 0;
+      for (int r : rows) {
+        for (int c : cols) nnz += b.at(r, c) != 0;
+      }
+      most = std::max(most, nnz);
+    }
+  }
+  return most;
+}
+
+// The copies that fit (accumulators, SRAM, vectors dividing evenly) and cost least: per PE
+// and copy, vectors x (the busiest block's weights + activations taken + sums sent).
+Replicas choose_replicas(const MatrixI8& a, const MatrixI8& b, const std::vector<std::uint64_t>& row_nnz, int mesh,
+                         const FabricLimits& limits, int most) {
+  Replicas best;
+  std::uint64_t best_cost = std::numeric_limits<std::uint64_t>::max();
+  for (int ry = 1; ry <= std::min(4, mesh); ++ry) {
+    for (int rx = 1; rx <= std::min(2, mesh); ++rx) {
+      const Replicas r{rx, ry};
+      if (r.count() > most || a.rows() % r.count() != 0) continue;
+      const ResidentGrid g(mesh, r, a.cols(), b.cols());
+      if (g.out.block > limits.accumulators || g.in.block >= hw::kPeEndIndex) continue;
+      const std::uint64_t busiest = busiest_block(b, row_nnz, g);
+      if (static_cast<std::uint64_t>(g.in.block) + busiest > static_cast<std::uint64_t>(limits.sram_words)) continue;
+      const std::uint64_t cost = static_cast<std::uint64_t>(a.rows() / r.count()) *
+                                 (busiest + static_cast<std::uint64_t>(g.in.block + g.out.block));
+      if (cost < best_cost) {
+        best_cost = cost;
+        best = r;
+      }
+    }
+  }
+  return best;
+}
+
+void map_resident(const MatrixI8& a, const MatrixI8& b, const std::vector<std::uint64_t>& row_nnz,
+                  const FabricLimits& limits, const ResidentGrid& g, FabricProgram& p) {
   const int mesh = g.mesh, m = a.rows(), kdim = a.cols(), n = b.cols();
   const int copies = g.r.count(), per_copy = m / copies;
   p.used_x = g.in.count;
@@ -258,11 +263,6 @@ void map_resident(const MatrixI8& a, const MatrixI8& b, const FabricLimits& limi
   check_accumulators(g.out.block, limits.accumulators);
   if (g.in.block >= hw::kPeEndIndex) throw InputError("layer does not fit the fabric: input block too long");
   const auto vec = [&](int ix, int iy, int v) { return (iy * g.r.rx + ix) * per_copy + v; };
-  // Nonzero weights per row of B: the work one activation triggers.
-  std::vector<std::uint64_t> row_nnz(static_cast<std::size_t>(kdim), 0);
-  for (int r = 0; r < kdim; ++r) {
-    for (int c = 0; c < n; ++c) row_nnz[static_cast<std::size_t>(r)] += b.at(r, c) != 0;
-  }
   const BlockMembers members = balance_blocks(b, row_nnz, g.in, g.out);
   const auto krow = [&](int bx, int j) { return members.rows[static_cast<std::size_t>(bx)][static_cast<std::size_t>(j)]; };
   const auto ncol = [&](int by, int i) { return members.cols[static_cast<std::size_t>(by)][static_cast<std::size_t>(i)]; };
@@ -382,8 +382,13 @@ FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, Fa
   p.result_rows = m;
   p.result_cols = n;
   if (layout == FabricLayout::kWeightsResident) {
-    const Replicas r = choose_replicas(a, b, mesh, limits, std::max(1, options.max_replicas));
-    map_resident(a, b, limits, ResidentGrid(mesh, r, kdim, n), p);
+    // Nonzero weights per row of B: the work one activation triggers.
+    std::vector<std::uint64_t> row_nnz(static_cast<std::size_t>(kdim), 0);
+    for (int r = 0; r < kdim; ++r) {
+      for (int c = 0; c < n; ++c) row_nnz[static_cast<std::size_t>(r)] += b.at(r, c) != 0;
+    }
+    const Replicas r = choose_replicas(a, b, row_nnz, mesh, limits, std::max(1, options.max_replicas));
+    map_resident(a, b, row_nnz, limits, ResidentGrid(mesh, r, kdim, n), p);
     return p;
   }
 
