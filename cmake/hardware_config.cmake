@@ -4,6 +4,9 @@
 #   WB_ARRAY_SIZES   list of "RxC" to verilate: all sizes of the config, or the subset named by
 #                    -DWB_ONLY_SIZES="4x4;8x8" (each must be in the config)
 #   wb_array_params(<out-var> <rows> <cols>)  the Verilator -G parameters of one configuration
+#   WB_NM_GROUP      M of the N:M sparse array (sa_nm_systolic_array's NmGroup)
+#   WB_NM_SIZES      list of "RxC" of the sparse array to verilate (systolic_array.nm_sizes, within
+#                    WB_ONLY_SIZES when that is given)
 #   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
 #   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
 #   WB_WAFER_VARIANTS  "<k>_<threads>" for every compute fabric to verilate: each mesh of the
@@ -70,6 +73,17 @@ else()
   set(WB_ARRAY_SIZES "${_wb_sizes}")
 endif()
 
+string(JSON WB_NM_GROUP GET "${_wb_json}" systolic_array nm_group)
+wb_json_list(_wb_pairs systolic_array nm_sizes)
+set(WB_NM_SIZES "")
+foreach(_pair IN LISTS _wb_pairs)
+  string(JSON _r GET "${_pair}" 0)
+  string(JSON _c GET "${_pair}" 1)
+  if(NOT WB_ONLY_SIZES OR "${_r}x${_c}" IN_LIST WB_ONLY_SIZES)
+    list(APPEND WB_NM_SIZES "${_r}x${_c}")
+  endif()
+endforeach()
+
 function(wb_array_params out rows cols)
   math(EXPR _depth "${rows} + ${cols} + ${WB_OUT_FIFO_SLACK}")
   set(${out} -GNumRows=${rows} -GNumCols=${cols} -GDataWidth=${WB_DATA_WIDTH}
@@ -117,6 +131,17 @@ foreach(_size IN LISTS WB_ARRAY_SIZES)
   string(APPEND _includes "#include \"Vsa_array_${_size}.h\"\n#include \"Vsa_array_${_size}_trace.h\"\n")
 endforeach()
 wb_write_model_header(array_models.hpp "two Verilated classes per array size (fast, and _trace with FST support)." "${_includes}")
+
+set(WB_NM_ARRAY_LIST_MACRO "")
+set(_includes "")
+foreach(_size IN LISTS WB_NM_SIZES)
+  string(REPLACE "x" ";" _rc "${_size}")
+  list(GET _rc 0 _r)
+  list(GET _rc 1 _c)
+  string(APPEND WB_NM_ARRAY_LIST_MACRO " X(${_r}, ${_c})")
+  string(APPEND _includes "#include \"Vsa_nm_array_${_size}.h\"\n#include \"Vsa_nm_array_${_size}_trace.h\"\n")
+endforeach()
+wb_write_model_header(nm_array_models.hpp "two Verilated classes per N:M sparse array size (fast, and _trace)." "${_includes}")
 
 set(WB_ROUTER_LIST_MACRO "")
 set(_includes "")

@@ -81,16 +81,15 @@ void GemmStreamer::write_beats(tlm_utils::simple_initiator_socket<GemmStreamer>&
 void GemmStreamer::stream(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr) {
   using Operand = sw::StreamOp::Operand;
   m_qk.reset();
-  const sw::ArrayShape array = plan.array();
   std::vector<std::int8_t> bytes;
   for (const sw::StreamOp& op : sw::stream_schedule(plan, m_options.chunk_beats)) {
     const sw::Fold& fold = plan.folds()[static_cast<std::size_t>(op.fold)];
     const bool is_a = op.operand == Operand::kA;
-    const int width = is_a ? array.rows : array.cols;
+    const int width = is_a ? plan.a_width() : plan.b_width();
     const sw::Region region = is_a ? plan.a_region(fold, op.first, op.count) : plan.b_region(fold, op.first, op.count);
     sc_core::sc_time ready;
     const sw::MatrixI8 block = is_a ? read_region(a_addr, plan.shape().k, region, ready)
-                                    : read_region(b_addr, plan.shape().n, region, ready);
+                                    : read_region(b_addr, plan.b_ld(), region, ready);
     if (is_a) m_counters.a_bytes_read += static_cast<std::uint64_t>(region.rows) * static_cast<std::uint64_t>(region.cols);
     bytes.resize(static_cast<std::size_t>(op.count) * width);
     for (int i = 0; i < op.count; ++i) {

@@ -37,7 +37,8 @@ class GemmStreamer : public sc_core::sc_module {
 
   GemmStreamer(sc_core::sc_module_name name, const StreamerOptions& options, const Clock& clock);
 
-  // Streams the whole GEMM (A at a_addr, B at b_addr, both row-major int8) and returns once the
+  // Streams the whole GEMM (A at a_addr, B at b_addr, both row-major int8; an N:M plan's B is its
+  // sw::NmOperand::operand) and returns once the
   // array reports every result out; SystemC time is then the cycle of the last result. Call
   // from an SC_THREAD.
   void stream(const sw::GemmPlan& plan, std::uint64_t a_addr, std::uint64_t b_addr);

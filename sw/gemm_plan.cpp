@@ -15,15 +15,77 @@ Dataflow parse_dataflow(const std::string& name) {
 
 const char* dataflow_name(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
 
-GemmPlan::GemmPlan(GemmShape shape, ArrayShape array, Dataflow dataflow)
-    : m_shape(shape), m_array(array), m_dataflow(dataflow) {
+NmMode array_nm_mode(int n, int m, int group, Dataflow dataflow, std::string* note) {
+  std::string text;
+  NmMode mode;
+  const std::string pattern = std::to_string(n) + ":" + std::to_string(m);
+  int keep = 0;  // most kept weights an aligned group of `group` can hold
+  if (n >= 1 && n <= m && group % m == 0) keep = n * (group / m);
+  if (n >= 1 && n <= m && m % group == 0) keep = std::min(n, group);
+  if (dataflow != Dataflow::kWeightStationary) {
+    text = "dense: the N:M sparse array is weight-stationary (ws), so " + pattern + " runs dense in os";
+  } else if (keep == 0) {
+    text = "dense: " + pattern + " groups do not align with the array's groups of " + std::to_string(group);
+  } else {
+    while (group % keep != 0) ++keep;
+    if (keep == group) {
+      text = "dense: under " + pattern + " a group of " + std::to_string(group) + " along K may keep all its weights";
+    } else {
+      mode = NmMode{keep, group};
+      text = std::to_string(keep) + ":" + std::to_string(group);
+    }
+  }
+  if (note) *note = text;
+  return mode;
+}
+
+NmOperand nm_operand(const MatrixI8& b, NmMode nm) {
+  if (!nm.sparse() || nm.n > nm.m) throw InputError("N:M operand: need 1 <= n <= m");
+  const int groups = (b.rows() + nm.m - 1) / nm.m;
+  NmOperand op{b.rows(), nm.n, nm.m, MatrixI8(groups * nm.n, 2 * b.cols())};
+  for (int g = 0; g < groups; ++g) {
+    const int size = std::min(nm.m, b.rows() - g * nm.m);
+    for (int c = 0; c < b.cols(); ++c) {
+      int j = 0;
+      for (int o = 0; o < size; ++o) {
+        if (b.at(g * nm.m + o, c) == 0) continue;
+        if (j == nm.n) {
+          throw InputError("B is not " + std::to_string(nm.n) + ":" + std::to_string(nm.m) + " sparse: column " +
+                           std::to_string(c) + " has more than " + std::to_string(nm.n) + " nonzeros in rows " +
+                           std::to_string(g * nm.m) + ".." + std::to_string(g * nm.m + size - 1));
+        }
+        op.operand.at(g * nm.n + j, 2 * c) = b.at(g * nm.m + o, c);
+        op.operand.at(g * nm.n + j, 2 * c + 1) = static_cast<std::int8_t>(o);
+        ++j;
+      }
+    }
+  }
+  return op;
+}
+
+GemmPlan::GemmPlan(GemmShape shape, ArrayShape array, Dataflow dataflow, NmMode nm)
+    : m_shape(shape), m_array(array), m_dataflow(dataflow), m_nm(nm) {
   if (shape.m <= 0 || shape.k <= 0 || shape.n <= 0) {
     throw InputError("GEMM dimensions must be positive, got M=" + std::to_string(shape.m) +
                      " K=" + std::to_string(shape.k) + " N=" + std::to_string(shape.n));
   }
   if (array.rows <= 0 || array.cols <= 0) throw InputError("array dimensions must be positive");
   const int r = array.rows, c = array.cols;
-  if (dataflow == Dataflow::kWeightStationary) {
+  if (nm.sparse()) {
+    if (dataflow != Dataflow::kWeightStationary) throw InputError("the N:M sparse array is weight-stationary (ws)");
+    if (nm.m <= 0 || nm.n > nm.m || nm.m % nm.n != 0) {
+      throw InputError("N:M mode " + std::to_string(nm.n) + ":" + std::to_string(nm.m) + ": n must divide m");
+    }
+    if (r < nm.n) throw InputError("an N:M fold needs at least n = " + std::to_string(nm.n) + " array rows");
+    // whole groups per fold: rows / n of them
+    const int kept = (shape.k + nm.m - 1) / nm.m * nm.n;
+    const int per_fold = r / nm.n * nm.n;
+    for (int n0 = 0; n0 < shape.n; n0 += c) {
+      for (int k0 = 0; k0 < kept; k0 += per_fold) {
+        m_folds.push_back(Fold{0, shape.m, k0, std::min(per_fold, kept - k0), n0, std::min(c, shape.n - n0)});
+      }
+    }
+  } else if (dataflow == Dataflow::kWeightStationary) {
     for (int n0 = 0; n0 < shape.n; n0 += c) {
       for (int k0 = 0; k0 < shape.k; k0 += r) {
         m_folds.push_back(Fold{0, shape.m, k0, std::min(r, shape.k - k0), n0, std::min(c, shape.n - n0)});
@@ -37,6 +99,10 @@ GemmPlan::GemmPlan(GemmShape shape, ArrayShape array, Dataflow dataflow)
     }
   }
 }
+
+int GemmPlan::a_width() const { return m_nm.sparse() ? m_array.rows * m_nm.m : m_array.rows; }
+int GemmPlan::b_width() const { return m_nm.sparse() ? 2 * m_array.cols : m_array.cols; }
+int GemmPlan::b_ld() const { return m_nm.sparse() ? 2 * m_shape.n : m_shape.n; }
 
 int GemmPlan::a_beats(const Fold& f) const {
   return m_dataflow == Dataflow::kWeightStationary ? f.m_len : f.k_len;
@@ -58,12 +124,23 @@ std::uint64_t GemmPlan::macs() const {
   return static_cast<std::uint64_t>(m_shape.m) * m_shape.k * m_shape.n;
 }
 
+std::uint64_t GemmPlan::pe_macs() const {
+  if (!m_nm.sparse()) return macs();
+  const std::uint64_t kept = static_cast<std::uint64_t>((m_shape.k + m_nm.m - 1) / m_nm.m) * m_nm.n;
+  return static_cast<std::uint64_t>(m_shape.m) * kept * m_shape.n;
+}
+
 std::uint64_t GemmPlan::ideal_cycles() const {
   const std::uint64_t pes = static_cast<std::uint64_t>(m_array.rows) * m_array.cols;
-  return (macs() + pes - 1) / pes;
+  return (pe_macs() + pes - 1) / pes;
 }
 
 Region GemmPlan::a_region(const Fold& f, int first, int count) const {
+  if (m_nm.sparse()) {  // the whole groups of K that the fold's kept rows belong to
+    const int col0 = f.k0 / m_nm.n * m_nm.m;
+    const int groups = (f.k_len + m_nm.n - 1) / m_nm.n;
+    return Region{f.m0 + first, count, col0, std::min(m_shape.k, col0 + groups * m_nm.m) - col0};
+  }
   if (m_dataflow == Dataflow::kWeightStationary) return Region{f.m0 + first, count, f.k0, f.k_len};
   return Region{f.m0, f.m_len, f.k0 + first, count};
 }
@@ -72,15 +149,19 @@ Region GemmPlan::b_region(const Fold& f, int first, int count) const {
   if (m_dataflow == Dataflow::kWeightStationary) {
     // Beats past k_len are zero rows and read nothing.
     const int end = std::min(first + count, f.k_len);
-    return Region{f.k0 + first, std::max(0, end - first), f.n0, f.n_len};
+    const int w = m_nm.sparse() ? 2 : 1;  // N:M: (weight, offset) pairs
+    return Region{f.k0 + first, std::max(0, end - first), w * f.n0, w * f.n_len};
   }
   return Region{f.k0 + first, count, f.n0, f.n_len};
 }
 
 void GemmPlan::a_beat(const Fold& f, const MatrixI8& block, const Region& region, int beat,
                       std::int8_t* out) const {
-  std::fill(out, out + m_array.rows, std::int8_t{0});
-  if (m_dataflow == Dataflow::kWeightStationary) {
+  std::fill(out, out + a_width(), std::int8_t{0});
+  if (m_nm.sparse()) {
+    const std::int8_t* src = block.row(f.m0 + beat - region.row0);
+    std::copy(src, src + region.cols, out);
+  } else if (m_dataflow == Dataflow::kWeightStationary) {
     const std::int8_t* src = block.row(f.m0 + beat - region.row0);
     std::copy(src, src + f.k_len, out);
   } else {
@@ -91,10 +172,10 @@ void GemmPlan::a_beat(const Fold& f, const MatrixI8& block, const Region& region
 
 void GemmPlan::b_beat(const Fold& f, const MatrixI8& block, const Region& region, int beat,
                       std::int8_t* out) const {
-  std::fill(out, out + m_array.cols, std::int8_t{0});
+  std::fill(out, out + b_width(), std::int8_t{0});
   if (m_dataflow == Dataflow::kWeightStationary && beat >= f.k_len) return;
   const std::int8_t* src = block.row(f.k0 + beat - region.row0);
-  std::copy(src, src + f.n_len, out);
+  std::copy(src, src + region.cols, out);
 }
 
 void GemmPlan::scatter(const Fold& f, int j, const std::int32_t* beat, MatrixI32& c) const {

@@ -10,6 +10,13 @@
 //     of A and rows of B stream through it as beat pairs; its `rows` output beats leave bottom
 //     row first. Folds: for m0 { for n0 }.
 // Blocks at the edges of A and B are zero-padded to the array size.
+//
+// N:M sparse (NmMode, weight-stationary on the sparse array sa_nm_systolic_array): B is kept
+// n of every m along K and streamed as its NmOperand (kept rows, each weight with its offset in
+// its group). A fold holds `rows` kept rows of a column block, i.e. rows / n groups of m, so it
+// covers rows * m / n of K; A beat m carries A[m][g0*m : (g0 + rows/n)*m] for the fold's first
+// group g0 (width rows * m), B beat i the kept row k0 + i as (weight, offset) pairs (width
+// 2 * cols). Everything else (folds' order, outputs, the streaming schedule) is the dense WS.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,9 +42,36 @@ struct GemmShape {
   int n = 0;
 };
 
+// The sparse array's mode: n of every m weights along K kept (n = 0: dense).
+struct NmMode {
+  int n = 0;
+  int m = 0;
+  bool sparse() const { return n > 0; }
+};
+
+// B (K x N) of an N:M sparse GEMM as the sparse array takes it: `operand` is the G*n x 2N
+// matrix (G = ceil(K/m) groups) whose row g*n + j holds, for every column c, the j-th kept
+// weight of group g and its offset o in the group (W[g*m + o][c]) at columns 2c and 2c + 1.
+struct NmOperand {
+  int k = 0;
+  int n = 0, m = 0;
+  MatrixI8 operand;
+  int cols() const { return operand.cols() / 2; }
+};
+
+// The sparse array's mode (groups of `group` along K) for weights pruned n:m (aligned groups of
+// m along K): each aligned group of `group` keeps at most n * group / m (m dividing group) or
+// min(n, group) (group dividing m) of them, rounded up to a divisor of group: that many of
+// `group`, or dense (NmMode{}) when that is all of them, when m fits neither way, or for OS.
+// `note` (when given) gets "2:4", or why it runs dense.
+NmMode array_nm_mode(int n, int m, int group, Dataflow dataflow, std::string* note = nullptr);
+
+// B (K x N) as the sparse array streams it; InputError when some group holds more than n nonzeros.
+NmOperand nm_operand(const MatrixI8& b, NmMode nm);
+
 struct Fold {
   int m0 = 0, m_len = 0;
-  int k0 = 0, k_len = 0;
+  int k0 = 0, k_len = 0;  // N:M: kept rows of B (rows of NmOperand::operand)
   int n0 = 0, n_len = 0;
 };
 
@@ -49,21 +83,29 @@ struct Region {
 
 class GemmPlan {
  public:
-  // Throws InputError on non-positive dimensions.
-  GemmPlan(GemmShape shape, ArrayShape array, Dataflow dataflow);
+  // Throws InputError on non-positive dimensions, and for an N:M mode that is not
+  // weight-stationary, whose n does not divide m, or with fewer array rows than n.
+  GemmPlan(GemmShape shape, ArrayShape array, Dataflow dataflow, NmMode nm = {});
 
   const GemmShape& shape() const { return m_shape; }
   const ArrayShape& array() const { return m_array; }
   Dataflow dataflow() const { return m_dataflow; }
   const std::vector<Fold>& folds() const { return m_folds; }
+  const NmMode& nm() const { return m_nm; }
+
+  int a_width() const;  // bytes of an A beat: rows (N:M: rows * m)
+  int b_width() const;  // bytes of a B beat: cols (N:M: 2 * cols)
+  int b_ld() const;     // columns of the B operand in memory: N (N:M: 2N)
 
   int a_beats(const Fold& f) const;  // ws: M, os: K
   int b_beats(const Fold& f) const;  // ws: rows, os: K
   int c_beats(const Fold& f) const;  // ws: M, os: rows
   std::uint64_t total_c_beats() const;
 
-  std::uint64_t macs() const;
-  // ceil(M*K*N / (rows*cols)): every PE busy every cycle.
+  std::uint64_t macs() const;  // M*K*N
+  // The MACs the PEs do: M*K*N, N:M: M*G*n*N (G = ceil(K/m) groups).
+  std::uint64_t pe_macs() const;
+  // ceil(pe_macs / (rows*cols)): every PE busy every cycle.
   std::uint64_t ideal_cycles() const;
 
   // The part of A (or B) that beats [first, first+count) of fold f read.
@@ -79,6 +121,7 @@ class GemmPlan {
   GemmShape m_shape;
   ArrayShape m_array;
   Dataflow m_dataflow;
+  NmMode m_nm;
   std::vector<Fold> m_folds;
 };
 

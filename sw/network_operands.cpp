@@ -72,8 +72,10 @@ GemmOperands layer_operands(const Layer& layer, int index, std::uint64_t seed) {
   return ops;
 }
 
-GemmOperands fold_operands(const Fold& f, const MatrixI8& a, const MatrixI8& b) {
-  return {extract_region(a, Region{f.m0, f.m_len, f.k0, f.k_len}), extract_region(b, Region{f.k0, f.k_len, f.n0, f.n_len})};
+GemmOperands fold_operands(const GemmPlan& plan, const Fold& f, const MatrixI8& a, const MatrixI8& b) {
+  Region k{0, 0, f.k0, f.k_len};  // the fold's columns of A are its rows of B
+  if (plan.nm().sparse()) k = plan.a_region(f, 0, 0);
+  return {extract_region(a, Region{f.m0, f.m_len, k.col0, k.cols}), extract_region(b, Region{k.col0, k.cols, f.n0, f.n_len})};
 }
 
 }  // namespace wb::sw

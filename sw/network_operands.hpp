@@ -25,7 +25,8 @@ GemmOperands layer_operands(const Layer& layer, int index, std::uint64_t seed);
 // of a K that is not a multiple of M keeps min(N, its size)).
 MatrixI8 random_nm_sparse_int8(int k, int n, NmSparsity nm, std::uint64_t seed);
 
-// The operands of one fold of a plan, as a GEMM of its own (A[m0:, k0:], B[k0:, n0:]).
-GemmOperands fold_operands(const Fold& fold, const MatrixI8& a, const MatrixI8& b);
+// The operands of one fold of a plan, as a GEMM of its own (A[m0:, k0:], B[k0:, n0:]; an N:M
+// plan's fold: the whole groups of K its kept rows belong to, so that it is one fold again).
+GemmOperands fold_operands(const GemmPlan& plan, const Fold& fold, const MatrixI8& a, const MatrixI8& b);
 
 }  // namespace wb::sw

@@ -30,6 +30,8 @@ nlohmann::json to_json(const GemmStats& s) {
   j["ideal_cycles"] = s.ideal_cycles;
   j["utilization"] = s.utilization();
   j["macs"] = s.macs;
+  j["pe_macs"] = s.pe_macs;
+  j["sparse_mode"] = s.nm.empty() ? std::string("dense") : "nm:" + s.nm;
   j["a_beats"] = s.a_beats;
   j["b_beats"] = s.b_beats;
   j["c_beats"] = s.c_beats;

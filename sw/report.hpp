@@ -18,7 +18,9 @@ struct GemmStats {
   std::uint64_t folds = 0;
   std::uint64_t cycles = 0;
   std::uint64_t ideal_cycles = 0;
-  std::uint64_t macs = 0;
+  std::uint64_t macs = 0;     // M*K*N
+  std::uint64_t pe_macs = 0;  // done by the PEs: macs, or on the N:M sparse array the kept weights' share
+  std::string nm;             // the array's N:M sparse mode ("2:4"), empty when it ran dense
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0;
   std::uint64_t mem_bytes_read = 0;
   std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's (the rest is B's)

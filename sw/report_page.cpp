@@ -180,8 +180,12 @@ HtmlPage layer_page(const RunInfo& info, const std::vector<LayerRecord>& layers,
   page.plots.push_back(page_plot("energy.svg", energy_plot(layers),
                                  "Energy per layer, stacked by component (" + energy.name + ")."));
   if (info.peak_macs_per_cycle > 0 && info.bandwidth_bytes_per_cycle > 0) {
+    std::vector<LayerRecord> under_roof;
+    for (const LayerRecord& r : layers) {
+      if (info.roofline_target.empty() || r.target == info.roofline_target) under_roof.push_back(r);
+    }
     page.plots.push_back(page_plot("roofline.svg",
-                                   roofline_plot(layers, info.peak_macs_per_cycle, info.bandwidth_bytes_per_cycle,
+                                   roofline_plot(under_roof, info.peak_macs_per_cycle, info.bandwidth_bytes_per_cycle,
                                                  info.bandwidth_name),
                                    "Roofline: attainable = min(peak, bandwidth x intensity); each dot is a layer's "
                                    "measured MACs per cycle at its MACs per byte over the " + info.bandwidth_name + "."));

@@ -23,6 +23,7 @@ struct RunInfo {
   double peak_macs_per_cycle = 0;    // the roofline (none when 0)
   double bandwidth_bytes_per_cycle = 0;
   std::string bandwidth_name = "on-chip memory";
+  std::string roofline_target;       // the target the roof describes, when the records have several
 };
 
 // The command line as a shell would take it back: each argument quoted where it needs to be.

@@ -7,7 +7,8 @@
 //   DIR/results/<id>.json   its --json result, written by the subcommand itself; a job is done
 //                           exactly when this file exists, so a re-run skips it
 //   DIR/logs/<id>.log       the command line, output and exit code of its last attempt
-//   DIR/results.csv         the merged results of the spec's jobs (sw/sweep_merge.hpp)
+//   DIR/results.csv         the merged records of the spec's jobs (sw/sweep_merge.hpp)
+//   DIR/report/             their HTML report (sw/report_page.hpp)
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ class SweepDir {
   std::string result_path(const std::string& id) const { return m_dir + "/results/" + id + ".json"; }
   std::string log_path(const std::string& id) const { return m_dir + "/logs/" + id + ".log"; }
   std::string csv_path() const { return m_dir + "/results.csv"; }
+  std::string report_path() const { return m_dir + "/report"; }
 
   // Creates the folders and writes every job file that is missing. Throws InputError when the
   // folder cannot be made or written.

@@ -66,7 +66,8 @@ const std::vector<std::string>& sweep_commands() {
 }
 
 bool is_reserved_sweep_option(const std::string& option) {
-  return option == "json" || option == "out" || option == "help" || option == "trace" || option.rfind("trace-", 0) == 0;
+  return option == "json" || option == "out" || option == "help" || option == "trace" || option.rfind("trace-", 0) == 0 ||
+         option == "csv" || option == "scalesim-csv" || option == "report";
 }
 
 SweepSpec parse_sweep_spec(const std::string& text, bool yaml, const std::string& name) {

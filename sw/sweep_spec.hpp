@@ -48,7 +48,7 @@ struct SweepJob {
 const std::vector<std::string>& sweep_commands();
 
 // Options a spec may not set: the sweep writes each job's --json itself, and a job writes no
-// other file (--trace, --out).
+// other file (--trace and its window, --out, --csv, --scalesim-csv, --report).
 bool is_reserved_sweep_option(const std::string& option);
 
 constexpr std::size_t kMaxSweepJobs = 100000;

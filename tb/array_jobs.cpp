@@ -2,10 +2,12 @@
 #include "tb/array_jobs.hpp"
 
 #include <cmath>
+#include <functional>
 
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/host_memory.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::tb {
 
@@ -25,6 +27,8 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
   s.b_beats = run.b_beats;
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
+  if (plan.nm().sparse()) s.nm = std::to_string(plan.nm().n) + ":" + std::to_string(plan.nm().m);
+  s.pe_macs = plan.pe_macs();
   s.mem_a_bytes_read = run.mem_a_bytes_read;
   s.c_stalled_cycles = run.c_stalled_cycles;
   return s;
@@ -40,14 +44,15 @@ void check_array_gemm(const SystemOptions& options, double m, double k, double n
   sw::check_host_memory(sw::gemm_host_bytes(m, k, n), what);
 }
 
-ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
-                               sw::Dataflow dataflow) {
-  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
-  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
+namespace {
+
+// One GEMM (`plan`, run in the session by `gemm`) in a system of its own, checked against `expected`.
+ArrayGemmResult run_checked(const SystemOptions& options, const sw::GemmPlan& plan, const sw::MatrixI32& expected,
+                            const std::function<GemmRun(ArraySession&)>& gemm) {
   GemmRun run;
   std::uint64_t simulated = 0;
   const double seconds = run_array_system(options, [&](ArraySession& session) {
-    run = session.gemm(a, b, dataflow);
+    run = gemm(session);
     simulated = session.simulated_cycles();
   });
   ArrayGemmResult r;
@@ -59,6 +64,31 @@ ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8&
   r.stats.sim_cycles = simulated;
   r.c = std::move(run.c);
   return r;
+}
+
+}  // namespace
+
+ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                               sw::Dataflow dataflow) {
+  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, dataflow);
+  return run_checked(options, plan, expected, [&](ArraySession& session) { return session.gemm(a, b, dataflow); });
+}
+
+ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow) {
+  ArrayNmChoice choice;
+  choice.mode = sw::array_nm_mode(n, m, hw::kNmGroup, dataflow, &choice.note);
+  return choice;
+}
+
+ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                                  sw::NmMode nm) {
+  const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
+  const sw::NmOperand operand = sw::nm_operand(b, nm);
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, options.array, sw::Dataflow::kWeightStationary, nm);
+  SystemOptions sparse = options;
+  sparse.dut.nm_group = nm.m;
+  return run_checked(sparse, plan, expected, [&](ArraySession& session) { return session.gemm_nm(a, operand); });
 }
 
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,

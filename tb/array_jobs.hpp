@@ -34,6 +34,27 @@ struct ArrayGemmResult {
 ArrayGemmResult run_array_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
                                sw::Dataflow dataflow);
 
+// N:M structured sparsity on the array. The N:M sparse array (rtl/sa_nm_systolic_array.sv,
+// weight-stationary) keeps n of every hw::kNmGroup (M = 4) weights along K: a fold then covers
+// R*M/n of K, so 2:4 weights take about half the dense cycles and 1:4 a quarter. Zeros that do
+// not form such groups (unstructured pruning) gain it nothing.
+//
+// The array's mode for weights pruned n:m (along K, in aligned groups of m): every aligned
+// group of M holds at most n * M / m (m dividing M) or min(n, M) (M dividing m) of them, rounded
+// up to a divisor of M. `mode` is that n':M, or dense (NmMode{}) when n' = M, m fits neither
+// way, or the dataflow is OS; `note` says which, for the report ("2:4", or why it ran dense).
+struct ArrayNmChoice {
+  sw::NmMode mode;
+  std::string note;
+};
+ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow);
+
+// C = A * B on the N:M sparse array in `nm` (from array_nm_mode), the RTL or the model as
+// options.dut.engine says (options.dut.nm_group is set here). B is dense K x N and must be
+// nm.n:nm.m sparse (InputError naming the first group that is not); the stats' `nm` is "n:m".
+ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
+                                  sw::NmMode nm);
+
 struct ArrayMlpResult {
   std::vector<sw::GemmStats> layers;  // named fc1, fc2, ...
   double sim_seconds = 0.0;

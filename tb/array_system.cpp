@@ -81,19 +81,38 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
 }
 
 GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) {
+  if (const int group = m_options.dut.nm_group; group > 0) {  // the N:M sparse array: dense is n = M
+    if (dataflow != sw::Dataflow::kWeightStationary) throw sw::InputError("the N:M sparse array is weight-stationary (ws)");
+    return gemm_nm(a, sw::nm_operand(b, {group, group}));
+  }
   const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, dataflow);
   if (a.cols() != b.rows()) {
     throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
                          " but B is " + std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
   }
+  return load_and_run(plan, a, b.data(), b.size());
+}
+
+GemmRun ArrayNode::gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b) {
+  const sw::GemmPlan plan({a.rows(), a.cols(), b.cols()}, m_options.array, sw::Dataflow::kWeightStationary,
+                          sw::NmMode{b.n, b.m});
+  if (a.cols() != b.k) {
+    throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
+                         " but B has K = " + std::to_string(b.k));
+  }
+  return load_and_run(plan, a, b.operand.data(), b.operand.size());
+}
+
+GemmRun ArrayNode::load_and_run(const sw::GemmPlan& plan, const sw::MatrixI8& a, const std::int8_t* b,
+                                std::size_t b_bytes) {
   const std::uint64_t a_addr = 0;
   const std::uint64_t b_addr = (a.size() + 63) / 64 * 64;
-  if (b_addr + b.size() > capacity()) {
-    throw sw::InputError("operands need " + std::to_string(b_addr + b.size()) + " bytes but the memory holds " +
+  if (b_addr + b_bytes > capacity()) {
+    throw sw::InputError("operands need " + std::to_string(b_addr + b_bytes) + " bytes but the memory holds " +
                          std::to_string(capacity()));
   }
   load(a_addr, a.data(), a.size());
-  load(b_addr, b.data(), b.size());
+  load(b_addr, b, b_bytes);
   return gemm_at(plan, a_addr, b_addr);
 }
 
@@ -106,6 +125,7 @@ class NodeSession final : public ArraySession {
   GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) override {
     return m_node.gemm(a, b, dataflow);
   }
+  GemmRun gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b) override { return m_node.gemm_nm(a, b); }
   const SystemOptions& options() const override { return m_options; }
   std::uint64_t simulated_cycles() const override { return m_node.simulated_cycles(); }
 

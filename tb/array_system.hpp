@@ -45,9 +45,12 @@ struct GemmRun {
 class ArraySession {
  public:
   virtual ~ArraySession() = default;
-  // C = A * B on the array. Throws sw::InputError on a K mismatch or when the operands do not
-  // fit the memory; std::runtime_error from the watchdog.
+  // C = A * B on the array (on the N:M sparse array: as n = M, WS only). Throws sw::InputError
+  // on a K mismatch or when the operands do not fit the memory; std::runtime_error from the
+  // watchdog.
   virtual GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) = 0;
+  // C = A * B with B N:M sparse, on the N:M sparse array (options().dut.nm_group = b.m).
+  virtual GemmRun gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b) = 0;
   virtual const SystemOptions& options() const = 0;
   // Cycles the RTL has been clocked so far.
   virtual std::uint64_t simulated_cycles() const = 0;
@@ -77,11 +80,16 @@ class ArrayNode : public sc_core::sc_module {
   // Loads A at 0 and B after it, then gemm_at. Throws sw::InputError on a K mismatch or when the
   // operands do not fit the memory.
   GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow);
+  // The same for an N:M sparse B (its operand in the memory), on the N:M sparse array.
+  GemmRun gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b);
   std::uint64_t simulated_cycles() const;
 
  private:
   SystemOptions m_options;
   models::Clock m_clock;
+  // Loads A at 0 and B (b_bytes at b) after it, then gemm_at.
+  GemmRun load_and_run(const sw::GemmPlan& plan, const sw::MatrixI8& a, const std::int8_t* b, std::size_t b_bytes);
+
   std::unique_ptr<detail::ArrayNodeParts> m_parts;
 };
 

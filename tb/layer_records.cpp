@@ -53,8 +53,10 @@ sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::
   r.cycles = s.fwd_cycles + s.bwd_cycles + static_cast<std::uint64_t>(std::llround(s.exposed_cycles));
   r.macs = r.macs_issued = static_cast<std::uint64_t>(r.count) * rows * s.in * s.out;
   r.ideal_cycles = ceil_div(r.macs, r.pes());
+  // The system's own link carries every weight down and every gradient up; the store, which
+  // serves all N systems at once, counts as a 1/N share.
   const std::uint64_t bytes = s.weight_bytes + s.grad_bytes;
-  (s.tier == "flash" ? r.flash_bytes : r.dram_bytes) = bytes;
+  (s.tier == "flash" ? r.flash_bytes : r.dram_bytes) = ceil_div(bytes, static_cast<std::uint64_t>(o.systems));
   r.tree_bytes = bytes;
   r.golden = s.golden_pass ? "pass" : "fail";
   return r;

@@ -33,15 +33,16 @@ class LayerRunner {
       return r;
     }
     r.macs = layer.macs();
-    r.ideal_cycles = (r.macs + m_pes - 1) / m_pes;
-    const sw::GemmPlan plan(layer.gemm, m_rtl.options().array, m_options.dataflow);
+    const sw::GemmPlan plan(layer.gemm, m_rtl.options().array, m_options.dataflow, m_options.nm);
+    const std::uint64_t pe_macs = plan.pe_macs() * static_cast<std::uint64_t>(layer.count);
+    r.ideal_cycles = (pe_macs + m_pes - 1) / m_pes;
     const int folds = static_cast<int>(plan.folds().size());
     r.folds = static_cast<std::uint64_t>(folds) * static_cast<std::uint64_t>(layer.count);
     // The model first: the layer's exact cycles, and every GEMM golden-checked.
     std::vector<std::uint64_t> model_cycles;
     for (int g = 0; g < layer.count; ++g) {
       const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
-      const GemmRun run = m_model.gemm(ops.a, ops.b, m_options.dataflow);
+      const GemmRun run = gemm(m_model, ops);
       check(r, "model", sw::gemm_ref(ops.a, ops.b), run.c);
       model_cycles.push_back(run.cycles);
       r.cycles += run.cycles;
@@ -56,7 +57,7 @@ class LayerRunner {
       std::uint64_t rtl_cycles = 0;
       for (int g = 0; g < layer.count; ++g) {
         const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
-        const GemmRun run = m_rtl.gemm(ops.a, ops.b, m_options.dataflow);
+        const GemmRun run = gemm(m_rtl, ops);
         check(r, "RTL", sw::gemm_ref(ops.a, ops.b), run.c);
         agree(r, run.cycles, model_cycles[static_cast<std::size_t>(g)], "GEMM " + std::to_string(g));
         rtl_cycles += run.cycles;
@@ -69,11 +70,11 @@ class LayerRunner {
         const int g = t / folds;
         const sw::Fold& fold = plan.folds()[static_cast<std::size_t>(t % folds)];
         const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
-        const sw::GemmOperands tile = sw::fold_operands(fold, ops.a, ops.b);
+        const sw::GemmOperands tile = sw::fold_operands(plan, fold, ops.a, ops.b);
         const sw::MatrixI32 expected = sw::gemm_ref(tile.a, tile.b);
-        const GemmRun on_model = m_model.gemm(tile.a, tile.b, m_options.dataflow);
+        const GemmRun on_model = gemm(m_model, tile);
         const double cpu0 = sw::process_cpu_seconds();
-        const GemmRun on_rtl = m_rtl.gemm(tile.a, tile.b, m_options.dataflow);
+        const GemmRun on_rtl = gemm(m_rtl, tile);
         learn_rate(on_rtl.cycles, sw::process_cpu_seconds() - cpu0);
         check(r, "model", expected, on_model.c);
         check(r, "RTL", expected, on_rtl.c);
@@ -86,6 +87,11 @@ class LayerRunner {
   }
 
  private:
+  GemmRun gemm(ArraySession& session, const sw::GemmOperands& ops) {
+    if (m_options.nm.sparse()) return session.gemm_nm(ops.a, sw::nm_operand(ops.b, m_options.nm));
+    return session.gemm(ops.a, ops.b, m_options.dataflow);
+  }
+
   void check(ArrayLayerRun& r, const char* engine, const sw::MatrixI32& expected, const sw::MatrixI32& actual) {
     if (actual == expected) return;
     if (r.golden_pass) r.mismatch = std::string(engine) + ": " + describe(sw::first_mismatch(expected, actual));

@@ -36,6 +36,10 @@ struct ArrayLayerRun {
 
 struct ArrayNetworkOptions {
   sw::Dataflow dataflow = sw::Dataflow::kWeightStationary;
+  // The array's N:M sparse mode for every layer (tb::array_nm_mode of the weights' pruning; the
+  // weights must be so structured), on sessions of the N:M sparse array (SystemOptions::dut.
+  // nm_group); none: dense (an N:M sparse array runs dense weights as n = M, in the same cycles).
+  sw::NmMode nm;
   sw::RunPolicy policy;
   std::uint64_t seed = 1;
   // The RTL's expected speed before any layer has measured it, in PE-cycles per CPU-second

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Instantiates the Verilated configuration that matches a requested array size.
 #include "wb/array_models.hpp"  // Verilated headers first (before anything SystemC)
+#include "wb/nm_array_models.hpp"
 #include "wb/hw_config.hpp"
 
 #include "sw/error.hpp"
@@ -10,32 +11,65 @@
 
 namespace wb::tb {
 
-std::vector<sw::ArrayShape> built_array_sizes() {
-  std::vector<sw::ArrayShape> sizes;
-#define WB_LIST_SIZE(R, C) sizes.push_back(sw::ArrayShape{R, C});
-  WB_FOR_EACH_ARRAY(WB_LIST_SIZE)
-#undef WB_LIST_SIZE
-  return sizes;
-}
+namespace {
 
-std::string built_array_sizes_text() {
+std::string sizes_text(const std::vector<sw::ArrayShape>& sizes) {
   std::string text;
-  for (const auto& s : built_array_sizes()) {
+  for (const auto& s : sizes) {
     if (!text.empty()) text += ", ";
     text += std::to_string(s.rows) + "x" + std::to_string(s.cols);
   }
   return text;
 }
 
-bool is_built_array_size(int rows, int cols) {
-  for (const auto& s : built_array_sizes()) {
+bool contains(const std::vector<sw::ArrayShape>& sizes, int rows, int cols) {
+  for (const auto& s : sizes) {
     if (s.rows == rows && s.cols == cols) return true;
   }
   return false;
 }
 
+std::unique_ptr<ref::ArrayDut> make_nm_rtl(int rows, int cols, const ref::DutOptions& options) {
+  if (options.nm_group != hw::kNmGroup) {
+    throw sw::InputError("the N:M sparse array's RTL has groups of " + std::to_string(hw::kNmGroup) + ", not " +
+                         std::to_string(options.nm_group));
+  }
+  const bool traced = !options.trace_path.empty();
+#define WB_MAKE_NM_DUT(R, C)                                                                           \
+  if (rows == R && cols == C) {                                                                        \
+    if (traced) return std::make_unique<VerilatedArrayDut<Vsa_nm_array_##R##x##C##_trace>>(R, C, options); \
+    return std::make_unique<VerilatedArrayDut<Vsa_nm_array_##R##x##C>>(R, C, options);                \
+  }
+  WB_FOR_EACH_NM_ARRAY(WB_MAKE_NM_DUT)
+#undef WB_MAKE_NM_DUT
+  throw sw::InputError("the N:M sparse array " + std::to_string(rows) + "x" + std::to_string(cols) +
+                       " is not built (built: " + built_nm_array_sizes_text() + ")");
+}
+
+}  // namespace
+
+std::vector<sw::ArrayShape> built_array_sizes() {
+  std::vector<sw::ArrayShape> sizes;
+#define WB_LIST_SIZE(R, C) sizes.push_back(sw::ArrayShape{R, C});
+  WB_FOR_EACH_ARRAY(WB_LIST_SIZE)
+  return sizes;
+}
+
+std::vector<sw::ArrayShape> built_nm_array_sizes() {
+  std::vector<sw::ArrayShape> sizes;
+  WB_FOR_EACH_NM_ARRAY(WB_LIST_SIZE)
+#undef WB_LIST_SIZE
+  return sizes;
+}
+
+std::string built_array_sizes_text() { return sizes_text(built_array_sizes()); }
+std::string built_nm_array_sizes_text() { return sizes_text(built_nm_array_sizes()); }
+bool is_built_array_size(int rows, int cols) { return contains(built_array_sizes(), rows, cols); }
+bool is_built_nm_array_size(int rows, int cols) { return contains(built_nm_array_sizes(), rows, cols); }
+
 std::unique_ptr<ref::ArrayDut> make_array_dut(int rows, int cols, const ref::DutOptions& options) {
   if (options.engine == ref::Engine::kModel) return std::make_unique<ref::ModelArrayDut>(rows, cols, options);
+  if (options.nm_group != 0) return make_nm_rtl(rows, cols, options);
   const bool traced = !options.trace_path.empty();
 #define WB_MAKE_DUT(R, C)                                                                          \
   if (rows == R && cols == C) {                                                                    \

@@ -14,8 +14,13 @@ namespace wb::tb {
 std::vector<sw::ArrayShape> built_array_sizes();
 std::string built_array_sizes_text();  // "4x4, 8x8, ..."
 bool is_built_array_size(int rows, int cols);
-// The model for ref::Engine::kModel (any positive size), else the RTL. Throws sw::InputError when
-// rows x cols was not built (RTL), or for a trace with the model.
+// The same for the N:M sparse array (sa_nm_systolic_array, systolic_array.nm_sizes).
+std::vector<sw::ArrayShape> built_nm_array_sizes();
+std::string built_nm_array_sizes_text();
+bool is_built_nm_array_size(int rows, int cols);
+// The model for ref::Engine::kModel (any positive size), else the RTL: the dense array, or with
+// options.nm_group the N:M sparse one (whose RTL has groups of hw::kNmGroup). Throws
+// sw::InputError when rows x cols was not built (RTL), or for a trace with the model.
 std::unique_ptr<ref::ArrayDut> make_array_dut(int rows, int cols, const ref::DutOptions& options);
 
 }  // namespace wb::tb

@@ -2,6 +2,7 @@
 #include "tb/systolic_array_transactor.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "models/beat_stream.hpp"
 #include "sw/error.hpp"
@@ -15,7 +16,8 @@ ArrayTransactor::ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<r
       streamer2sa_b("streamer2sa_b"),
       m_dut(std::move(dut)),
       m_clock(clock),
-      m_buffer_beats(buffer_beats) {
+      m_buffer_beats(buffer_beats),
+      m_nm_keep(m_dut->nm_group()) {
   if (buffer_beats == 0) throw sw::InputError("array input buffer must hold at least one beat");
   streamer2sa_a.register_b_transport(this, &ArrayTransactor::b_transport_a);
   streamer2sa_b.register_b_transport(this, &ArrayTransactor::b_transport_b);
@@ -27,9 +29,16 @@ ArrayTransactor::ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<r
 
 std::uint64_t ArrayTransactor::begin_job(const sw::GemmPlan& plan, std::uint64_t now_cycle) {
   if (m_dut->cycle() < now_cycle) m_dut->idle_cycles(now_cycle - m_dut->cycle());
+  if (plan.nm().sparse() != (m_dut->nm_group() > 0) || (plan.nm().sparse() && plan.nm().m != m_dut->nm_group())) {
+    throw std::logic_error("an N:M plan needs the N:M sparse array with its group size, a dense plan the dense array");
+  }
   if (plan.dataflow() != m_dataflow) {
     m_dut->set_dataflow(plan.dataflow());
     m_dataflow = plan.dataflow();
+  }
+  if (plan.nm().sparse() && plan.nm().n != m_nm_keep) {
+    m_dut->set_nm_keep(plan.nm().n);
+    m_nm_keep = plan.nm().n;
   }
   m_collector.begin(plan);
   return m_dut->cycle();

@@ -25,7 +25,7 @@ class ArrayTransactor : public sc_core::sc_module {
   ArrayTransactor(sc_core::sc_module_name name, std::unique_ptr<ref::ArrayDut> dut, const models::Clock& clock,
                   std::size_t buffer_beats);
 
-  // Readies the array for the next job (switching its dataflow if needed) and points the
+  // Readies the array for the next job (switching its dataflow or N:M mode if needed) and points the
   // monitor at the job's plan. Returns the job's first cycle.
   std::uint64_t begin_job(const sw::GemmPlan& plan, std::uint64_t now_cycle);
   ref::GemmCollector& collector() { return m_collector; }
@@ -43,6 +43,7 @@ class ArrayTransactor : public sc_core::sc_module {
   std::size_t m_buffer_beats;
   ref::GemmCollector m_collector;
   sw::Dataflow m_dataflow = sw::Dataflow::kWeightStationary;
+  int m_nm_keep;  // the N:M sparse array's n
 };
 
 }  // namespace wb::tb

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// ref::ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration). Include only
-// from translation units that do not include <systemc> first (Verilator headers go first).
+// ref::ArrayDut over a Verilated sa_systolic_array class `V` (one per configuration), or over
+// a Verilated sa_nm_systolic_array (the N:M sparse array: recognised by its nm_shift_i pin).
+// Include only from translation units that do not include <systemc> first (Verilator headers
+// go first).
 #include <verilated.h>
 
 #include <memory>
@@ -17,18 +19,27 @@
 
 namespace wb::tb {
 
+// Whether the Verilated class is the N:M sparse array.
+template <class V, class = void>
+struct IsNmArray : std::false_type {};
+template <class V>
+struct IsNmArray<V, std::void_t<decltype(std::declval<V&>().nm_shift_i)>> : std::true_type {};
+
 template <class V>
 class VerilatedArrayDut final : public ref::ArrayDut {
+  static constexpr bool kNm = IsNmArray<V>::value;
+
  public:
   VerilatedArrayDut(int rows, int cols, const ref::DutOptions& options)
-      : ref::ArrayDut(rows, cols),
+      : ref::ArrayDut(rows, cols, kNm ? hw::kNmGroup : 0),
         m_options(options),
         m_rng(options.seed),
         m_context(std::make_unique<VerilatedContext>()) {
     m_context->traceEverOn(!options.trace_path.empty());
     m_top = std::make_unique<V>(m_context.get(), "top");
     m_c_beat.resize(static_cast<std::size_t>(cols));
-    m_trace = std::make_unique<WaveDump>(*m_top, options.trace_path, options.trace_settings, views::k_systolic_array,
+    m_trace = std::make_unique<WaveDump>(*m_top, options.trace_path, options.trace_settings,
+                                         kNm ? views::k_nm_systolic_array : views::k_systolic_array,
                                          kTracePeriodPs);
     reset();
   }
@@ -42,9 +53,23 @@ class VerilatedArrayDut final : public ref::ArrayDut {
     if (!idle() || !m_a.empty() || !m_b.empty()) {
       throw std::logic_error("dataflow changed while the array is busy");
     }
-    m_top->dataflow_i = dataflow == sw::Dataflow::kOutputStationary ? 1 : 0;
+    if constexpr (kNm) {
+      if (dataflow != sw::Dataflow::kWeightStationary) throw std::logic_error("the N:M sparse array is weight-stationary");
+    } else {
+      m_top->dataflow_i = dataflow == sw::Dataflow::kOutputStationary ? 1 : 0;
+    }
     // The grid uses a registered copy of the mode: let it settle.
     idle_cycles(2);
+  }
+
+  void set_nm_keep(int n) override {
+    if constexpr (kNm) {
+      if (n <= 0 || hw::kNmGroup % n != 0) throw std::logic_error("N:M keep must divide the group");
+      if (!idle() || !m_a.empty() || !m_b.empty()) throw std::logic_error("N:M mode changed while the array is busy");
+      m_top->nm_shift_i = static_cast<CData>(log2_of(n));
+    } else {
+      ref::ArrayDut::set_nm_keep(n);
+    }
   }
 
   bool idle() const override { return m_top->idle_o; }
@@ -75,15 +100,29 @@ class VerilatedArrayDut final : public ref::ArrayDut {
  private:
   void load_a() {
     const std::int8_t* d = m_a.front_data();
-    for (int r = 0; r < m_rows; ++r) m_top->a_data_i[r] = static_cast<CData>(d[r]);
+    for (int r = 0; r < m_a.width(); ++r) m_top->a_data_i[r] = static_cast<CData>(d[r]);
     m_top->a_last_i = m_a.front_last();
     m_a_stale = false;
   }
 
   void load_b() {
     const std::int8_t* d = m_b.front_data();
-    for (int c = 0; c < m_cols; ++c) m_top->b_data_i[c] = static_cast<CData>(d[c]);
+    if constexpr (kNm) {  // (weight, offset) per column
+      for (int c = 0; c < m_cols; ++c) {
+        m_top->b_data_i[c] = static_cast<CData>(d[2 * c]);
+        m_top->b_off_i[c] = static_cast<CData>(d[2 * c + 1]);
+      }
+    } else {
+      for (int c = 0; c < m_cols; ++c) m_top->b_data_i[c] = static_cast<CData>(d[c]);
+    }
     m_b_stale = false;
+  }
+
+  // n divides the group, a power of two: so is n.
+  static int log2_of(int n) {
+    int shift = 0;
+    while ((1 << shift) < n) ++shift;
+    return shift;
   }
 
   // One clock cycle: settle with clk low, sample the handshakes, rising edge. Returns whether
@@ -121,7 +160,11 @@ class VerilatedArrayDut final : public ref::ArrayDut {
   }
 
   void reset() {
-    m_top->dataflow_i = 0;
+    if constexpr (kNm) {
+      m_top->nm_shift_i = static_cast<CData>(log2_of(hw::kNmGroup));  // n = M (dense), as the model
+    } else {
+      m_top->dataflow_i = 0;
+    }
     m_top->a_valid_i = 0;
     m_top->b_valid_i = 0;
     m_top->c_ready_i = 0;

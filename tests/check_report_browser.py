@@ -96,7 +96,7 @@ def main():
         checker = os.path.join(a.dir, "checker.html")
         with open(checker, "w") as out:
             out.write(CHECKER % ("report/index.html"))
-        dom = chromium(a.chromium, profile, "--allow-file-access-from-files", "--virtual-time-budget=10000",
+        dom = chromium(a.chromium, profile, "--allow-file-access-from-files", "--virtual-time-budget=2000",
                        "--dump-dom", "file://" + os.path.abspath(checker))
         m = re.search(r"RESULT (\{.*\})</pre>", dom.stdout.replace("&quot;", '"').replace("&amp;", "&")
                       .replace("&lt;", "<").replace("&gt;", ">"))

@@ -368,16 +368,22 @@ TEST_CASE("layer operands: real tensors, seeded random ones, N:M weights, im2col
 TEST_CASE("fold operands: the folds of a plan, run as GEMMs of their own, add up to the product", "[unit]") {
   const sw::MatrixI8 a = sw::random_int8(5, 9, 1), b = sw::random_int8(9, 7, 2);
   const sw::MatrixI32 full = sw::gemm_ref(a, b);
-  for (sw::Dataflow df : {sw::Dataflow::kWeightStationary, sw::Dataflow::kOutputStationary}) {
-    const sw::GemmPlan plan({5, 9, 7}, {4, 4}, df);
+  const sw::MatrixI8 b24 = sw::random_nm_sparse_int8(9, 7, {2, 4}, 3);
+  const sw::MatrixI32 full24 = sw::gemm_ref(a, b24);
+  for (int variant = 0; variant < 3; ++variant) {
+    const sw::Dataflow df = variant == 1 ? sw::Dataflow::kOutputStationary : sw::Dataflow::kWeightStationary;
+    const sw::NmMode nm = variant == 2 ? sw::NmMode{2, 4} : sw::NmMode{};  // 2:4: folds of 2 groups of K
+    const sw::GemmPlan plan({5, 9, 7}, {4, 4}, df, nm);
+    const sw::MatrixI8& w = nm.sparse() ? b24 : b;
     sw::MatrixI32 sum(5, 7);
     for (const sw::Fold& f : plan.folds()) {
-      const sw::GemmOperands ops = sw::fold_operands(f, a, b);
+      const sw::GemmOperands ops = sw::fold_operands(plan, f, a, w);
+      if (nm.sparse()) CHECK(sw::GemmPlan({5, ops.a.cols(), ops.b.cols()}, {4, 4}, df, nm).folds().size() == 1);
       const sw::MatrixI32 part = sw::gemm_ref(ops.a, ops.b);
       for (int m = 0; m < f.m_len; ++m) {
         for (int n = 0; n < f.n_len; ++n) sum.at(f.m0 + m, f.n0 + n) += part.at(m, n);
       }
     }
-    CHECK(sum == full);
+    CHECK(sum == (nm.sparse() ? full24 : full));
   }
 }

@@ -82,3 +82,38 @@ TEST_CASE("network on the array: --engine model runs every layer on the model al
   CHECK(runs[0].golden_pass);
   CHECK(runs[0].folds == 6u);  // ws on 3x5: ceil(18 / 3) x ceil(5 / 5)
 }
+
+TEST_CASE("network on the N:M sparse array: 2:4 layers in about half the dense cycles, RTL = model", "[cosim]") {
+  // The small network's conv and fc with 2:4 weights (as a topology's sparsity column gives).
+  sw::Network net = test::small_network(7);
+  for (auto& layer : net.layers) {
+    if (layer.mapped()) layer.sparsity = sw::NmSparsity{2, 4};
+  }
+  tb::SystemOptions system = array_4x4();
+  system.dut.nm_group = 4;
+  std::vector<tb::ArrayLayerRun> dense, sparse, sampled;
+  tb::ArrayNetworkOptions options;
+  tb::run_array_pair(system, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
+    dense = tb::run_network_on_array(net, options, rtl, model);  // n = 4 on the sparse array
+    options.nm = {2, 4};
+    sparse = tb::run_network_on_array(net, options, rtl, model);
+    options.policy.rtl_budget_seconds = 1e-9;
+    options.policy.sample_tiles = 3;
+    sampled = tb::run_network_on_array(net, options, rtl, model);
+  });
+  for (int i : {0, 1}) {
+    INFO("layer " << i);
+    CHECK((dense[i].golden_pass && sparse[i].golden_pass && sampled[i].golden_pass));
+    CHECK((dense[i].rtl_agrees && sparse[i].rtl_agrees && sampled[i].rtl_agrees));
+    CHECK(sampled[i].mode == "sampled");
+    CHECK(sampled[i].rtl_tiles == (i == 0 ? 3 : 2));  // of 6 and of 2 tiles (below)
+  }
+  // conv 9 x 18 x 5 on 4x4: dense 5 x 2 folds; 2:4 keeps 10 rows of 18 (5 groups), 3 x 2 folds
+  CHECK(dense[0].folds == 10u);
+  CHECK(sparse[0].folds == 6u);
+  CHECK(sparse[0].ideal_cycles == (9u * 10 * 5 + 15) / 16);
+  // fc 7 x 8 x 6: dense 2 x 2 folds of 7 A beats, 2:4 one fold of K per column block
+  CHECK(dense[1].folds == 4u);
+  CHECK(sparse[1].folds == 2u);
+  CHECK(sparse[1].cycles < dense[1].cycles);
+}

@@ -169,6 +169,71 @@ TEST_CASE("GEMM plan: beats and scatter reproduce the product on a software arra
   }
 }
 
+TEST_CASE("N:M plan: folds cover R*M/n of K, beats select the kept weights' activations", "[unit]") {
+  // 2:4 on 4x4, K = 10 (3 groups, the last of 2), N = 5: 6 kept rows, 4 per fold (2 groups).
+  MatrixI8 b(10, 5);
+  for (int c = 0; c < 5; ++c) {
+    b.at(1, c) = static_cast<std::int8_t>(c + 1);  // group 0: offsets 1 and 3
+    b.at(3, c) = -3;
+    b.at(4 + c % 4, c) = 7;  // group 1: one kept weight
+    b.at(8 + c % 2, c) = static_cast<std::int8_t>(-c);  // group 2 (rows 8, 9)
+  }
+  const NmOperand op = nm_operand(b, {2, 4});
+  REQUIRE(op.operand.rows() == 6);
+  REQUIRE(op.operand.cols() == 10);
+  CHECK((op.operand.at(0, 0) == 1 && op.operand.at(0, 1) == 1 && op.operand.at(1, 0) == -3 && op.operand.at(1, 1) == 3));
+  CHECK((op.operand.at(2, 2 * 3) == 7 && op.operand.at(2, 2 * 3 + 1) == 3 && op.operand.at(3, 2 * 3) == 0));
+  const GemmShape shape{7, 10, 5};
+  const GemmPlan plan(shape, {4, 4}, Dataflow::kWeightStationary, {2, 4});
+  REQUIRE(plan.folds().size() == 2 * 2);  // ceil(5/4) column blocks x ceil(6/4) kept-row blocks
+  CHECK((plan.folds()[1].k0 == 4 && plan.folds()[1].k_len == 2));
+  CHECK((plan.a_width() == 16 && plan.b_width() == 8 && plan.b_ld() == 10));
+  const Region ra = plan.a_region(plan.folds()[1], 0, 7);
+  CHECK((ra.col0 == 8 && ra.cols == 2));  // group 2 only, cut at K
+  CHECK(plan.pe_macs() == 7ull * 6 * 5);
+  CHECK(plan.ideal_cycles() == (7ull * 6 * 5 + 15) / 16);
+  // The PE rule (row r multiplies activation (r / n) * m + offset) on the plan's beats gives C.
+  const MatrixI8 a = random_int8(shape.m, shape.k, 3);
+  MatrixI32 c(shape.m, shape.n);
+  for (const Fold& f : plan.folds()) {
+    const Region fa = plan.a_region(f, 0, plan.a_beats(f)), fb = plan.b_region(f, 0, plan.b_beats(f));
+    const MatrixI8 ba = extract_region(a, fa), bb = extract_region(op.operand, fb);
+    std::vector<std::int8_t> abeat(16), bbeat(8);
+    for (int j = 0; j < plan.a_beats(f); ++j) {
+      plan.a_beat(f, ba, fa, j, abeat.data());
+      std::int32_t out[4] = {};
+      for (int r = 0; r < 4; ++r) {
+        plan.b_beat(f, bb, fb, r, bbeat.data());
+        for (int col = 0; col < 4; ++col) out[col] += abeat[(r / 2) * 4 + bbeat[2 * col + 1]] * bbeat[2 * col];
+      }
+      plan.scatter(f, j, out, c);
+    }
+  }
+  CHECK(c == gemm_ref(a, b));
+  b.at(0, 2) = 1;  // three nonzeros in group 0 of column 2
+  CHECK_THROWS_WITH(nm_operand(b, {2, 4}), Catch::Contains("column 2") && Catch::Contains("rows 0..3"));
+  CHECK_THROWS_AS(GemmPlan(shape, {4, 4}, Dataflow::kOutputStationary, {2, 4}), InputError);
+  CHECK_THROWS_AS(GemmPlan(shape, {1, 4}, Dataflow::kWeightStationary, {2, 4}), InputError);
+}
+
+TEST_CASE("the array's N:M mode for a pruning pattern", "[unit]") {
+  const auto mode = [](int n, int m, Dataflow df = Dataflow::kWeightStationary) {
+    std::string note;
+    const NmMode nm = array_nm_mode(n, m, 4, df, &note);
+    return std::to_string(nm.n) + ":" + std::to_string(nm.m) + " " + note;
+  };
+  CHECK(mode(2, 4) == "2:4 2:4");
+  CHECK(mode(1, 4) == "1:4 1:4");
+  CHECK(mode(1, 2) == "2:4 2:4");  // at most 1 of 2: at most 2 of 4
+  CHECK(mode(2, 8) == "2:4 2:4");  // at most 2 of 8: at most 2 of any aligned 4
+  CHECK(mode(1, 8) == "1:4 1:4");
+  CHECK(mode(3, 8) == "0:0 dense: under 3:8 a group of 4 along K may keep all its weights");  // 3 rounds up to 4
+  CHECK(mode(4, 8) == "0:0 dense: under 4:8 a group of 4 along K may keep all its weights");
+  CHECK(mode(1, 3) == "0:0 dense: 1:3 groups do not align with the array's groups of 4");
+  CHECK(mode(2, 4, Dataflow::kOutputStationary) ==
+        "0:0 dense: the N:M sparse array is weight-stationary (ws), so 2:4 runs dense in os");
+}
+
 TEST_CASE("stream schedule prefetches the next weight block and pairs OS beats", "[unit]") {
   using Op = StreamOp::Operand;
   const GemmPlan ws({10, 8, 8}, {4, 4}, Dataflow::kWeightStationary);  // 4 folds

@@ -10,6 +10,8 @@
 #include "sw/error.hpp"
 #include "sw/file_util.hpp"
 #include "sw/hash.hpp"
+#include "sw/layer_record.hpp"
+#include "sw/record_csv.hpp"
 #include "sw/sweep_dir.hpp"
 #include "sw/sweep_launch.hpp"
 #include "sw/sweep_merge.hpp"
@@ -92,6 +94,8 @@ TEST_CASE("sweep spec: bad specs are one-line input errors", "[unit]") {
   check_refused(R"({"command": "gemm", "json": "x.json"})", "writes each job's --json itself");
   check_refused(R"({"command": "gemm", "trace": "x.fst"})", "jobs write no other files");
   check_refused(R"({"command": "gemm", "out": "c.npy"})", "jobs write no other files");
+  check_refused(R"({"command": "gemm", "report": "r"})", "jobs write no other files");
+  check_refused(R"({"command": "gemm", "trace-from": 3})", "jobs write no other files");
   check_refused(R"({"command": "gemm", "--m": [1]})", "is not an option name");
   check_refused(R"({"command": "gemm", "m": []})", "is an empty list");
   check_refused(R"({"command": "gemm", "m": [[1, 2]]})", "no nested lists");
@@ -115,13 +119,27 @@ TEST_CASE("sweep folder: jobs written once, done when the result exists, CSV of 
   CHECK(dir.job_args(jobs[1].id) == std::vector<std::string>{"gemm", "--m", "8", "--dataflow", "os"});
   CHECK_FALSE(dir.done(jobs[0].id));
   CHECK_THROWS_AS(dir.job_args("../etc/passwd"), sw::InputError);
-  sw::write_file_atomically(dir.result_path(jobs[1].id), R"({"m": 8, "cycles": 27, "golden": "pass", "points": []})");
+  sw::LayerRecord rec;
+  rec.command = "gemm";
+  rec.target = "array";
+  rec.name = "gemm";
+  rec.m = 8;
+  rec.cycles = 27;
+  rec.golden = "pass";
+  nlohmann::json result{{"cycles", 27}};
+  sw::put_records(result, {rec});
+  sw::write_file_atomically(dir.result_path(jobs[1].id), result.dump());
   CHECK(dir.done(jobs[1].id));
   const sw::SweepTable t = sw::merge_sweep(jobs, dir);
-  CHECK(t.csv == "job,m,dataflow,cycles,golden\n" + jobs[1].id + ",8,os,27,pass\n");
-  CHECK(t.rows == 1);
+  CHECK(t.csv == "job,--m,--dataflow," + sw::records_csv_header() + jobs[1].id + ",8,os," + sw::records_csv_row(rec));
+  REQUIRE(t.records.size() == 1);
+  CHECK(t.records[0].name == "m=8: gemm");  // dataflow is the same in every job
+  CHECK(t.records[0].cycles == 27);
+  CHECK(t.jobs_merged == 1);
   CHECK(t.missing == std::vector<std::string>{jobs[0].id});
   CHECK(sw::run_sweep_job(dir, jobs[1].id, "/nonexistent") == 0);  // done: not run again
+  sw::write_file_atomically(dir.result_path(jobs[0].id), R"({"m": 4, "cycles": 30})");
+  CHECK_THROWS_WITH(sw::merge_sweep(jobs, dir), Catch::Contains("holds no per-layer records of schema 1"));
   sw::write_file_atomically(dir.result_path(jobs[0].id), "{\"m\": 4,");
   CHECK_THROWS_WITH(sw::merge_sweep(jobs, dir), Catch::Contains("not a JSON result"));
 }
@@ -132,19 +150,15 @@ TEST_CASE("sweep folder: one sweep at a time", "[unit]") {
   CHECK_THROWS_WITH(sw::SweepLock(dir), Catch::Contains("another sweep is running"));
 }
 
-TEST_CASE("sweep merge: a row per layer or point, nested objects flattened, CSV quoting", "[unit]") {
-  const auto rows = sw::result_rows(nlohmann::json::parse(
-      R"({"model": "mlp:4x4", "layers": [{"name": "fc1", "cycles": 10}, {"name": "fc2", "cycles": 20}],
-          "total": {"cycles": 30}, "cycles": 31})"));
-  REQUIRE(rows.size() == 2);
-  using Row = std::vector<std::pair<std::string, std::string>>;
-  // The element's fields, then the result's others (its "cycles" is the element's); each by name.
-  CHECK(rows[0] == Row{{"cycles", "10"}, {"name", "fc1"}, {"model", "mlp:4x4"}, {"total.cycles", "30"}});
-  CHECK(rows[1][0].second == "20");
-  CHECK(sw::result_rows(nlohmann::json::parse(R"({"a": true, "b": 0.5})")) == std::vector<Row>{{{"a", "true"}, {"b", "0.5"}}});
-  CHECK(sw::csv_field("plain") == "plain");
-  CHECK(sw::csv_field("a,b") == "\"a,b\"");
-  CHECK(sw::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+TEST_CASE("sweep merge: records are named by the options that vary, flags bare, false flags left out", "[unit]") {
+  const auto jobs = jobs_of(R"({"command": "train", "no-baseline": [true, false], "systems": 2, "steps": [1, 2]})");
+  const auto varying = sw::varying_options(jobs);
+  CHECK(varying == std::vector<std::string>{"no-baseline", "steps"});
+  CHECK(sw::sweep_point_text(jobs[0], varying) == "no-baseline steps=1");
+  CHECK(sw::sweep_point_text(jobs[3], varying) == "steps=2");
+  const auto one = jobs_of(R"({"command": "run", "batch": 4})");
+  CHECK(sw::varying_options(one).empty());
+  CHECK(sw::sweep_point_text(one[0], {}) == "run");
 }
 
 TEST_CASE("sweep launch: Slurm tasks of ceil(n / max tasks) jobs, throttled", "[unit]") {

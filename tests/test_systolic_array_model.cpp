@@ -23,6 +23,7 @@
 #include "tb/array_system.hpp"
 #include "models/ref/pin_gemm.hpp"
 #include "tb/systolic_array_factory.hpp"
+#include "tests/engine_runs.hpp"
 
 using namespace wb;
 
@@ -34,33 +35,19 @@ struct Job {
   std::uint64_t seed;
 };
 
-struct EngineRun {
-  std::vector<sw::MatrixI32> c;
-  std::vector<std::uint64_t> cycles;
-  ref::DutCounters counters;
-  std::uint64_t end_cycle = 0;
-};
+using test::EngineRun;
 
 // Runs `jobs` back to back on one DUT of `engine` (state carries over between jobs).
 EngineRun run_jobs(ref::Engine engine, sw::ArrayShape array, const std::vector<Job>& jobs, double stall,
                    std::uint64_t seed) {
   ref::DutOptions options;
-  options.engine = engine;
   options.a_stall = options.b_stall = options.c_stall = stall;
   options.seed = seed;
-  auto dut = tb::make_array_dut(array.rows, array.cols, options);
-  EngineRun out;
-  for (const Job& job : jobs) {
+  return test::run_engine_jobs(engine, array, options, jobs, [&](ref::ArrayDut& dut, const Job& job) {
     const sw::MatrixI8 a = sw::random_int8(job.shape.m, job.shape.k, job.seed);
     const sw::MatrixI8 b = sw::random_int8(job.shape.k, job.shape.n, job.seed + 1000);
-    const sw::GemmPlan plan(job.shape, array, job.dataflow);
-    auto result = ref::run_gemm_on_pins(*dut, plan, a, b);
-    out.c.push_back(std::move(result.c));
-    out.cycles.push_back(result.cycles);
-  }
-  out.counters = dut->counters();
-  out.end_cycle = dut->cycle();
-  return out;
+    return ref::run_gemm_on_pins(dut, sw::GemmPlan(job.shape, array, job.dataflow), a, b);
+  });
 }
 
 double g_worst_ratio = 1.0;  // model cycles / RTL cycles furthest from 1 over all comparisons
@@ -98,11 +85,7 @@ void compare(sw::ArrayShape array, const std::vector<Job>& jobs, double stall, s
     }
   }
   INFO("array " << array.rows << "x" << array.cols << " stall " << stall);
-  CHECK(model.counters.a_beats == rtl.counters.a_beats);
-  CHECK(model.counters.b_beats == rtl.counters.b_beats);
-  CHECK(model.counters.c_beats == rtl.counters.c_beats);
-  CHECK(model.counters.c_stalled == rtl.counters.c_stalled);
-  CHECK(model.end_cycle == rtl.end_cycle);
+  test::check_counters_agree(rtl, model);
 }
 
 constexpr auto kWs = sw::Dataflow::kWeightStationary;

@@ -14,9 +14,10 @@ PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw
   GemmCollector collector;
   collector.begin(plan);
   dut.set_dataflow(plan.dataflow());
+  if (plan.nm().sparse()) dut.set_nm_keep(plan.nm().n);
   dut.set_sink(&collector);
   const std::uint64_t start = dut.cycle();
-  std::vector<std::int8_t> beat(static_cast<std::size_t>(std::max(dut.rows(), dut.cols())));
+  std::vector<std::int8_t> beat(static_cast<std::size_t>(std::max(plan.a_width(), plan.b_width())));
   // At least one fold's weights (R beats) ahead, or the WS prefetch of the next fold's B would
   // deadlock behind this fold's.
   const std::size_t limit =

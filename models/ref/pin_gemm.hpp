@@ -15,7 +15,8 @@ struct PinGemmResult {
   std::uint64_t cycles = 0;  // first cycle of the GEMM .. cycle of its last output, inclusive
 };
 
-// Queues at most `window` beats ahead per operand (0 = everything at once).
+// Queues at most `window` beats ahead per operand (0 = everything at once). An N:M plan's b is
+// its sw::NmOperand::operand, on the N:M sparse array.
 PinGemmResult run_gemm_on_pins(ArrayDut& dut, const sw::GemmPlan& plan, const sw::MatrixI8& a,
                                const sw::MatrixI8& b, int window = 256);
 

@@ -36,6 +36,9 @@ struct DutOptions {
   std::uint64_t watchdog_cycles = 20000;
   std::string trace_path;  // waveform when not empty (RTL only)
   sw::TraceSettings trace_settings;  // its window, depth, format and view
+  // 0: the dense array (sa_systolic_array); M: the N:M sparse array (sa_nm_systolic_array, WS
+  // only) with groups of M along K (the RTL's is hw::kNmGroup).
+  int nm_group = 0;
 };
 
 struct DutCounters {
@@ -55,13 +58,20 @@ struct RunUntil {
 
 class ArrayDut {
  public:
-  ArrayDut(int rows, int cols) : m_rows(rows), m_cols(cols), m_a(rows), m_b(cols) {}
+  // The N:M sparse array's beats are wider: A rows * nm_group, B (weight, offset) per column.
+  ArrayDut(int rows, int cols, int nm_group = 0)
+      : m_rows(rows),
+        m_cols(cols),
+        m_nm_group(nm_group),
+        m_a(nm_group > 0 ? rows * nm_group : rows),
+        m_b(nm_group > 0 ? 2 * cols : cols) {}
   virtual ~ArrayDut() = default;
   ArrayDut(const ArrayDut&) = delete;
   ArrayDut& operator=(const ArrayDut&) = delete;
 
   int rows() const { return m_rows; }
   int cols() const { return m_cols; }
+  int nm_group() const { return m_nm_group; }  // 0: the dense array
   BeatQueue& a_queue() { return m_a; }
   BeatQueue& b_queue() { return m_b; }
   void set_sink(OutputSink* sink) { m_sink = sink; }
@@ -70,6 +80,9 @@ class ArrayDut {
 
   // Switches the dataflow pin; the array must be idle with empty queues.
   virtual void set_dataflow(sw::Dataflow dataflow) = 0;
+  // The N:M sparse array's n (kept of every nm_group() along K, a power of two dividing it); the
+  // array must be idle with empty queues. The dense array has no such mode (logic_error).
+  virtual void set_nm_keep(int /*n*/) { throw std::logic_error("the dense array has no N:M mode"); }
   virtual bool idle() const = 0;
   // Clocks the array until `until` holds. Throws std::runtime_error from the watchdog.
   virtual void run(const RunUntil& until) = 0;
@@ -115,6 +128,7 @@ class ArrayDut {
 
   int m_rows;
   int m_cols;
+  int m_nm_group;
   BeatQueue m_a;
   BeatQueue m_b;
   OutputSink* m_sink = nullptr;

@@ -31,15 +31,21 @@ int checked_rows(int rows, int cols) {
 }  // namespace
 
 ModelArrayDut::ModelArrayDut(int rows, int cols, const DutOptions& options)
-    : ArrayDut(checked_rows(rows, cols), cols),
+    : ArrayDut(checked_rows(rows, cols), cols, options.nm_group),
       m_options(options),
       m_rng(options.seed),
       m_fifo_depth(hw::out_fifo_depth(rows, cols)),
+      m_nm_keep(options.nm_group),
       m_credit(m_fifo_depth) {
   if (!options.trace_path.empty()) throw sw::InputError("a waveform needs the RTL engine (the model has no pins)");
+  if (options.nm_group < 0) throw sw::InputError("the N:M group size must be positive");
   const std::size_t cells = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   m_shadow.assign(cells, 0);
   m_weight.assign(cells, 0);
+  if (m_nm_group > 0) {
+    m_shadow_offset.assign(cells, 0);
+    m_offset.assign(cells, 0);
+  }
   m_acc.assign(cells, 0);
   m_row.assign(static_cast<std::size_t>(cols), 0);
   // Credits bound the results in flight, so the FIFO depth is enough slots.
@@ -48,8 +54,18 @@ ModelArrayDut::ModelArrayDut(int rows, int cols, const DutOptions& options)
 
 void ModelArrayDut::set_dataflow(sw::Dataflow dataflow) {
   if (!idle() || !m_a.empty() || !m_b.empty()) throw std::logic_error("dataflow changed while the array is busy");
+  if (m_nm_group > 0 && dataflow != sw::Dataflow::kWeightStationary) {
+    throw std::logic_error("the N:M sparse array is weight-stationary");
+  }
   m_os = dataflow == sw::Dataflow::kOutputStationary;
   idle_cycles(2);  // as the RTL driver: the grid's registered copy of the mode settles
+}
+
+void ModelArrayDut::set_nm_keep(int n) {
+  if (m_nm_group == 0) throw std::logic_error("the dense array has no N:M mode");
+  if (n <= 0 || m_nm_group % n != 0) throw std::logic_error("N:M keep must divide the group");
+  if (!idle() || !m_a.empty() || !m_b.empty()) throw std::logic_error("N:M mode changed while the array is busy");
+  m_nm_keep = n;
 }
 
 void ModelArrayDut::idle_cycles(std::uint64_t cycles) {
@@ -114,12 +130,26 @@ bool ModelArrayDut::step(bool a_valid, bool b_valid, bool c_ready) {
       reserve = 1;
       if (m_a_first) {
         m_weight = m_shadow;  // commit the double-buffered weights
+        m_offset = m_shadow_offset;
         m_b_cnt = 0;
       }
-      fire_ws_a(m_a.front_data());
+      if (m_nm_group > 0) {
+        fire_nm_a(m_a.front_data());
+      } else {
+        fire_ws_a(m_a.front_data());
+      }
     }
     if (b_fire) {  // never with a first A beat (that needs the weights full)
-      std::copy_n(m_b.front_data(), m_cols, &m_shadow[static_cast<std::size_t>(m_b_cnt) * m_cols]);
+      const std::size_t row = static_cast<std::size_t>(m_b_cnt) * m_cols;
+      if (m_nm_group > 0) {  // (weight, offset) per column
+        const std::int8_t* b = m_b.front_data();
+        for (int c = 0; c < m_cols; ++c) {
+          m_shadow[row + c] = b[2 * c];
+          m_shadow_offset[row + c] = static_cast<std::uint8_t>(b[2 * c + 1]) % m_nm_group;
+        }
+      } else {
+        std::copy_n(m_b.front_data(), m_cols, &m_shadow[row]);
+      }
       ++m_b_cnt;
     }
   }
@@ -156,6 +186,22 @@ void ModelArrayDut::fire_ws_a(const std::int8_t* a) {
     if (ar == 0) continue;
     const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
     for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(ar * w[n]);
+  }
+  for (std::size_t n = 0; n < cols; ++n) out[n] = static_cast<std::int32_t>(acc[n]);
+}
+
+// The N:M sparse array's WS beat: row r's weights meet the activations of group r / n that
+// their offsets select.
+void ModelArrayDut::fire_nm_a(const std::int8_t* a) {
+  std::int32_t* out = new_result(m_cycle + static_cast<std::uint64_t>(m_rows + m_cols) + 1);
+  const std::size_t cols = static_cast<std::size_t>(m_cols);
+  std::vector<std::uint32_t>& acc = m_row;
+  std::fill(acc.begin(), acc.end(), 0u);
+  for (int r = 0; r < m_rows; ++r) {
+    const std::int8_t* group = a + static_cast<std::size_t>(r / m_nm_keep) * m_nm_group;
+    const std::int8_t* w = &m_weight[static_cast<std::size_t>(r) * cols];
+    const std::uint8_t* offset = &m_offset[static_cast<std::size_t>(r) * cols];
+    for (std::size_t n = 0; n < cols; ++n) acc[n] += static_cast<std::uint32_t>(group[offset[n]] * w[n]);
   }
   for (std::size_t n = 0; n < cols; ++n) out[n] = static_cast<std::int32_t>(acc[n]);
 }

@@ -9,6 +9,9 @@
 //   OS: a last beat pair fired in cycle t puts row R-1-j into the FIFO in cycle t + R + C + j.
 // The run loop is ArrayDut::drive, shared with VerilatedArrayDut (same random stalls), so
 // on the same traces and seed the model's cycles and outputs equal the RTL's. Any rows x cols.
+// With DutOptions::nm_group = M it models the N:M sparse array (sa_nm_systolic_array), whose
+// timing is the WS one: each PE's weight comes with its offset o in its group, and row r
+// multiplies it by activation (r / n) * M + o of the A beat.
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -25,6 +28,7 @@ class ModelArrayDut final : public ArrayDut {
   ModelArrayDut(int rows, int cols, const DutOptions& options);
 
   void set_dataflow(sw::Dataflow dataflow) override;
+  void set_nm_keep(int n) override;
   bool idle() const override { return m_credit == m_fifo_depth; }
   void run(const RunUntil& until) override;
   void idle_cycles(std::uint64_t cycles) override;
@@ -38,6 +42,7 @@ class ModelArrayDut final : public ArrayDut {
   // One clock cycle with the given input valids and output ready; returns whether a beat moved.
   bool step(bool a_valid, bool b_valid, bool c_ready);
   void fire_ws_a(const std::int8_t* a);
+  void fire_nm_a(const std::int8_t* a);
   void fire_os_pair(const std::int8_t* a, const std::int8_t* b, bool last);
   std::int32_t* new_result(std::uint64_t avail);
   std::string watchdog_message(const RunUntil& until) const;
@@ -46,6 +51,7 @@ class ModelArrayDut final : public ArrayDut {
   sw::SplitMix64 m_rng;
   int m_fifo_depth;
   bool m_os = false;  // dataflow_i
+  int m_nm_keep = 0;  // N:M sparse array: n
   // Edge controller registers (same names as the RTL).
   bool m_a_first = true;
   int m_b_cnt = 0;
@@ -54,6 +60,8 @@ class ModelArrayDut final : public ArrayDut {
   // WS: weights being loaded (shadow) and in use; OS: the accumulators. Row-major, R x C.
   std::vector<std::int8_t> m_shadow;
   std::vector<std::int8_t> m_weight;
+  std::vector<std::uint8_t> m_shadow_offset;  // N:M sparse array: each weight's offset in its group
+  std::vector<std::uint8_t> m_offset;
   std::vector<std::uint32_t> m_acc;
   std::vector<std::uint32_t> m_row;  // WS: one output beat being summed
   // Results inside the grid or the output FIFO, in output order; storage is a ring of slots.

@@ -350,6 +350,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
                    std::to_string(job.mesh) + " fabric";
       const sw::KeyValues f = fabric_hardware(job);
       info.hardware.insert(info.hardware.end(), f.begin(), f.end());
+      info.roofline_target = "array";
     }
     info.summary = net.notes;
     outputs.write_records(records, info, j);

@@ -6,15 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "sw/energy.hpp"
 #include "sw/error.hpp"
 #include "sw/file_util.hpp"
 #include "sw/parse.hpp"
+#include "sw/report_page.hpp"
 #include "sw/sweep_dir.hpp"
 #include "sw/sweep_launch.hpp"
 #include "sw/sweep_merge.hpp"
 #include "sw/sweep_spec.hpp"
 #include "tb/cli/commands.hpp"
 #include "tb/cli/options.hpp"
+#include "tb/cli/report_outputs.hpp"
 
 namespace po = boost::program_options;
 
@@ -25,8 +28,9 @@ namespace {
 const char* kUsage =
     "usage: waferbench sweep SPEC.json|SPEC.yaml --out DIR [--launcher local|parallel|slurm] [options]\n"
     "SPEC: {\"command\": \"gemm\", \"m\": [16, 32], \"rows\": [4, 8], \"dataflow\": [\"ws\", \"os\"], ...}: every\n"
-    "key an option of the command, with one value or a list; the jobs are the grid's points. Results\n"
-    "merge into DIR/results.csv; a re-run skips the jobs that are done.";
+    "key an option of the command, with one value or a list; the jobs are the grid's points. Their\n"
+    "per-layer records merge into DIR/results.csv and the page DIR/report/index.html; a re-run skips\n"
+    "the jobs that are done.";
 
 struct SweepArgs {
   std::string out, launcher = "local", launcher_args;
@@ -64,6 +68,24 @@ struct SweepArgs {
     return o;
   }
 };
+
+// DIR/results.csv and the HTML report DIR/report of every merged record, both or neither.
+void write_merged(const sw::SweepDir& dir, const std::vector<sw::SweepJob>& jobs, const sw::SweepTable& table) {
+  sw::OutputFiles files;
+  files.add("results.csv", dir.csv_path());
+  files.add_dir("the sweep's report", dir.report_path());
+  files.write(dir.csv_path(), table.csv);
+  sw::RunInfo info;
+  info.title = "waferbench sweep: " + std::to_string(jobs.size()) + " jobs of " + jobs.front().command;
+  info.summary.push_back(std::to_string(table.jobs_merged) + " of " + std::to_string(jobs.size()) + " jobs done, " +
+                         std::to_string(table.records.size()) + " records; each record is named by its job's values of the options that vary.");
+  info.command_line = invocation();
+  nlohmann::json run{{"command", "sweep"}, {"dir", dir.path()}, {"jobs", jobs.size()}, {"missing", table.missing}};
+  const sw::EnergyTable energy = sw::default_energy_table();
+  files.write_dir(dir.report_path(),
+                  sw::report_files(sw::layer_page(info, table.records, energy), table.records, energy, run));
+  files.commit();
+}
 
 }  // namespace
 
@@ -103,9 +125,10 @@ int sweep_command(int argc, char** argv) {
   }
   sw::launch_sweep(dir, pending, self_exe(), launch);
   const sw::SweepTable table = sw::merge_sweep(jobs, dir);
-  sw::write_file_atomically(dir.csv_path(), table.csv);
+  write_merged(dir, jobs, table);
   std::cout << "sweep: " << table.jobs_merged << "/" << jobs.size() << " jobs done, " << table.missing.size()
-            << " failed; " << table.rows << " rows in " << dir.csv_path() << "\n";
+            << " failed; " << table.records.size() << " records in " << dir.csv_path() << " and " << dir.report_path()
+            << "/index.html\n";
   for (std::size_t i = 0; i < table.missing.size() && i < 5; ++i) {
     std::cerr << "waferbench: sweep job " << table.missing[i] << " failed (log: " << dir.log_path(table.missing[i]) << ")\n";
   }
