@@ -30,6 +30,7 @@ package sa_fabric_pkg;
   localparam logic [PeCfgAddrWidth-1:0] PeRegShape = 16'd2;
   localparam int unsigned PeNumRegs = 3;  // addresses 0 .. PeNumRegs-1
   localparam int unsigned PeModeLsb = 0, PeModeWidth = 1;
+  localparam int unsigned PeMacLaneLsb = 1, PeMacLaneWidth = 2;
   localparam int unsigned PeMacColorLsb = 0, PeMacColorWidth = 5;
   localparam int unsigned PePsumColorLsb = 8, PePsumColorWidth = 5;
   localparam int unsigned PeOutColorLsb = 16, PeOutColorWidth = 5;
@@ -40,6 +41,9 @@ package sa_fabric_pkg;
   // Words the PE's tasks decode (fields Pe<Word><Field>).
   localparam int unsigned PeMacIndexLsb = 16, PeMacIndexWidth = 16;
   localparam int unsigned PeMacValueLsb = 0, PeMacValueWidth = 16;
+  localparam int unsigned PeMacLanesIndexLsb = 16, PeMacLanesIndexWidth = 16;
+  localparam int unsigned PeMacLanesLane1Lsb = 8, PeMacLanesLane1Width = 8;
+  localparam int unsigned PeMacLanesLane0Lsb = 0, PeMacLanesLane0Width = 8;
   localparam int unsigned PeColptrCountLsb = 16, PeColptrCountWidth = 16;
   localparam int unsigned PeColptrStartLsb = 0, PeColptrStartWidth = 16;
   localparam int unsigned PeEntryRowLsb = 16, PeEntryRowWidth = 16;

@@ -6,11 +6,15 @@
 // The field positions below are those of config/hardware.json (pe_registers, pe_words), which
 // generates sa_fabric_pkg's Pe* constants and software's copy of them.
 //
-// Wavelet data on the MAC color: [31:16] index, [15:0] value (int16; int8 sign-extended).
+// Wavelet data on the MAC color: [31:16] index, [15:0] value (int16; int8 sign-extended), or, in
+// mode 0 with the mac_lane register at 1 or 2, two int8 values ([7:0] lane 0, [15:8] lane 1) of
+// which the PE takes its lane's: one multicast wavelet then feeds PEs working on different vectors.
 //  MAC task, mode 0 (weights resident, column-compressed in SRAM): value is an activation
 //    a_j, index j. SRAM word j is the column pointer {count[31:16], start[15:0]}; each of the
 //    `count` words from `start` is an entry {row[31:16], weight[15:0]}: acc[row] += a_j * w.
-//    Cost: 1 + count cycles, so zero weights (never stored) and zero activations (never sent)
+//    A fetch register takes the next wavelet and reads its column pointer (a second read port)
+//    while the entries of the one before issue, so an activation costs max(1, count) cycles:
+//    zero weights (never stored) and zero activations (never sent, or zero in the PE's lane)
 //    are skipped work.
 //  MAC task, mode 1 (activations resident, weights streamed): value is a weight w_ij, index
 //    {i[15:8], j[7:0]}; SRAM word j*batch + n holds x_jn: acc[i*batch + n] += w_ij * x_jn for
@@ -27,7 +31,7 @@
 //
 // Configuration (cfg_*, one word per cycle; software loads it before a run): SRAM word
 // cfg_addr_i when cfg_sram_i, else register cfg_addr_i:
-//  PeRegMode   [0] mode
+//  PeRegMode   [0] mode, [2:1] mode 0 MAC lane (0: 16-bit value, 1: lane 0, 2: lane 1)
 //  PeRegColors [4:0] MAC color, [12:8] psum color, [20:16] out color, [24] chain head
 //  PeRegShape  [15:0] rows (accumulators reduced per vector), [31:16] batch (mode 1)
 module sa_wafer_pe
@@ -97,11 +101,13 @@ module sa_wafer_pe
 
   /* verilator tracing_off */
   logic                    mode_q, chain_head_q;
+  logic [PeMacLaneWidth-1:0] lane_q;
   logic [ColorWidth-1:0]   mac_color_q, psum_color_q, out_color_q;
   logic [PeRowsWidth-1:0]  rows_q;
   logic [PeBatchWidth-1:0] batch_q;
   /* verilator tracing_on */
   assign mode_q       = regs_q[RMode][PeModeLsb +: PeModeWidth];
+  assign lane_q       = regs_q[RMode][PeMacLaneLsb +: PeMacLaneWidth];
   assign mac_color_q  = regs_q[RColors][PeMacColorLsb +: PeMacColorWidth];
   assign psum_color_q = regs_q[RColors][PePsumColorLsb +: PePsumColorWidth];
   assign out_color_q  = regs_q[RColors][PeOutColorLsb +: PeOutColorWidth];
@@ -110,10 +116,11 @@ module sa_wafer_pe
   assign batch_q      = regs_q[RShape][PeBatchLsb +: PeBatchWidth];
 
   // ---------------------------------------------------------------- SRAM (synchronous read)
-  // Memories keep the usual templates: a write port (enable, address, data from the logic) and a
-  // registered read.
+  // Memories keep the usual templates: a write port (enable, address, data from the logic) and
+  // registered reads: one for the issue stage (entries, mode 1 activations), one for the fetch
+  // register (mode 0 column pointers).
   logic [31:0]       sram_q [SramWords];
-  logic [31:0]       rdata_q;
+  logic [31:0]       rdata_q, cdata_q;
   /* verilator tracing_off */
   logic              rd_en;
   logic [15:0]       rd_addr;
@@ -181,16 +188,21 @@ module sa_wafer_pe
     else         in_credit_o <= in_credit_d;
   end
 
-  // ---------------------------------------------------------------- issue stage (one SRAM read per cycle)
-  // Idle: take the next MAC wavelet. Colptr: mode 0 column pointer arriving. Loop: one entry
-  // (mode 0) or one batch column (mode 1) per cycle. Reduce: emit / pass partial sums.
-  typedef enum logic [1:0] {StIdle, StColptr, StLoop, StReduce} state_e;
+  // ---------------------------------------------------------------- fetch and issue (one entry read per cycle)
+  // Fetch (mode 0): the fetch register takes the MAC FIFO's head when it is empty or empties this
+  // cycle, and reads the head's column pointer into cdata_q. Issue: Idle takes the fetched
+  // wavelet (mode 0) or the FIFO's head (mode 1) and issues its first read; Loop issues the rest,
+  // one entry (mode 0) or one batch column (mode 1) per cycle; Reduce emits / passes partial sums.
+  typedef enum logic [1:0] {StIdle, StLoop, StReduce} state_e;
   state_e      state_q;
   logic [15:0] ptr_q;                 // next SRAM word of the loop
   logic [15:0] left_q;                // loop reads still to issue
   logic [15:0] acc_next_q;            // mode 1: accumulator of the next read
-  logic [15:0] value_q;               // the triggering wavelet's value
+  logic [15:0] value_q;               // the issuing wavelet's value
   logic [15:0] k_q;                   // reduction: next accumulator
+  logic        f_valid_q;             // mode 0: a fetched wavelet waits, its column pointer in cdata_q
+  logic        f_end_q;               // ... and it ends the vector
+  logic [15:0] f_value_q;             // ... its value (the PE's lane)
   // stage 1: the SRAM word read last cycle meets the value
   logic        s1_valid_q;
   logic [15:0] s1_acc_q;
@@ -199,12 +211,20 @@ module sa_wafer_pe
   state_e      state_d;
   logic [15:0] ptr_d, left_d, acc_next_d, value_d, k_d, s1_acc_d;
   logic        s1_valid_d;
+  logic        fetch, f_take;
   /* verilator tracing_on */
 
   logic [PeMacIndexWidth-1:0] mac_index;
   logic [PeMacValueWidth-1:0] mac_value;
   assign mac_index = mac_data[PeMacIndexLsb +: PeMacIndexWidth];
   assign mac_value = mac_data[PeMacValueLsb +: PeMacValueWidth];
+
+  // Mode 0 lanes of the FIFO's head (the fetch register takes the PE's lane, sign-extended).
+  /* verilator tracing_off */
+  logic [PeMacLanesLane0Width-1:0] lane0, lane1;
+  /* verilator tracing_on */
+  assign lane0 = mac_data[PeMacLanesLane0Lsb +: PeMacLanesLane0Width];
+  assign lane1 = mac_data[PeMacLanesLane1Lsb +: PeMacLanesLane1Width];
 
   // Mode 1 operands: row i and column j of the arriving weight.
   /* verilator tracing_off */
@@ -213,13 +233,17 @@ module sa_wafer_pe
   assign row_base = 16'(mac_index[PeStreamIndexRowLsb +: PeStreamIndexRowWidth] * batch_q);
   assign col_base = 16'(mac_index[PeStreamIndexColLsb +: PeStreamIndexColWidth] * batch_q);
 
-  // Mode 0 column pointer, as it arrives from the SRAM.
+  // Mode 0 column pointer of the fetched wavelet.
   /* verilator tracing_off */
   logic [PeColptrCountWidth-1:0] colptr_count;
   logic [PeColptrStartWidth-1:0] colptr_start;
   /* verilator tracing_on */
-  assign colptr_count = rdata_q[PeColptrCountLsb +: PeColptrCountWidth];
-  assign colptr_start = rdata_q[PeColptrStartLsb +: PeColptrStartWidth];
+  assign colptr_count = cdata_q[PeColptrCountLsb +: PeColptrCountWidth];
+  assign colptr_start = cdata_q[PeColptrStartLsb +: PeColptrStartWidth];
+
+  // The fetch register empties when Idle takes it, and refills in the same cycle.
+  assign f_take = (state_q == StIdle) && f_valid_q;
+  assign fetch  = !mode_q && mac_valid && (!f_valid_q || f_take);
 
   // Output credits for the out color.
   logic [CntWidth-1:0] out_credits_q;
@@ -244,19 +268,30 @@ module sa_wafer_pe
     s1_acc_d   = acc_next_q;
     rd_en      = 1'b0;
     rd_addr    = ptr_q;
-    mac_pop    = 1'b0;
+    mac_pop    = fetch;
     unique case (state_q)
       StIdle: begin
-        if (mac_valid) begin
+        if (!mode_q) begin
+          if (f_valid_q) begin
+            if (f_end_q) begin
+              state_d = StReduce;
+              k_d     = '0;
+            end else if (colptr_count != '0 && f_value_q != '0) begin
+              rd_en      = 1'b1;          // first entry
+              rd_addr    = colptr_start;
+              s1_valid_d = 1'b1;
+              ptr_d      = colptr_start + 16'd1;
+              left_d     = colptr_count - 16'd1;
+              value_d    = f_value_q;
+              state_d    = (colptr_count == 16'd1) ? StIdle : StLoop;
+            end
+          end
+        end else if (mac_valid) begin
           mac_pop = 1'b1;
           value_d = mac_value;
           if (mac_index == PeEndIndex) begin
             state_d = StReduce;
             k_d     = '0;
-          end else if (!mode_q) begin
-            rd_en   = 1'b1;               // column pointer
-            rd_addr = mac_index;
-            state_d = StColptr;
           end else if (batch_q != '0) begin
             rd_en      = 1'b1;            // x_j0
             rd_addr    = col_base;
@@ -267,18 +302,6 @@ module sa_wafer_pe
             left_d     = batch_q - 16'd1;
             state_d    = (batch_q == 16'd1) ? StIdle : StLoop;
           end
-        end
-      end
-      StColptr: begin
-        if (colptr_count == '0) begin
-          state_d = StIdle;
-        end else begin
-          rd_en      = 1'b1;              // first entry
-          rd_addr    = colptr_start;
-          s1_valid_d = 1'b1;
-          ptr_d      = colptr_start + 16'd1;
-          left_d     = colptr_count - 16'd1;
-          state_d    = (colptr_count == 16'd1) ? StIdle : StLoop;
         end
       end
       StLoop: begin
@@ -301,10 +324,12 @@ module sa_wafer_pe
       state_q    <= StIdle;
       s1_valid_q <= 1'b0;
       k_q        <= '0;
+      f_valid_q  <= 1'b0;
     end else begin
       state_q    <= state_d;
       s1_valid_q <= s1_valid_d;
       k_q        <= k_d;
+      if (fetch || f_take) f_valid_q <= fetch;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -313,6 +338,15 @@ module sa_wafer_pe
     acc_next_q <= acc_next_d;
     value_q    <= value_d;
     s1_acc_q   <= s1_acc_d;
+  end
+  // The fetch register and its column pointer read (an address past the SRAM reads as zero). The
+  // lane is chosen here, once per wavelet, not every cycle.
+  always_ff @(posedge clk_i) begin
+    if (fetch) begin
+      f_end_q   <= mac_index == PeEndIndex;
+      f_value_q <= (lane_q == 2'd1) ? 16'($signed(lane0)) : (lane_q == 2'd2) ? 16'($signed(lane1)) : mac_value;
+      cdata_q   <= (32'(mac_index) < SramWords) ? sram_q[SAddrW'(mac_index)] : '0;
+    end
   end
 
   // ---------------------------------------------------------------- accumulators
@@ -388,11 +422,13 @@ module sa_wafer_pe
   end
   assign macs_o  = macs_q;
   assign error_o = error_q;
-  assign idle_o  = (state_q == StIdle) && !mac_valid && !psum_valid && !s1_valid_q;
+  assign idle_o  = (state_q == StIdle) && !f_valid_q && !mac_valid && !psum_valid && !s1_valid_q;
 
 `ifndef SYNTHESIS
   // Tasks take only what is there: no issue without a MAC wavelet, no pass without a partial sum.
   MacPopNeedsData_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !mac_pop || mac_valid);
+  // Only mode 0 fetches ahead.
+  FetchMode0_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !f_valid_q || !mode_q);
   PsumPopNeedsData_A: assert property (@(posedge clk_i) disable iff (!rst_ni) !psum_pop || psum_valid);
   // The PE sends only on a credit, and never holds more than the receiver's Depth (a receiver
   // that returns more credits than it got wavelets fails this).

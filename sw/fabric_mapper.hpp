@@ -2,14 +2,17 @@
 #pragma once
 // Lays a sparse layer C = A (M x K) * B (K x N) out on a k x k compute fabric. B is the layer's
 // weight matrix (sparse, any density), A holds M activation vectors (one per row; M = 1 is a
-// GEMV). The PE grid is used_y x used_x: PE (x, y) owns input block x (rows k of B) and output
-// block y (columns n of B); partial sums of a row of PEs are added west to east on their way
-// to the east edge (alternating two colors so each router's table stays a single rx -> tx).
+// GEMV). A PE grid is used_y x used_x: PE (x, y) owns input block x (rows of B) and output
+// block y (columns of B); partial sums of a row of PEs are added on their way to an edge
+// (alternating two colors so each router's table stays a single rx -> tx).
 //
 //  weights resident (sa_wafer_pe mode 0): each PE holds its block of B in SRAM, compressed by
-//    input column (only nonzeros); the nonzero activations of each vector enter the north edge
-//    of their column and are multicast down it, followed by an end-of-vector wavelet. Work per
+//    input column (only nonzeros); the nonzero activations of each vector enter an edge at
+//    their column and are multicast along it, followed by an end-of-vector wavelet. Work per
 //    activation = nonzero weights it meets, so zero weights and zero activations cost nothing.
+//    The mesh may hold copies of the grid, each on its share of the vectors (see
+//    FabricMapOptions and the README's "Mapping"), and rows and columns of B are dealt to the
+//    blocks so that the blocks hold about equally many nonzeros.
 //  weight streaming (mode 1): each PE holds its input block of A (all M vectors) and the
 //    nonzero weights stream in from the north edge as addressed wavelets, interleaved over the
 //    PEs of the column; each weight does M multiply-accumulates.
@@ -47,10 +50,17 @@ int max_rows_per_program(int k, int n, int mesh, FabricLayout layout, const Fabr
 // the shape alone: checked before the operands are made.
 void check_fabric_shape(int k, int n, int mesh, FabricLayout layout, const FabricLimits& limits);
 
+// How the mapper may lay a layer out. max_replicas: weights resident, the most copies of the
+// layer's PE grid on the mesh (1: one grid over the whole mesh; the mapper takes at most 8).
+struct FabricMapOptions {
+  int max_replicas = 8;
+  static FabricMapOptions one_grid() { return FabricMapOptions{1}; }
+};
+
 // Throws InputError when the shapes disagree or the layer does not fit (naming the resource:
 // SRAM words or accumulators per PE, index fields).
 FabricProgram map_sparse_gemm(const MatrixI8& a, const MatrixI8& b, int mesh, FabricLayout layout,
-                              const FabricLimits& limits);
+                              const FabricLimits& limits, const FabricMapOptions& options = {});
 
 // Weight streaming from a store (tb/fabric_transactor.hpp): the wavelets of any rows of B, as
 // map_sparse_gemm(..., kWeightStreaming) lays them out, so that B can arrive in chunks while

@@ -43,7 +43,12 @@ constexpr FabricWavelet unpack_wavelet(std::uint64_t v) {
                        static_cast<int>(hw::kWaveletDstY.get(v)), static_cast<std::uint32_t>(hw::kWaveletData.get(v))};
 }
 
-// PE register words (sa_wafer_pe's configuration registers).
+// PE register words (sa_wafer_pe's configuration registers). lane: which value of a mode 0 MAC
+// wavelet the PE takes (0: the 16-bit value of mac_data, 1 / 2: lane 0 / 1 of mac_lanes_data).
+constexpr std::uint32_t pe_mode_word(int mode, int lane) {
+  return static_cast<std::uint32_t>(hw::kPeMode.put(static_cast<std::uint64_t>(mode)) |
+                                    hw::kPeMacLane.put(static_cast<std::uint64_t>(lane)));
+}
 constexpr std::uint32_t pe_colors_word(int mac, int psum, int out, bool chain_head) {
   return static_cast<std::uint32_t>(hw::kPeMacColor.put(static_cast<std::uint64_t>(mac)) |
                                     hw::kPePsumColor.put(static_cast<std::uint64_t>(psum)) |
@@ -59,6 +64,12 @@ constexpr std::uint32_t pe_shape_word(int rows, int batch) {
 // Words the PE's tasks decode. The MAC task's wavelet data: {index, value}.
 constexpr std::uint32_t mac_data(std::uint16_t index, std::int16_t value) {
   return static_cast<std::uint32_t>(hw::kPeMacIndex.put(index) | hw::kPeMacValue.put(static_cast<std::uint16_t>(value)));
+}
+// The same index with two int8 values: lane 0 for PEs with lane 1, lane 1 for PEs with lane 2.
+constexpr std::uint32_t mac_lanes_data(std::uint16_t index, std::int8_t lane0, std::int8_t lane1) {
+  return static_cast<std::uint32_t>(hw::kPeMacLanesIndex.put(index) |
+                                    hw::kPeMacLanesLane0.put(static_cast<std::uint8_t>(lane0)) |
+                                    hw::kPeMacLanesLane1.put(static_cast<std::uint8_t>(lane1)));
 }
 // Mode 1 MAC index of weight (row i, column j) of a PE's block.
 constexpr std::uint16_t stream_index(int row, int col) {
@@ -90,6 +101,8 @@ struct PeSetting {
 // Edge slots: [0, k) north (by x), [k, 2k) east (by y), [2k, 3k) south (by x), [3k, 4k) west (by y).
 constexpr int north_slot(int k, int x) { (void)k; return x; }
 constexpr int east_slot(int k, int y) { return k + y; }
+constexpr int south_slot(int k, int x) { return 2 * k + x; }
+constexpr int west_slot(int k, int y) { return 3 * k + y; }
 
 struct EdgeInput {
   int slot = 0;
@@ -106,7 +119,8 @@ struct EdgeOutput {
 
 struct FabricProgram {
   int mesh = 0;                  // k of the k x k fabric it was mapped for
-  int used_x = 0, used_y = 0;    // PEs in use: the used_x x used_y corner at (0, 0)
+  int used_x = 0, used_y = 0;    // PE grid of one copy of the layer: input blocks x output blocks
+  int replicas = 1;              // copies of the grid (weights resident), each on its own vectors
   int result_rows = 0, result_cols = 0;
   std::uint64_t expected_macs = 0;  // multiply-accumulates the PEs must do (the useful work)
   std::vector<RouteSetting> routes;

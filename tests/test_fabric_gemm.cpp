@@ -66,7 +66,8 @@ TEST_CASE("zero activations are never sent and cost nothing", "[wafer]") {
   auto a = wb::sw::random_int8(3, 16, 31);
   for (int c = 0; c < 16; c += 2) a.at(1, c) = 0;
   const auto b = wb::sw::random_sparse_int8(16, 16, 0.5, 32);
-  const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
+  const auto program =
+      wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits(), wb::sw::FabricMapOptions::one_grid());
   std::uint64_t nonzero_acts = 0;
   for (int r = 0; r < a.rows(); ++r) {
     for (int c = 0; c < a.cols(); ++c) nonzero_acts += a.at(r, c) != 0;
@@ -114,7 +115,8 @@ TEST_CASE("the 16x16 fabric builds and runs a sparse SpMM bit-exact", "[wafer]")
 TEST_CASE("a watchdog names the stuck tile, port and color when results cannot leave", "[wafer]") {
   const auto a = wb::sw::random_int8(4, 16, 91);
   const auto b = wb::sw::random_int8(16, 16, 92);
-  const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
+  const auto program =
+      wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits(), wb::sw::FabricMapOptions::one_grid());
   auto dut = wb::tb::make_wafer_dut(4);
   wb::ref::WaferRunOptions options;
   options.backpressure = 1.0;  // the east edge never returns a credit
@@ -148,9 +150,9 @@ TEST_CASE("a program for another mesh is refused", "[wafer]") {
 // is taken, inclusive; no back-pressure, every weight and activation nonzero. The terms:
 //   +1 the edge input register, +1 per router (a wavelet arriving into an empty buffer leaves
 //   in the same cycle, from a registered output), +1 the PE's input FIFO;
-//   a weights-resident activation holds the PE's issue stage 1 + nb cycles (column pointer,
-//   then one SRAM entry per cycle; the SRAM's read latency overlaps the next read), a
-//   streamed weight with batch 1 one cycle;
+//   a weights-resident activation holds the PE's issue stage max(1, nb) cycles, one SRAM entry
+//   per cycle (the fetch register reads the next column pointer meanwhile, and the SRAM's read
+//   latency overlaps the next read), a streamed weight with batch 1 one cycle;
 //   the end of the vector starts the reduction the cycle after it is taken, one sum per cycle;
 //   down a PE row each partial sum costs +4 to the next PE (its output register, two routers,
 //   the psum FIFO) and the last PE's sums +2 to the edge (output register, router) plus one per
@@ -212,17 +214,18 @@ void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& 
 
 // Weights resident, a GEMV on used_x x used_y PEs of a k x k mesh, kb activations and nb
 // outputs per PE:
-//   cycles     = kb (nb + 1) + nb + 4 (used_x - 1) + (k - used_x) + (used_y - 1) + 6
-//                (3 to the first PE, kb (nb + 1) of MACs, 1 to take the end, nb sums, 4 per
+//   cycles     = kb nb + nb + 4 (used_x - 1) + (k - used_x) + (used_y - 1) + 7
+//                (3 to the first PE, 1 to fetch the first activation, kb nb of MACs, 1 to
+//                take the end, nb sums, 4 per
 //                PE down the row, 2 + (k - used_x) to the edge, used_y - 1 down the column,
 //                and the first cycle itself)
 //   load       = routes (per PE row: 2 + 3 (used_x - 1) + (k - used_x)) + 3 registers + kb + kb nb SRAM words
 //   link flits = used_x (kb + 1) (used_y - 1) multicast hops + used_y k nb sums crossing the row
 //   in = used_x (kb + 1) (activations and the end), out = N
 TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
-  // 1x1 mesh, K = 3, N = 5: 3 * 6 + 5 + 6 = 29 cycles; load 2 + 3 + 3 + 15 = 23.
-  check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {29, 23, 5, 4, 5});
-  // 1x1, K = N = 1: 2 + 1 + 6 = 9; load 2 + 3 + 2 = 7.
+  // 1x1 mesh, K = 3, N = 5: 3 * 5 + 5 + 7 = 27 cycles; load 2 + 3 + 3 + 15 = 23.
+  check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {27, 23, 5, 4, 5});
+  // 1x1, K = N = 1: 1 + 1 + 7 = 9; load 2 + 3 + 2 = 7.
   check_figures(1, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {9, 7, 1, 2, 1});
   // The same PE in the corner of the 4x4 mesh: + 3 routers to the east edge = 12; routes
   // 2 + 3 pass-through, load 5 + 5 = 10; the sum crosses 4 routers.
@@ -230,18 +233,50 @@ TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-compu
 }
 
 TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-computed", "[wafer]") {
-  // 2x2 mesh, K = 6, N = 1 (kb = 3, nb = 1, used 2 x 1): 3 * 2 + 1 + 4 + 0 + 0 + 6 = 17;
+  // 2x2 mesh, K = 6, N = 1 (kb = 3, nb = 1, used 2 x 1): 3 * 1 + 1 + 4 + 0 + 0 + 7 = 15;
   // routes 2 + 3, load 5 + 3 + 3 + 3 = 14; 2 flits; in 2 * 4.
-  check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {17, 14, 2, 8, 1});
-  // 4x4 mesh, K = 2, N = 1 (kb = nb = 1): 2 + 1 + 4 + 2 + 0 + 6 = 15; routes 2 + 3 + 2, load 7 + 5 = 12.
+  check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {15, 14, 2, 8, 1});
+  // 4x4 mesh, K = 2, N = 1 (kb = nb = 1): 1 + 1 + 4 + 2 + 0 + 7 = 15; routes 2 + 3 + 2, load 7 + 5 = 12.
   check_figures(4, nonzero(1, 2, 7), nonzero(2, 1, 8), FabricLayout::kWeightsResident, {15, 12, 4, 4, 1});
 }
 
 TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, as hand-computed", "[wafer]") {
   // K = 8, N = 20: kb = 2, nb = 5 (more sums per PE than a FIFO holds), 4 x 4 PEs:
-  // 2 * 6 + 5 + 12 + 0 + 3 + 6 = 38 cycles; routes 4 * 11, load 44 + 3 + 2 + 10 = 59;
+  // 2 * 5 + 5 + 12 + 0 + 3 + 7 = 37 cycles; routes 4 * 11, load 44 + 3 + 2 + 10 = 59;
   // flits 4 * 3 * 3 + 4 * 4 * 5 = 116; in 4 * 3.
-  check_figures(4, nonzero(1, 8, 9), nonzero(8, 20, 10), FabricLayout::kWeightsResident, {38, 59, 116, 12, 20});
+  check_figures(4, nonzero(1, 8, 9), nonzero(8, 20, 10), FabricLayout::kWeightsResident, {37, 59, 116, 12, 20});
+}
+
+// Weights resident with copies of the PE grid (M vectors over R copies, one vector each here):
+// every copy is a used_x x used_y grid as above, and they run side by side, so
+//   cycles     = kb nb + nb + 4 (used_x - 1) + c + d + 7
+//   c = k - used_x with one copy across (its sums go east past the unused columns), else 0
+//   (the left copies' sums leave west, the right ones' east, from the PE at the edge); d = rows
+//   from an edge to the farthest PE row its stream feeds (two copies share a stream, one int8
+//   lane each);
+//   load       = routes (per stream, one per row down to its farthest PE; per PE row,
+//                1 + 2 (used_x - 1); the carries) + 3 registers + kb + kb nb SRAM words
+//   link flits = per stream (kb + 1) d multicast hops + per PE row used_x nb sums
+//   in = streams x (kb + 1), out = M N
+TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-computed", "[wafer]") {
+  // 2x2, M = 2, K = 2, N = 1: two copies of a 2 x 1 grid (kb = nb = 1), one per row, fed from
+  // the north and the south: 1 + 1 + 4 + 0 + 0 + 7 = 13; routes 4 + 2 * 3, load 10 + 5 = 15;
+  // flits 2 * 2; in 4 * 2.
+  const auto p2 = wb::sw::map_sparse_gemm(nonzero(2, 2, 21), nonzero(2, 1, 22), 2, FabricLayout::kWeightsResident, limits());
+  CHECK(p2.replicas == 2);
+  check_figures(2, nonzero(2, 2, 21), nonzero(2, 1, 22), FabricLayout::kWeightsResident, {13, 15, 4, 8, 2});
+  // 4x4, M = 8, K = 4, N = 2: eight copies of a 2 x 1 grid (kb = nb = 2), two across (sums out
+  // west and east) and four down (two per edge stream): 4 + 2 + 4 + 0 + 1 + 7 = 18;
+  // routes 8 * 2 + 8 * 3, load 40 + 9 = 49; flits 8 * 3 * 1 + 8 * 2 * 2 = 56; in 8 * 3.
+  const auto p4 = wb::sw::map_sparse_gemm(nonzero(8, 4, 23), nonzero(4, 2, 24), 4, FabricLayout::kWeightsResident, limits());
+  CHECK(p4.replicas == 8);
+  check_figures(4, nonzero(8, 4, 23), nonzero(4, 2, 24), FabricLayout::kWeightsResident, {18, 49, 56, 24, 16});
+  // 8x8, M = 8, K = 8, N = 4: eight copies of a 4 x 2 grid (kb = nb = 2), each stream feeding
+  // four rows: 4 + 2 + 12 + 0 + 3 + 7 = 28; routes 16 * 4 + 16 * 7, load 176 + 9 = 185;
+  // flits 16 * 3 * 3 + 16 * 4 * 2 = 272; in 16 * 3.
+  const auto p8 = wb::sw::map_sparse_gemm(nonzero(8, 8, 25), nonzero(8, 4, 26), 8, FabricLayout::kWeightsResident, limits());
+  CHECK(p8.replicas == 8);
+  check_figures(8, nonzero(8, 8, 25), nonzero(8, 4, 26), FabricLayout::kWeightsResident, {28, 185, 272, 48, 32});
 }
 
 // Weight streaming, one PE row (used_y = 1), batch 1: each of the kb nb weights holds the issue

@@ -116,6 +116,23 @@ TEST_CASE("the fabric model equals the RTL on 16x16, every density, both layouts
   report_worst("16x16");
 }
 
+TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes per stream", "[wafer][model]") {
+  const double density = GENERATE(1.0, 0.1, 0.01);
+  const double backpressure = GENERATE(0.0, 0.3);
+  INFO("density " << density);
+  // The sparsity figure's layer: eight copies of a 4 x 2 grid, two on each north and south
+  // stream; some activations zero in one lane only (the PE skips them).
+  auto a = wb::sw::random_int8(8, 256, 1);
+  for (int j = 0; j < 256; j += 5) a.at(j % 8, j) = 0;
+  compare(8, a, wb::sw::random_sparse_int8(256, 256, density, 2), FabricLayout::kWeightsResident, backpressure, 5);
+  // 4x4: eight copies (2 x 4), and three (one per row pair, the south one alone on its stream).
+  compare(4, wb::sw::random_int8(8, 24, 3), wb::sw::random_sparse_int8(24, 20, density, 4), FabricLayout::kWeightsResident,
+          backpressure, 6);
+  compare(4, wb::sw::random_int8(3, 17, 7), wb::sw::random_sparse_int8(17, 9, density, 8), FabricLayout::kWeightsResident,
+          backpressure, 7);
+  report_worst("copies");
+}
+
 TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a corner", "[wafer][model]") {
   auto a = wb::sw::random_int8(3, 16, 31);
   for (int c = 0; c < 16; c += 2) a.at(1, c) = 0;  // zero activations are never sent
@@ -151,7 +168,8 @@ TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts 
 TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same diagnosis", "[wafer][model]") {
   const auto a = wb::sw::random_int8(4, 16, 91);
   const auto b = wb::sw::random_int8(16, 16, 92);
-  const auto program = wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits());
+  const auto program =
+      wb::sw::map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits(), wb::sw::FabricMapOptions::one_grid());
   std::string messages[2];
   for (auto engine : {Engine::kRtl, Engine::kModel}) {
     wb::ref::WaferDutOptions dut_options;

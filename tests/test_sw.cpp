@@ -301,12 +301,24 @@ TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work"
       for (int n = 0; n < 7; ++n) macs += b.at(k, n) != 0;
     }
   }
+  // Weights resident: a copy of the PE grid per vector, each on a mesh row (rows 0 and 1 fed
+  // from the north, row 3 from the south): K = 10 in blocks of 3 across, N = 7 on one PE row.
   const auto resident = map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits);
-  CHECK(resident.used_x == 4);   // K = 10 in blocks of 3
-  CHECK(resident.used_y == 4);   // N = 7 in blocks of 2
-  CHECK(resident.pes.size() == 16u);
+  CHECK(resident.replicas == 3);
+  CHECK(resident.used_x == 4);
+  CHECK(resident.used_y == 1);
+  CHECK(resident.pes.size() == 12u);
+  CHECK(resident.inputs.size() == 8u);  // a north and a south stream per column
   CHECK(resident.expected_macs == macs);
   CHECK(resident.output_wavelets() == 3u * 7u);
+  // One grid over the mesh: N = 7 in blocks of 2 down.
+  const auto grid = map_sparse_gemm(a, b, 4, FabricLayout::kWeightsResident, limits, FabricMapOptions::one_grid());
+  CHECK(grid.replicas == 1);
+  CHECK(grid.used_x == 4);
+  CHECK(grid.used_y == 4);
+  CHECK(grid.pes.size() == 16u);
+  CHECK(grid.expected_macs == macs);
+  CHECK(grid.output_wavelets() == 3u * 7u);
   const auto streaming = map_sparse_gemm(a, b, 4, FabricLayout::kWeightStreaming, limits);
   CHECK(streaming.expected_macs == count_nonzeros(b) * 3u);
   // every nonzero weight once, plus an end-of-layer wavelet per PE

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// [cosim] The data-triggered PE alone at pin level: the MAC task in both modes, emit and
-// partial-sum pass, against a C++ model of its tasks, under random gaps on its input and
-// random credit stalls on its output; unbound colors are dropped with their credit returned.
+// [cosim] The data-triggered PE alone at pin level: the MAC task in both modes (mode 0 also on
+// a lane of shared wavelets), emit and partial-sum pass, against a C++ model of its tasks, under
+// random gaps on its input and random credit stalls on its output; unbound colors are dropped
+// with their credit returned.
 #include "Vsa_wafer_pe.h"  // Verilated headers first
 #include "wb/hw_config.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -146,7 +148,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
       mac.push_back({kMac, wb::sw::mac_data(static_cast<std::uint16_t>(j), a)});
       for (int i = 0; i < block.rows; ++i) acc[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc[i]) + static_cast<std::uint32_t>(a * block.w[j][i]));
       macs += block.nnz(j);
-      busy += block.nnz(j) + 1;
+      busy += std::max(block.nnz(j), 1);  // the fetch register hides the column pointer
     }
     mac.push_back({kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)});
     for (int i = 0; i < block.rows; ++i) {
@@ -166,9 +168,40 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
   CHECK(pe.macs() == macs);
   CHECK_FALSE(pe.error());
   if (stall == 0.0 && chain_head) {
-    // One cycle per stored weight plus one per activation, then one per result: no bubbles.
+    // One cycle per stored weight (at least one per activation), then one per result: no bubbles.
     CHECK(pe.cycles() <= busy + vectors * (block.rows + 4) + 8);
   }
+}
+
+TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips its zeros", "[wafer_pe]") {
+  const int lane = GENERATE(1, 2);
+  const double stall = GENERATE(0.0, 0.4);
+  wb::sw::SplitMix64 rng(31 + static_cast<std::uint64_t>(lane * 10) + static_cast<std::uint64_t>(stall * 10));
+  const Block block(16, 20, 0.5, rng);
+  std::vector<Wave> mac;
+  std::vector<std::uint32_t> expected;
+  std::uint64_t macs = 0;
+  for (int v = 0; v < 2; ++v) {
+    std::vector<std::int32_t> acc(block.rows, 0);
+    for (int j = 0; j < block.cols; ++j) {
+      // The other lane's value is noise the PE must ignore; its own lane is zero at times.
+      std::int8_t mine = rng.chance(0.3) ? 0 : static_cast<std::int8_t>(random_value(rng, false));
+      const auto other = static_cast<std::int8_t>(random_value(rng, false));
+      if (mine == 0 && other == 0) continue;
+      mac.push_back({kMac, lane == 1 ? wb::sw::mac_lanes_data(static_cast<std::uint16_t>(j), mine, other)
+                                     : wb::sw::mac_lanes_data(static_cast<std::uint16_t>(j), other, mine)});
+      if (mine == 0) continue;
+      for (int i = 0; i < block.rows; ++i) acc[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc[i]) + static_cast<std::uint32_t>(mine * block.w[j][i]));
+      macs += block.nnz(j);
+    }
+    mac.push_back({kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)});
+    for (int i = 0; i < block.rows; ++i) expected.push_back(static_cast<std::uint32_t>(acc[i]));
+  }
+  PeBench pe;
+  pe.configure(wb::sw::pe_mode_word(0, lane), true, wb::sw::pe_shape_word(block.rows, 1), block.sram);
+  CHECK(pe.run(mac, {}, expected.size(), stall, 11) == expected);
+  CHECK(pe.macs() == macs);  // zeros in the PE's lane do no MACs
+  CHECK_FALSE(pe.error());
 }
 
 TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch", "[wafer_pe]") {

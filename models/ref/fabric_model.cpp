@@ -74,13 +74,16 @@ struct Fifo {
 
 // sa_wafer_pe's registers.
 struct Pe {
-  enum State { kIdle, kColptr, kLoop, kReduce };
+  enum State { kIdle, kLoop, kReduce };
   bool mode = false, chain_head = true;
+  std::uint32_t lane = 0;
   std::uint32_t mac_color = 0, psum_color = 0, out_color = 0;
   std::uint16_t rows = 0, batch = 1;
   std::vector<std::uint32_t> sram;
-  std::uint32_t rdata = 0;
+  std::uint32_t rdata = 0, cdata = 0;  // issue and fetch read ports
   Fifo mac, psum;
+  bool f_valid = false, f_end = false;  // mode 0 fetch register
+  std::uint16_t f_value = 0;
   State state = kIdle;
   std::uint16_t ptr = 0, left = 0, acc_next = 0, value = 0, k = 0;
   bool s1_valid = false;
@@ -91,7 +94,7 @@ struct Pe {
   std::uint64_t macs = 0;
   bool error = false;
   Pe() : sram(static_cast<std::size_t>(kSramWords), 0), acc(kNumAcc, 0), live(kNumAcc, 0) {}
-  bool idle() const { return state == kIdle && mac.count == 0 && psum.count == 0 && !s1_valid; }
+  bool idle() const { return state == kIdle && !f_valid && mac.count == 0 && psum.count == 0 && !s1_valid; }
 };
 
 // What crosses tiles: registered outputs, read by the neighbours in the next cycle.
@@ -234,6 +237,7 @@ class ModelWaferDut::Fabric {
           if (cfg.addr < kSramWords) pe.sram[cfg.addr] = cfg.data;
         } else if (cfg.addr == hw::kPeRegMode) {
           pe.mode = hw::kPeMode.get(cfg.data) != 0;
+          pe.lane = static_cast<std::uint32_t>(hw::kPeMacLane.get(cfg.data));
         } else if (cfg.addr == hw::kPeRegColors) {
           pe.mac_color = static_cast<std::uint32_t>(hw::kPeMacColor.get(cfg.data));
           pe.psum_color = static_cast<std::uint32_t>(hw::kPePsumColor.get(cfg.data));
@@ -444,30 +448,44 @@ class ModelWaferDut::Fabric {
                       (pe.chain_head || psum_valid);
     const bool psum_pop = fire && !pe.chain_head;
 
-    // Issue stage.
+    // Fetch (mode 0) and issue.
     Pe::State state_d = pe.state;
     std::uint16_t ptr_d = pe.ptr, left_d = pe.left, acc_next_d = pe.acc_next, value_d = pe.value, k_d = pe.k;
     bool s1_valid_d = false;
     std::uint16_t s1_acc_d = pe.acc_next;
     bool rd_en = false;
     std::uint16_t rd_addr = pe.ptr;
-    bool mac_pop = false;
     const auto mac_index = static_cast<std::uint16_t>(hw::kPeMacIndex.get(mac_data));
     const auto mac_value = static_cast<std::uint16_t>(hw::kPeMacValue.get(mac_data));
     const auto row_base = static_cast<std::uint16_t>(hw::kPeStreamIndexRow.get(mac_index) * pe.batch);
     const auto col_base = static_cast<std::uint16_t>(hw::kPeStreamIndexCol.get(mac_index) * pe.batch);
+    const bool f_take = pe.state == Pe::kIdle && pe.f_valid;
+    const bool fetch = !pe.mode && mac_valid && (!pe.f_valid || f_take);
+    bool mac_pop = fetch;
     switch (pe.state) {
       case Pe::kIdle:
-        if (mac_valid) {
+        if (!pe.mode) {
+          if (pe.f_valid) {
+            const auto count = static_cast<std::uint16_t>(hw::kPeColptrCount.get(pe.cdata));
+            if (pe.f_end) {
+              state_d = Pe::kReduce;
+              k_d = 0;
+            } else if (count != 0 && pe.f_value != 0) {
+              rd_en = true;
+              rd_addr = static_cast<std::uint16_t>(hw::kPeColptrStart.get(pe.cdata));
+              s1_valid_d = true;
+              ptr_d = static_cast<std::uint16_t>(rd_addr + 1);
+              left_d = static_cast<std::uint16_t>(count - 1);
+              value_d = pe.f_value;
+              state_d = count == 1 ? Pe::kIdle : Pe::kLoop;
+            }
+          }
+        } else if (mac_valid) {
           mac_pop = true;
           value_d = mac_value;
           if (mac_index == hw::kPeEndIndex) {
             state_d = Pe::kReduce;
             k_d = 0;
-          } else if (!pe.mode) {
-            rd_en = true;
-            rd_addr = mac_index;
-            state_d = Pe::kColptr;
           } else if (pe.batch != 0) {
             rd_en = true;
             rd_addr = col_base;
@@ -480,20 +498,6 @@ class ModelWaferDut::Fabric {
           }
         }
         break;
-      case Pe::kColptr: {
-        const auto count = static_cast<std::uint16_t>(hw::kPeColptrCount.get(pe.rdata));
-        if (count == 0) {
-          state_d = Pe::kIdle;
-        } else {
-          rd_en = true;
-          rd_addr = static_cast<std::uint16_t>(hw::kPeColptrStart.get(pe.rdata));
-          s1_valid_d = true;
-          ptr_d = static_cast<std::uint16_t>(rd_addr + 1);
-          left_d = static_cast<std::uint16_t>(count - 1);
-          state_d = count == 1 ? Pe::kIdle : Pe::kLoop;
-        }
-        break;
-      }
       case Pe::kLoop:
         rd_en = true;
         s1_valid_d = true;
@@ -544,8 +548,17 @@ class ModelWaferDut::Fabric {
     fifo_step(pe.mac, to_mac && mac_ready, mac_valid && mac_pop, in_data);
     fifo_step(pe.psum, to_psum && psum_ready, psum_valid && psum_pop, in_data);
 
-    // SRAM read and the issue registers.
+    // SRAM reads, the fetch register and the issue registers.
     if (rd_en) pe.rdata = rd_addr < kSramWords ? pe.sram[rd_addr] : 0u;
+    if (fetch) {  // mode 0 lanes: the PE's int8, sign-extended
+      const auto lane_value = [](std::uint64_t byte) { return static_cast<std::uint16_t>(static_cast<std::int8_t>(byte)); };
+      pe.f_end = mac_index == hw::kPeEndIndex;
+      pe.f_value = pe.lane == 1 ? lane_value(hw::kPeMacLanesLane0.get(mac_data))
+                 : pe.lane == 2 ? lane_value(hw::kPeMacLanesLane1.get(mac_data))
+                                : mac_value;
+      pe.cdata = mac_index < kSramWords ? pe.sram[mac_index] : 0u;
+    }
+    if (fetch || f_take) pe.f_valid = fetch;
     pe.state = state_d;
     pe.ptr = ptr_d;
     pe.left = left_d;
