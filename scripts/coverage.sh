@@ -9,7 +9,7 @@
 #   of the toggle points (coverage.info, toggle.info), their HTML pages
 #   (build-cov/coverage-html/index.html, build-cov/coverage-html/toggle/index.html), the
 #   annotated sources (build-cov/coverage/annotated/) and print the per-file table.
-# Extra arguments go to ctest (e.g. -R router). Exits 1 when a test failed (after the report).
+# Extra arguments go to ctest (e.g. -R router). Exits with ctest's status when a test failed (after the report).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
