@@ -1,8 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/raw_loop.hpp"
 
+// Compiled twice, like tb/systolic_array_factory.cpp: every size, or (WB_CORE_ARRAYS_ONLY) the
+// sizes of `waferbench` itself.
+#ifdef WB_CORE_ARRAYS_ONLY
+#include "wb/core_array_models.hpp"  // Verilated headers first
+#include "wb/hw_config.hpp"
+#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_CORE_ARRAY
+#else
 #include "wb/array_models.hpp"  // Verilated headers first
 #include "wb/hw_config.hpp"
+#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_ARRAY
+#endif
 
 #include <chrono>
 #include <memory>
@@ -70,7 +79,7 @@ RawResult raw_loop(const RawWorkload& w) {
 RawResult run_raw_loop(const RawWorkload& w) {
 #define WB_RAW(R, C) \
   if (w.rows == R && w.cols == C) return raw_loop<Vsa_array_##R##x##C>(w);
-  WB_FOR_EACH_ARRAY(WB_RAW)
+  WB_FOR_EACH_HELD_ARRAY(WB_RAW)
 #undef WB_RAW
   throw sw::InputError("array size " + std::to_string(w.rows) + "x" + std::to_string(w.cols) + " is not built");
 }

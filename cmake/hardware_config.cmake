@@ -152,6 +152,24 @@ foreach(_size IN LISTS WB_ARRAY_SIZES)
 endforeach()
 wb_write_model_header(array_models.hpp "two Verilated classes per array size (fast, and _trace with FST support)." "${_includes}")
 
+# The sizes `waferbench` itself holds (the default job's): every other configuration is in
+# waferbench-all, to which waferbench hands the commands that need it (tb/rtl_elsewhere.hpp), so
+# the default job builds without the big ones.
+set(WB_CORE_ARRAY_SIZES "16x16" CACHE STRING "Array sizes linked into waferbench itself (the rest are in waferbench-all)")
+set(WB_CORE_ARRAY_LIST_MACRO "")
+set(_includes "")
+foreach(_size IN LISTS WB_CORE_ARRAY_SIZES)
+  if(NOT _size IN_LIST WB_ARRAY_SIZES)
+    continue()  # a subset build without it: waferbench holds no array RTL
+  endif()
+  string(REPLACE "x" ";" _rc "${_size}")
+  list(GET _rc 0 _r)
+  list(GET _rc 1 _c)
+  string(APPEND WB_CORE_ARRAY_LIST_MACRO " X(${_r}, ${_c})")
+  string(APPEND _includes "#include \"Vsa_array_${_size}.h\"\n#include \"Vsa_array_${_size}_trace.h\"\n")
+endforeach()
+wb_write_model_header(core_array_models.hpp "the Verilated array classes of waferbench itself (WB_CORE_ARRAY_SIZES)." "${_includes}")
+
 set(WB_NM_ARRAY_LIST_MACRO "")
 set(_includes "")
 foreach(_size IN LISTS WB_NM_SIZES)

@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// Instantiates the Verilated configuration that matches a requested array size.
+// Instantiates the Verilated configuration that matches a requested array size. Compiled twice:
+// with every configuration (wb_tb_pins), and with WB_CORE_ARRAYS_ONLY for `waferbench` itself
+// (wb_tb_pins_core), which holds only WB_CORE_ARRAY_SIZES and hands the rest to waferbench-all.
+#ifdef WB_CORE_ARRAYS_ONLY
+#include "wb/core_array_models.hpp"  // Verilated headers first (before anything SystemC)
+#include "wb/hw_config.hpp"
+#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_CORE_ARRAY
+#else
 #include "wb/array_models.hpp"  // Verilated headers first (before anything SystemC)
 #include "wb/nm_array_models.hpp"
 #include "wb/hw_config.hpp"
+#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_ARRAY
+#endif
 
 #include "sw/error.hpp"
 #include "models/ref/systolic_array_model.hpp"
+#include "tb/rtl_elsewhere.hpp"
 #include "tb/systolic_array_factory.hpp"
 #include "tb/verilated_systolic_array.hpp"
 
@@ -34,6 +44,8 @@ std::unique_ptr<ref::ArrayDut> make_nm_rtl(int rows, int cols, const ref::DutOpt
     throw sw::InputError("the N:M sparse array's RTL has groups of " + std::to_string(hw::kNmGroup) + ", not " +
                          std::to_string(options.nm_group));
   }
+  need_array_rtl(rows, cols, true);
+#ifndef WB_CORE_ARRAYS_ONLY
   const bool traced = !options.trace_path.empty();
 #define WB_MAKE_NM_DUT(R, C)                                                                           \
   if (rows == R && cols == C) {                                                                        \
@@ -42,6 +54,7 @@ std::unique_ptr<ref::ArrayDut> make_nm_rtl(int rows, int cols, const ref::DutOpt
   }
   WB_FOR_EACH_NM_ARRAY(WB_MAKE_NM_DUT)
 #undef WB_MAKE_NM_DUT
+#endif
   throw sw::InputError("the N:M sparse array " + std::to_string(rows) + "x" + std::to_string(cols) +
                        " is not built (built: " + built_nm_array_sizes_text() + ")");
 }
@@ -67,16 +80,30 @@ std::string built_nm_array_sizes_text() { return sizes_text(built_nm_array_sizes
 bool is_built_array_size(int rows, int cols) { return contains(built_array_sizes(), rows, cols); }
 bool is_built_nm_array_size(int rows, int cols) { return contains(built_nm_array_sizes(), rows, cols); }
 
+void need_array_rtl(int rows, int cols, bool nm) {
+#ifdef WB_CORE_ARRAYS_ONLY
+  bool held = false;
+#define WB_HELD(R, C) held = held || (rows == R && cols == C);
+  WB_FOR_EACH_CORE_ARRAY(WB_HELD)
+#undef WB_HELD
+  const bool built = nm ? is_built_nm_array_size(rows, cols) : is_built_array_size(rows, cols);
+  if (built && (nm || !held)) throw RtlElsewhere();
+#else
+  (void)rows, (void)cols, (void)nm;
+#endif
+}
+
 std::unique_ptr<ref::ArrayDut> make_array_dut(int rows, int cols, const ref::DutOptions& options) {
   if (options.engine == ref::Engine::kModel) return std::make_unique<ref::ModelArrayDut>(rows, cols, options);
   if (options.nm_group != 0) return make_nm_rtl(rows, cols, options);
+  need_array_rtl(rows, cols, false);
   const bool traced = !options.trace_path.empty();
 #define WB_MAKE_DUT(R, C)                                                                          \
   if (rows == R && cols == C) {                                                                    \
     if (traced) return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C##_trace>>(R, C, options); \
     return std::make_unique<VerilatedArrayDut<Vsa_array_##R##x##C>>(R, C, options);                \
   }
-  WB_FOR_EACH_ARRAY(WB_MAKE_DUT)
+  WB_FOR_EACH_HELD_ARRAY(WB_MAKE_DUT)
 #undef WB_MAKE_DUT
   throw sw::InputError("array size " + std::to_string(rows) + "x" + std::to_string(cols) +
                        " is not built (built: " + built_array_sizes_text() + ")");

@@ -18,6 +18,9 @@ bool is_built_array_size(int rows, int cols);
 std::vector<sw::ArrayShape> built_nm_array_sizes();
 std::string built_nm_array_sizes_text();
 bool is_built_nm_array_size(int rows, int cols);
+// Throws RtlElsewhere when that built RTL is not in this executable (`waferbench` holds only
+// WB_CORE_ARRAY_SIZES, tb/rtl_elsewhere.hpp): call it while checking options, before any output.
+void need_array_rtl(int rows, int cols, bool nm);
 // The model for ref::Engine::kModel (any positive size), else the RTL: the dense array, or with
 // options.nm_group the N:M sparse one (whose RTL has groups of hw::kNmGroup). Throws
 // sw::InputError when rows x cols was not built (RTL), or for a trace with the model.

@@ -279,7 +279,7 @@ TEST_CASE("cli: bad weight-streaming input is one line on stderr, exit 2, and no
 }
 
 TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and 1/d", "[system]") {
-  // The fabric RTL (in waferbench-fabric) beside its model; unstructured = magnitude pruning,
+  // The fabric RTL (in waferbench-all) beside its model; unstructured = magnitude pruning,
   // so 0.25 keeps exactly 1024 of the 4096 weights.
   const Outcome o = waferbench("sparsity --mesh 4x4 --m 2 --k 64 --n 64 --densities 1,0.25 --json " + tmp("sp.json"));
   INFO(o.err);
@@ -616,7 +616,7 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
   expect_input_error("gemm --m 8 --k 8 --n 8 --row 4 --cols 4", "unrecognised option '--row'");
 }
 
-TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric, and without it one line and exit 2", "[system]") {
+TEST_CASE("cli: commands that need RTL waferbench does not hold run in waferbench-all, and without it one line and exit 2", "[system]") {
   // Through the sibling: the RTL NoC and the RTL fabric answer as usual.
   const Outcome noc = waferbench("noc --mesh 4x4 --cycles 300 --warmup 100");
   CHECK(noc.code == 0);
@@ -633,9 +633,18 @@ TEST_CASE("cli: commands that need the fabric RTL run in waferbench-fabric, and 
   CHECK(model.code == 0);
   const Outcome alone = run_cli(copy, "noc --mesh 4x4 --cycles 300");
   CHECK(alone.code == 2);
-  CHECK(alone.err.find("waferbench-fabric") != std::string::npos);
+  CHECK(alone.err.find("waferbench-all") != std::string::npos);
   CHECK(std::count(alone.err.begin(), alone.err.end(), '\n') == 1);
   CHECK(alone.out.empty());
+  // The array sizes other than the default job's are in waferbench-all too; the model of any
+  // size runs in waferbench itself.
+  const Outcome small_array = run_cli(copy, "gemm --m 8 --k 8 --n 8 --rows 8 --cols 8");
+  CHECK(small_array.code == 2);
+  CHECK(small_array.err.find("waferbench-all") != std::string::npos);
+  CHECK(small_array.out.empty());
+  const Outcome array_model = run_cli(copy, "gemm --m 8 --k 8 --n 8 --rows 8 --cols 8 --engine model");
+  CHECK(array_model.code == 0);
+  CHECK(array_model.out.find("golden pass") != std::string::npos);
 }
 
 TEST_CASE("cli: bench measures both dataflows on the RTL, the TLM path and the model, all golden", "[system]") {
@@ -830,7 +839,7 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   CHECK(j["layers"][0]["array"]["rtl_tiles"] == 2);
   CHECK(j["layers"][0]["array"]["cycles"] == c1["array"]["cycles"]);  // the model's figure for the whole layer
 
-  // Both targets side by side; the fabric RTL runs in waferbench-fabric.
+  // Both targets side by side; the fabric RTL runs in waferbench-all.
   o = waferbench("run --topology " + tmp("net.csv") + " --target both --rows 4 --cols 4 --mesh 4x4 --json " +
                  tmp("both.json"));
   INFO(o.err);

@@ -106,6 +106,7 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
     throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }
+  if (engine == ref::Engine::kRtl) tb::need_array_rtl(args.rows, args.cols, false);
   // The array's watchdog stops a run in which no beat moves for its watchdog cycles, so the
   // memory must deliver a streamer chunk within them.
   const double chunk_bytes = static_cast<double>(o.chunk_beats) * std::max(args.rows, args.cols);

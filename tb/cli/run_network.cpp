@@ -188,7 +188,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   tb::SystemOptions options;
   if (on_array) options = to_system_options(sys);
   tb::FabricJob job;
-  if (on_fabric) job = to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
+  if (on_fabric) job = to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-all
   const sw::Network net = sw::sparsify_network(args.load(), sparsity, sys.seed);
   // Every layer's size before the first one runs, and the outputs before any work: written
   // together at the end, or not at all.

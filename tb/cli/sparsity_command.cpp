@@ -68,7 +68,7 @@ struct SparsityArgs {
       throw sw::InputError("--m, --k and --n must be positive");
     }
     if (on_array()) to_system_options(sys);
-    if (on_fabric()) to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-fabric
+    if (on_fabric()) to_fabric_job(fabric, 0.0, sys.seed, "", sys.engine);  // RTL: hands over to waferbench-all
     std::vector<sw::WeightSparsity> variants{sw::WeightSparsity{}};
     if (prune.any()) {
       reject_given(given, {"structure", "densities"}, "--prune or --mask (the study is dense against those weights)");
