@@ -24,7 +24,7 @@ double LayerRecord::energy_pj() const {
 
 const std::vector<RecordField>& record_fields() {
   static const std::vector<RecordField> fields{
-      {"schema", "integer", "version of this schema (1)"},
+      {"schema", "integer", "version of this schema (2)"},
       {"command", "string", "run, gemm, sparsity, train or noc"},
       {"target", "string", "array, fabric or noc"},
       {"engine", "string", "rtl or model"},
@@ -55,7 +55,8 @@ const std::vector<RecordField>& record_fields() {
       {"sram_b_read_bytes", "integer", "bytes of B read from it"},
       {"sram_write_bytes", "integer", "bytes written to it (results)"},
       {"sram_size_bytes", "integer", "its size"},
-      {"pe_sram_read_bytes", "integer", "bytes read from the fabric PEs' SRAM"},
+      {"pe_sram_read_bytes", "integer", "bytes read from the fabric PEs' SRAM (the PEs' counters)"},
+      {"pe_sram_write_bytes", "integer", "bytes written to the fabric PEs' SRAM: the program's load (the PEs' counters)"},
       {"pe_sram_size_bytes", "integer", "one PE's SRAM size"},
       {"dram_bytes", "integer", "weight store DRAM bytes read and written"},
       {"flash_bytes", "integer", "weight store flash bytes read and written"},
@@ -70,7 +71,7 @@ const std::vector<RecordField>& record_fields() {
       {"energy_add_pj", "number", "int32 adds"},
       {"energy_register_pj", "number", "PE registers and accumulators"},
       {"energy_sram_pj", "number", "on-chip memory reads and writes"},
-      {"energy_pe_sram_pj", "number", "PE SRAM reads"},
+      {"energy_pe_sram_pj", "number", "PE SRAM reads and writes"},
       {"energy_link_pj", "number", "fabric link hops"},
       {"energy_dram_pj", "number", "weight store DRAM"},
       {"energy_flash_pj", "number", "weight store flash"},
@@ -115,6 +116,7 @@ nlohmann::json to_json(const LayerRecord& r) {
   j["sram_write_bytes"] = r.sram_write_bytes;
   j["sram_size_bytes"] = r.sram_size_bytes;
   j["pe_sram_read_bytes"] = r.pe_sram_read_bytes;
+  j["pe_sram_write_bytes"] = r.pe_sram_write_bytes;
   j["pe_sram_size_bytes"] = r.pe_sram_size_bytes;
   j["dram_bytes"] = r.dram_bytes;
   j["flash_bytes"] = r.flash_bytes;
@@ -202,6 +204,7 @@ LayerRecord record_from_json(const nlohmann::json& j) {
   r.sram_write_bytes = u("sram_write_bytes");
   r.sram_size_bytes = u("sram_size_bytes");
   r.pe_sram_read_bytes = u("pe_sram_read_bytes");
+  r.pe_sram_write_bytes = u("pe_sram_write_bytes");
   r.pe_sram_size_bytes = u("pe_sram_size_bytes");
   r.dram_bytes = u("dram_bytes");
   r.flash_bytes = u("flash_bytes");
@@ -294,15 +297,21 @@ LayerRecord record_of(const FabricStats& s, const std::string& command, const st
   r.macs = s.macs;
   r.macs_issued = s.macs;  // the PEs' own counter: only nonzero pairs are ever multiplied
   r.macs_skipped = s.dense_macs() > s.macs ? s.dense_macs() - s.macs : 0;
-  r.register_bytes = 4 * s.macs;      // one int32 accumulator written per MAC
-  r.pe_sram_read_bytes = 4 * s.macs;  // one 32-bit SRAM word per MAC: {row, weight} or an activation
-  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
+  fabric_pe_activity(r, s.macs, s.pe);
   r.link_bytes = wavelet_bytes(s.link_flits);
   r.metadata_bytes = 2 * s.nnz;  // the 16-bit row index beside every nonzero weight
   r.wavelets = s.wavelets;
   r.link_flits = s.link_flits;
   r.golden = s.golden_pass ? "pass" : "fail";
   return r;
+}
+
+void fabric_pe_activity(LayerRecord& r, std::uint64_t macs, const PeActivity& pe) {
+  r.int32_adds = pe.psum_adds;
+  r.register_bytes = 4 * macs;  // the int32 accumulator each MAC writes
+  r.pe_sram_read_bytes = 4 * pe.sram_reads;
+  r.pe_sram_write_bytes = 4 * pe.sram_writes;
+  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
 }
 
 LayerRecord total_of(const std::vector<LayerRecord>& records, const std::string& name) {
@@ -344,6 +353,7 @@ LayerRecord total_of(const std::vector<LayerRecord>& records, const std::string&
     t.sram_b_read_bytes += r.sram_b_read_bytes;
     t.sram_write_bytes += r.sram_write_bytes;
     t.pe_sram_read_bytes += r.pe_sram_read_bytes;
+    t.pe_sram_write_bytes += r.pe_sram_write_bytes;
     t.dram_bytes += r.dram_bytes;
     t.flash_bytes += r.flash_bytes;
     t.tree_bytes += r.tree_bytes;

@@ -14,7 +14,7 @@
 
 namespace wb::sw {
 
-constexpr int kRecordSchema = 1;
+constexpr int kRecordSchema = 2;  // 2: pe_sram_write_bytes; the fabric's PE SRAM and adds from its counters
 
 struct LayerRecord {
   std::string command;  // run, gemm, sparsity, train, noc
@@ -41,6 +41,7 @@ struct LayerRecord {
   std::uint64_t sram_write_bytes = 0;
   std::uint64_t sram_size_bytes = 0;
   std::uint64_t pe_sram_read_bytes = 0;  // the fabric PEs' private SRAM
+  std::uint64_t pe_sram_write_bytes = 0;
   std::uint64_t pe_sram_size_bytes = 0;
   std::uint64_t dram_bytes = 0, flash_bytes = 0;  // weight store tiers (read and written)
   std::uint64_t tree_bytes = 0;                   // broadcast/reduce tree, both directions
@@ -73,7 +74,7 @@ nlohmann::json to_json(const LayerRecord& r);
 // The inverse; throws InputError naming the first missing or mistyped field.
 LayerRecord record_from_json(const nlohmann::json& j);
 
-// {"schema": 1, "records": [...]}: what --json files carry beside their command's own fields.
+// {"schema": kRecordSchema, "records": [...]}: what --json files carry beside their command's own fields.
 nlohmann::json records_json(const std::vector<LayerRecord>& records);
 // Adds those two fields to a command's JSON object.
 void put_records(nlohmann::json& j, const std::vector<LayerRecord>& records);
@@ -86,6 +87,11 @@ LayerRecord gemm_record(const std::string& command, const std::string& target, c
 // The records of the two stats types of sw/report.hpp.
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine);
 LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine);
+
+// The fabric's PE counters in a record: int32_adds the partial sums its chains added,
+// register_bytes the int32 accumulator each MAC writes, and the PE SRAM's 32-bit words read and
+// written.
+void fabric_pe_activity(LayerRecord& r, std::uint64_t macs, const PeActivity& pe);
 
 // Sums of the additive fields (cycles, MACs, bytes, energy) named `name`; golden is pass only
 // when every record passed. The other fields are those of the first record.

@@ -13,16 +13,15 @@ std::uint64_t wavelet_bytes(std::uint64_t flits) { return (flits * static_cast<s
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return b ? (a + b - 1) / b : 0; }
 
-// The fabric's PE activity per MAC, as sw::record_of(FabricStats) counts it.
-void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, std::uint64_t dense_macs, std::uint64_t nnz, int mesh) {
+// The fabric's PE activity, from its counters, as sw::record_of(FabricStats) counts it.
+void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, const sw::PeActivity& pe, std::uint64_t dense_macs,
+                     std::uint64_t nnz, int mesh) {
   r.target = "fabric";
   r.rows = r.cols = mesh;
   r.macs = r.macs_issued = macs;
   r.macs_skipped = dense_macs > macs ? dense_macs - macs : 0;
   r.ideal_cycles = ceil_div(macs, r.pes());
-  r.register_bytes = 4 * macs;
-  r.pe_sram_read_bytes = 4 * macs;
-  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
+  sw::fabric_pe_activity(r, macs, pe);
   r.metadata_bytes = 2 * nnz;
 }
 
@@ -31,7 +30,7 @@ void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, std::uint64_t dense
 sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::string& engine) {
   sw::LayerRecord r = sw::gemm_record("run", "fabric", engine, l.name, "gemm", l.m, l.k, l.n);
   r.density = l.k && l.n ? static_cast<double>(l.nnz) / (static_cast<double>(l.k) * l.n) : 1.0;
-  fabric_activity(r, l.macs, static_cast<std::uint64_t>(l.m) * l.k * l.n, l.nnz, mesh);
+  fabric_activity(r, l.macs, l.pe, static_cast<std::uint64_t>(l.m) * l.k * l.n, l.nnz, mesh);
   r.cycles = l.compute_cycles;
   r.load_cycles = l.load_cycles;
   r.dram_bytes = l.dram_bytes;
@@ -91,7 +90,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const 
 sw::LayerRecord record_of(const sw::Layer& layer, const FabricLayerRun& f, int mesh, const std::string& engine) {
   sw::LayerRecord r = network_record(layer, "fabric", engine);
   const std::uint64_t nnz = static_cast<std::uint64_t>(std::llround(layer.weight_density * layer.gemm.k * layer.gemm.n)) * layer.count;
-  fabric_activity(r, f.macs, f.dense_macs, nnz, mesh);
+  fabric_activity(r, f.macs, f.pe, f.dense_macs, nnz, mesh);
   r.cycles = f.cycles;
   r.load_cycles = f.load_cycles;
   r.link_bytes = wavelet_bytes(f.link_flits);

@@ -37,7 +37,7 @@ TEST_CASE("report cli: an array GEMM's counters and energy, hand-computed, the s
                                  " --json " + tmp(std::string(engine) + ".json"));
     REQUIRE(o.code == 0);
     const nlohmann::json j = json_of(tmp(std::string(engine) + ".json"));
-    CHECK(j["schema"] == 1);
+    CHECK(j["schema"] == 2);
     REQUIRE(j["records"].size() == 1);
     records[i++] = j["records"][0];
   }
