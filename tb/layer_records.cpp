@@ -50,8 +50,10 @@ sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::
   r.rows = o.system.array.rows;
   r.cols = o.system.array.cols;
   r.cycles = s.fwd_cycles + s.bwd_cycles + static_cast<std::uint64_t>(std::llround(s.exposed_cycles));
-  r.macs = r.macs_issued = static_cast<std::uint64_t>(r.count) * rows * s.in * s.out;
+  r.macs = static_cast<std::uint64_t>(r.count) * rows * s.in * s.out;
   r.ideal_cycles = ceil_div(r.macs, r.pes());
+  sw::put_array_activity(r, s.activity);  // the array's counters of every GEMM of the layer
+  r.sram_size_bytes = o.weight_buffer_bytes + o.act_mem_bytes;
   // The system's own link carries every weight down and every gradient up; the store, which
   // serves all N systems at once, counts as a 1/N share.
   const std::uint64_t bytes = s.weight_bytes + s.grad_bytes;
@@ -79,9 +81,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const 
   r.cycles = a.cycles;
   r.ideal_cycles = a.ideal_cycles;
   r.macs = a.macs;
-  r.macs_issued = a.macs;  // the model's folds: beats are not kept per layer
-  r.sram_a_read_bytes = a.mem_bytes_read;  // A and B together: not split per layer
-  r.sram_write_bytes = 4 * static_cast<std::uint64_t>(layer.count) * layer.gemm.m * layer.gemm.n;
+  sw::put_array_activity(r, a.activity);
   r.sram_size_bytes = o.memory_bytes;
   r.golden = a.golden_pass && a.rtl_agrees ? "pass" : "fail";
   return r;
