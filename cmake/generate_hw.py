@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Generates the wafer fabric's layouts for both languages from config/hardware.json.
 
-  <out>/rtl/sa_fabric_pkg.sv   SystemVerilog package: sa_wavelet_t, port numbers, PE registers
+  <out>/rtl/sa_fabric_pkg.sv   SystemVerilog package: sa_wavelet_t, port numbers, PE registers,
+                               the width of the activity counters
   <out>/wb/hw_fabric.hpp       the same facts as C++ constants (namespace wb::hw)
 
 Run by cmake/hardware_config.cmake at configure time. Checks that the layouts are consistent
@@ -84,10 +85,15 @@ def load(path):
     mac = {f["name"]: f for f in next(w for w in words["words"] if w["name"] == "mac")["fields"]}
     if words["end_index"] >= (1 << mac["index"]["width"]):
         fail("pe_words.end_index does not fit the mac index")
-    return wav, ports, regs, words
+
+    counter_width = fabric["activity_counters"]["width"]
+    # The C++ side reads a counter into 64 bits; a counter narrower than 16 bits wraps within a job.
+    if not isinstance(counter_width, int) or not 16 <= counter_width <= 64:
+        fail(f"activity_counters.width: {counter_width} is not a width from 16 to 64 bits")
+    return wav, ports, regs, words, counter_width
 
 
-def sv_package(wav, ports, regs, words):
+def sv_package(wav, ports, regs, words, counter_width):
     by = {f["name"]: f for f in wav}
     total = sum(f["width"] for f in wav)
     dirs = ports["directions"]
@@ -136,6 +142,10 @@ def sv_package(wav, ports, regs, words):
     mac_w = next(f for w in words["words"] if w["name"] == "mac" for f in w["fields"] if f["name"] == "index")["width"]
     out += [
         f"  localparam logic [PeMacIndexWidth-1:0] PeEndIndex = {mac_w}'d{words['end_index']};",
+        "",
+        "  // Activity counters (PE MACs, SRAM reads and writes, partial-sum adds; link flits): since",
+        "  // reset, wrapping.",
+        f"  localparam int unsigned CounterWidth = {counter_width};",
         "  /* verilator lint_on UNUSEDPARAM */",
         "",
         "  typedef struct packed {",
@@ -155,7 +165,7 @@ def sv_package(wav, ports, regs, words):
     return "\n".join(out)
 
 
-def cpp_header(wav, ports, regs, words):
+def cpp_header(wav, ports, regs, words, counter_width):
     by = {f["name"]: f for f in wav}
     dirs = ports["directions"]
     out = [
@@ -210,6 +220,11 @@ def cpp_header(wav, ports, regs, words):
             out.append(f"inline constexpr BitField kPe{camel(w['name'])}{camel(f['name'])}{{{f['lsb']}, {f['width']}}};")
     out += [
         f"inline constexpr std::uint16_t kPeEndIndex = {words['end_index']};  // a mac index that ends a vector or layer",
+        "",
+        "// Activity counters of every tile (PE MACs, SRAM reads and writes, partial-sum adds; link",
+        "// flits): kCounterWidth bits each, since reset, wrapping.",
+        f"inline constexpr int kCounterWidth = {counter_width};",
+        "inline constexpr std::uint64_t kCounterMask = kCounterWidth >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (kCounterWidth % 64)) - 1;",
         "",
         "}  // namespace wb::hw",
         "",

@@ -56,8 +56,13 @@ module sa_fabric
   output sa_wavelet_t           ej_wavelet_o  [MeshX*MeshY],
   input  logic [NumColors-1:0]  ej_credit_i   [MeshX*MeshY],
   // status
-  output logic [31:0]           link_flits_o [MeshX*MeshY],  // per tile, sent on its mesh outputs
-  output logic [31:0]           pe_macs_o    [MeshX*MeshY],
+  // per tile (CounterWidth bits, since reset): wavelets sent on its mesh outputs; its PE's MACs,
+  // SRAM words read and written, partial sums added (see sa_wafer_pe)
+  output logic [CounterWidth-1:0] link_flits_o     [MeshX*MeshY],
+  output logic [CounterWidth-1:0] pe_macs_o        [MeshX*MeshY],
+  output logic [CounterWidth-1:0] pe_sram_reads_o  [MeshX*MeshY],
+  output logic [CounterWidth-1:0] pe_sram_writes_o [MeshX*MeshY],
+  output logic [CounterWidth-1:0] pe_psum_adds_o   [MeshX*MeshY],
   output logic [MeshX*MeshY-1:0] pe_idle_o,
   output logic                  route_error_o,
   output logic                  pe_error_o,
@@ -165,6 +170,9 @@ module sa_fabric
         .ej_credit_i    (ej_credit_i[T]),
         .link_flits_o   (link_flits_o[T]),
         .pe_macs_o      (pe_macs_o[T]),
+        .pe_sram_reads_o  (pe_sram_reads_o[T]),
+        .pe_sram_writes_o (pe_sram_writes_o[T]),
+        .pe_psum_adds_o   (pe_psum_adds_o[T]),
         .pe_idle_o      (pe_idle_o[T]),
         .route_error_o  (route_error[T]),
         .pe_error_o     (pe_error[T]),

@@ -51,6 +51,10 @@ package sa_fabric_pkg;
   localparam int unsigned PeStreamIndexRowLsb = 8, PeStreamIndexRowWidth = 8;
   localparam int unsigned PeStreamIndexColLsb = 0, PeStreamIndexColWidth = 8;
   localparam logic [PeMacIndexWidth-1:0] PeEndIndex = 16'd65535;
+
+  // Activity counters (PE MACs, SRAM reads and writes, partial-sum adds; link flits): since
+  // reset, wrapping.
+  localparam int unsigned CounterWidth = 32;
   /* verilator lint_on UNUSEDPARAM */
 
   typedef struct packed {

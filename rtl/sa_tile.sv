@@ -42,8 +42,11 @@ module sa_tile
   output sa_wavelet_t           ej_wavelet_o,
   input  logic [NumColors-1:0]  ej_credit_i,
   // status
-  output logic [31:0]           link_flits_o,  // wavelets sent on the four mesh outputs since reset
-  output logic [31:0]           pe_macs_o,
+  output logic [CounterWidth-1:0] link_flits_o,  // wavelets sent on the four mesh outputs since reset
+  output logic [CounterWidth-1:0] pe_macs_o,      // the PE's activity counters (see sa_wafer_pe)
+  output logic [CounterWidth-1:0] pe_sram_reads_o,
+  output logic [CounterWidth-1:0] pe_sram_writes_o,
+  output logic [CounterWidth-1:0] pe_psum_adds_o,
   output logic                  pe_idle_o,
   output logic                  route_error_o,
   output logic                  pe_error_o,
@@ -104,6 +107,9 @@ module sa_tile
       .out_wavelet_o (r_in_wavelet[PortRamp]),
       .out_credit_i  (r_in_credit[PortRamp]),
       .macs_o        (pe_macs_o),
+      .sram_reads_o  (pe_sram_reads_o),
+      .sram_writes_o (pe_sram_writes_o),
+      .psum_adds_o   (pe_psum_adds_o),
       .idle_o        (pe_idle_o),
       .error_o       (pe_error_o)
     );
@@ -128,6 +134,9 @@ module sa_tile
     assign ej_wavelet_o           = r_out_wavelet[PortRamp];
     assign r_out_credit[PortRamp] = ej_credit_i;
     assign pe_macs_o = '0;
+    assign pe_sram_reads_o = '0;
+    assign pe_sram_writes_o = '0;
+    assign pe_psum_adds_o = '0;
     assign pe_idle_o = 1'b1;
     assign pe_error_o = 1'b0;
     logic unused_pe_cfg;
@@ -136,12 +145,12 @@ module sa_tile
 
   // Link traffic, for utilisation reports: wavelets leaving on the mesh directions this cycle.
   // (The next count is kept out of the waveform; the count itself is traced.)
-  logic [31:0] link_flits_q;
+  logic [CounterWidth-1:0] link_flits_q;
   /* verilator tracing_off */
-  logic [31:0] link_flits_d;
+  logic [CounterWidth-1:0] link_flits_d;
   /* verilator tracing_on */
-  assign link_flits_d = link_flits_q + 32'(r_out_valid[PortN]) + 32'(r_out_valid[PortE]) +
-                        32'(r_out_valid[PortS]) + 32'(r_out_valid[PortW]);
+  assign link_flits_d = link_flits_q + CounterWidth'(r_out_valid[PortN]) + CounterWidth'(r_out_valid[PortE]) +
+                        CounterWidth'(r_out_valid[PortS]) + CounterWidth'(r_out_valid[PortW]);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) link_flits_q <= '0;
     else         link_flits_q <= link_flits_d;

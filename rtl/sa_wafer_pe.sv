@@ -34,6 +34,10 @@
 //  PeRegMode   [0] mode, [2:1] mode 0 MAC lane (0: 16-bit value, 1: lane 0, 2: lane 1)
 //  PeRegColors [4:0] MAC color, [12:8] psum color, [20:16] out color, [24] chain head
 //  PeRegShape  [15:0] rows (accumulators reduced per vector), [31:16] batch (mode 1)
+//
+// Activity counters (CounterWidth bits, since reset, wrapping), for energy: MACs; SRAM words
+// read (the issue port's entries or activations, the fetch port's column pointers; an address
+// past the SRAM reads no word) and written (configuration); partial sums added on the way out.
 module sa_wafer_pe
   import sa_fabric_pkg::*;
 #(
@@ -58,7 +62,10 @@ module sa_wafer_pe
   output sa_wavelet_t               out_wavelet_o,
   input  logic [NumColors-1:0]      out_credit_i,
   // status
-  output logic [31:0]               macs_o,   // multiply-accumulates done since reset
+  output logic [CounterWidth-1:0]   macs_o,         // multiply-accumulates done since reset
+  output logic [CounterWidth-1:0]   sram_reads_o,   // SRAM words read since reset (both read ports)
+  output logic [CounterWidth-1:0]   sram_writes_o,  // SRAM words written since reset
+  output logic [CounterWidth-1:0]   psum_adds_o,    // partial sums added to accumulators since reset
   output logic                      idle_o,   // nothing buffered, no task running
   output logic                      error_o   // sticky: unbound color or buffer overflow
 );
@@ -403,24 +410,40 @@ module sa_wafer_pe
   always_ff @(posedge clk_i) out_wavelet_o <= out_wavelet_d;
 
   // ---------------------------------------------------------------- status
-  logic [31:0] macs_q;
-  logic        error_q;
+  localparam int unsigned CntW = CounterWidth;
+  logic [CntW-1:0] macs_q, sram_reads_q, sram_writes_q, psum_adds_q;
+  logic            error_q;
   /* verilator tracing_off */
-  logic [31:0] macs_d;
-  logic        error_set;
+  logic [CntW-1:0] macs_d, sram_reads_d, sram_writes_d, psum_adds_d;
+  logic            error_set;
   /* verilator tracing_on */
-  assign macs_d    = macs_q + 32'(s1_valid_q);
+  // Reads where the SRAM is accessed: the issue port's enable and the fetch register's load,
+  // each with an address inside the SRAM.
+  assign macs_d        = macs_q + CntW'(s1_valid_q);
+  assign sram_reads_d  = sram_reads_q + CntW'(rd_en && (32'(rd_addr) < SramWords)) +
+                         CntW'(fetch && (32'(mac_index) < SramWords));
+  assign sram_writes_d = sram_writes_q + CntW'(sram_we);
+  assign psum_adds_d   = psum_adds_q + CntW'(psum_pop);
   assign error_set = unbound || mac_full || psum_full;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      macs_q  <= '0;
-      error_q <= 1'b0;
+      macs_q        <= '0;
+      sram_reads_q  <= '0;
+      sram_writes_q <= '0;
+      psum_adds_q   <= '0;
+      error_q       <= 1'b0;
     end else begin
-      macs_q <= macs_d;
+      macs_q        <= macs_d;
+      sram_reads_q  <= sram_reads_d;
+      sram_writes_q <= sram_writes_d;
+      psum_adds_q   <= psum_adds_d;
       if (error_set) error_q <= 1'b1;
     end
   end
-  assign macs_o  = macs_q;
+  assign macs_o        = macs_q;
+  assign sram_reads_o  = sram_reads_q;
+  assign sram_writes_o = sram_writes_q;
+  assign psum_adds_o   = psum_adds_q;
   assign error_o = error_q;
   assign idle_o  = (state_q == StIdle) && !f_valid_q && !mac_valid && !psum_valid && !s1_valid_q;
 

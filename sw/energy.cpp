@@ -162,7 +162,8 @@ void add_energy(LayerRecord& r, const EnergyTable& t) {
   r.energy_register_pj = pj(r.register_bytes, t.register_pj_per_byte);
   r.energy_sram_pj = pj(r.sram_read_bytes(), t.sram_read_pj_per_byte(r.sram_size_bytes)) +
                      pj(r.sram_write_bytes, t.sram_write_pj_per_byte(r.sram_size_bytes));
-  r.energy_pe_sram_pj = pj(r.pe_sram_read_bytes, t.sram_read_pj_per_byte(r.pe_sram_size_bytes));
+  r.energy_pe_sram_pj = pj(r.pe_sram_read_bytes, t.sram_read_pj_per_byte(r.pe_sram_size_bytes)) +
+                        pj(r.pe_sram_write_bytes, t.sram_write_pj_per_byte(r.pe_sram_size_bytes));
   r.energy_link_pj = pj(r.link_bytes, t.link_hop_pj_per_byte);
   r.energy_dram_pj = pj(r.dram_bytes, t.dram_pj_per_byte);
   r.energy_flash_pj = pj(r.flash_bytes, t.flash_pj_per_byte);

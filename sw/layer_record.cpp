@@ -24,7 +24,7 @@ double LayerRecord::energy_pj() const {
 
 const std::vector<RecordField>& record_fields() {
   static const std::vector<RecordField> fields{
-      {"schema", "integer", "version of this schema (1)"},
+      {"schema", "integer", "version of this schema (2)"},
       {"command", "string", "run, gemm, sparsity, train or noc"},
       {"target", "string", "array, fabric or noc"},
       {"engine", "string", "rtl or model"},
@@ -55,7 +55,8 @@ const std::vector<RecordField>& record_fields() {
       {"sram_b_read_bytes", "integer", "bytes of B read from it"},
       {"sram_write_bytes", "integer", "bytes written to it (results)"},
       {"sram_size_bytes", "integer", "its size"},
-      {"pe_sram_read_bytes", "integer", "bytes read from the fabric PEs' SRAM"},
+      {"pe_sram_read_bytes", "integer", "bytes read from the fabric PEs' SRAM (the PEs' counters)"},
+      {"pe_sram_write_bytes", "integer", "bytes written to the fabric PEs' SRAM: the program's load (the PEs' counters)"},
       {"pe_sram_size_bytes", "integer", "one PE's SRAM size"},
       {"dram_bytes", "integer", "weight store DRAM bytes read and written"},
       {"flash_bytes", "integer", "weight store flash bytes read and written"},
@@ -70,7 +71,7 @@ const std::vector<RecordField>& record_fields() {
       {"energy_add_pj", "number", "int32 adds"},
       {"energy_register_pj", "number", "PE registers and accumulators"},
       {"energy_sram_pj", "number", "on-chip memory reads and writes"},
-      {"energy_pe_sram_pj", "number", "PE SRAM reads"},
+      {"energy_pe_sram_pj", "number", "PE SRAM reads and writes"},
       {"energy_link_pj", "number", "fabric link hops"},
       {"energy_dram_pj", "number", "weight store DRAM"},
       {"energy_flash_pj", "number", "weight store flash"},
@@ -115,6 +116,7 @@ nlohmann::json to_json(const LayerRecord& r) {
   j["sram_write_bytes"] = r.sram_write_bytes;
   j["sram_size_bytes"] = r.sram_size_bytes;
   j["pe_sram_read_bytes"] = r.pe_sram_read_bytes;
+  j["pe_sram_write_bytes"] = r.pe_sram_write_bytes;
   j["pe_sram_size_bytes"] = r.pe_sram_size_bytes;
   j["dram_bytes"] = r.dram_bytes;
   j["flash_bytes"] = r.flash_bytes;
@@ -202,6 +204,7 @@ LayerRecord record_from_json(const nlohmann::json& j) {
   r.sram_write_bytes = u("sram_write_bytes");
   r.sram_size_bytes = u("sram_size_bytes");
   r.pe_sram_read_bytes = u("pe_sram_read_bytes");
+  r.pe_sram_write_bytes = u("pe_sram_write_bytes");
   r.pe_sram_size_bytes = u("pe_sram_size_bytes");
   r.dram_bytes = u("dram_bytes");
   r.flash_bytes = u("flash_bytes");
@@ -253,32 +256,65 @@ LayerRecord gemm_record(const std::string& command, const std::string& target, c
   return r;
 }
 
+ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
+  macs_issued += o.macs_issued;
+  int32_adds += o.int32_adds;
+  register_bytes += o.register_bytes;
+  a_beats += o.a_beats;
+  b_beats += o.b_beats;
+  c_beats += o.c_beats;
+  stall_cycles += o.stall_cycles;
+  sram_a_read_bytes += o.sram_a_read_bytes;
+  sram_b_read_bytes += o.sram_b_read_bytes;
+  sram_write_bytes += o.sram_write_bytes;
+  return *this;
+}
+
+ArrayActivity array_activity(const ArrayGemmCounts& g) {
+  ArrayActivity a;
+  const std::uint64_t pes = static_cast<std::uint64_t>(g.rows) * static_cast<std::uint64_t>(g.cols);
+  a.macs_issued = g.a_beats * pes;  // every A beat (WS) or beat pair (OS) is one MAC in every PE
+  // WS: the monitor adds each of the C beats' partial sums over the K folds but the first.
+  const std::uint64_t k_folds = g.rows > 0 ? (static_cast<std::uint64_t>(g.k) + g.rows - 1) / g.rows : 1;
+  a.int32_adds = g.ws && k_folds > 1 ? g.c_beats * g.cols - g.c_beats * g.cols / k_folds : 0;
+  // Per MAC the operand moves on: WS one int8 to the right and an int32 partial sum down; OS
+  // two int8 operands and the int32 accumulator. WS also loads every weight beat.
+  a.register_bytes = a.macs_issued * (g.ws ? 5 : 6) + (g.ws ? g.b_beats * g.cols : 0);
+  a.a_beats = g.a_beats;
+  a.b_beats = g.b_beats;
+  a.c_beats = g.c_beats;
+  a.stall_cycles = g.stall_cycles;
+  a.sram_a_read_bytes = g.mem_a_bytes_read;
+  a.sram_b_read_bytes = g.mem_b_bytes_read;
+  // C, int32, written once: the monitor assembles it (the memory model sees no write).
+  a.sram_write_bytes = static_cast<std::uint64_t>(g.m) * static_cast<std::uint64_t>(g.n) * 4;
+  return a;
+}
+
+void put_array_activity(LayerRecord& r, const ArrayActivity& a) {
+  r.macs_issued = a.macs_issued;
+  r.int32_adds = a.int32_adds;
+  r.register_bytes = a.register_bytes;
+  r.a_beats = a.a_beats;
+  r.b_beats = a.b_beats;
+  r.c_beats = a.c_beats;
+  r.stall_cycles = a.stall_cycles;
+  const std::uint64_t busy = a.a_beats + a.stall_cycles;
+  r.fill_drain_cycles = r.cycles > busy ? r.cycles - busy : 0;
+  r.sram_a_read_bytes = a.sram_a_read_bytes;
+  r.sram_b_read_bytes = a.sram_b_read_bytes;
+  r.sram_write_bytes = a.sram_write_bytes;
+}
+
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine) {
   LayerRecord r = gemm_record(command, "array", engine, s.name.empty() ? "gemm" : s.name, "gemm", s.m, s.k, s.n);
   r.cycles = s.cycles;
   r.ideal_cycles = s.ideal_cycles;
-  r.stall_cycles = s.c_stalled_cycles;
-  // At most one A beat enters per cycle: the other cycles, less the stalled ones, are overhead.
-  const std::uint64_t busy = s.a_beats + s.c_stalled_cycles;
-  r.fill_drain_cycles = s.cycles > busy ? s.cycles - busy : 0;
-  const std::uint64_t pes = static_cast<std::uint64_t>(s.rows) * static_cast<std::uint64_t>(s.cols);
   r.macs = s.macs;
-  r.macs_issued = s.a_beats * pes;  // every A beat (WS) or beat pair (OS) is one MAC in every PE
-  const bool ws = s.dataflow == "ws";
-  // WS: the monitor adds each of the C beats' partial sums over the K folds but the first.
-  const std::uint64_t k_folds = s.rows > 0 ? (static_cast<std::uint64_t>(s.k) + s.rows - 1) / s.rows : 1;
-  r.int32_adds = ws && k_folds > 1 ? s.c_beats * s.cols - s.c_beats * s.cols / k_folds : 0;
-  // Per MAC the operand moves on: WS one int8 to the right and an int32 partial sum down; OS
-  // two int8 operands and the int32 accumulator. WS also loads every weight beat.
-  r.register_bytes = r.macs_issued * (ws ? 5 : 6) + (ws ? s.b_beats * s.cols : 0);
   r.rows = s.rows;
   r.cols = s.cols;
-  r.a_beats = s.a_beats;
-  r.b_beats = s.b_beats;
-  r.c_beats = s.c_beats;
-  r.sram_a_read_bytes = s.mem_a_bytes_read;
-  r.sram_b_read_bytes = s.mem_bytes_read - s.mem_a_bytes_read;
-  r.sram_write_bytes = static_cast<std::uint64_t>(s.m) * s.n * 4;  // C, int32, written once
+  put_array_activity(r, array_activity({s.m, s.k, s.n, s.rows, s.cols, s.dataflow == "ws", s.a_beats, s.b_beats, s.c_beats,
+                                        s.c_stalled_cycles, s.mem_a_bytes_read, s.mem_bytes_read - s.mem_a_bytes_read}));
   r.sram_size_bytes = s.memory_bytes;
   r.golden = s.golden_pass ? "pass" : "fail";
   return r;
@@ -294,15 +330,21 @@ LayerRecord record_of(const FabricStats& s, const std::string& command, const st
   r.macs = s.macs;
   r.macs_issued = s.macs;  // the PEs' own counter: only nonzero pairs are ever multiplied
   r.macs_skipped = s.dense_macs() > s.macs ? s.dense_macs() - s.macs : 0;
-  r.register_bytes = 4 * s.macs;      // one int32 accumulator written per MAC
-  r.pe_sram_read_bytes = 4 * s.macs;  // one 32-bit SRAM word per MAC: {row, weight} or an activation
-  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
+  fabric_pe_activity(r, s.macs, s.pe);
   r.link_bytes = wavelet_bytes(s.link_flits);
   r.metadata_bytes = 2 * s.nnz;  // the 16-bit row index beside every nonzero weight
   r.wavelets = s.wavelets;
   r.link_flits = s.link_flits;
   r.golden = s.golden_pass ? "pass" : "fail";
   return r;
+}
+
+void fabric_pe_activity(LayerRecord& r, std::uint64_t macs, const PeActivity& pe) {
+  r.int32_adds = pe.psum_adds;
+  r.register_bytes = 4 * macs;  // the int32 accumulator each MAC writes
+  r.pe_sram_read_bytes = 4 * pe.sram_reads;
+  r.pe_sram_write_bytes = 4 * pe.sram_writes;
+  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
 }
 
 LayerRecord total_of(const std::vector<LayerRecord>& records, const std::string& name) {
@@ -344,6 +386,7 @@ LayerRecord total_of(const std::vector<LayerRecord>& records, const std::string&
     t.sram_b_read_bytes += r.sram_b_read_bytes;
     t.sram_write_bytes += r.sram_write_bytes;
     t.pe_sram_read_bytes += r.pe_sram_read_bytes;
+    t.pe_sram_write_bytes += r.pe_sram_write_bytes;
     t.dram_bytes += r.dram_bytes;
     t.flash_bytes += r.flash_bytes;
     t.tree_bytes += r.tree_bytes;

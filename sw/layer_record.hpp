@@ -14,7 +14,7 @@
 
 namespace wb::sw {
 
-constexpr int kRecordSchema = 1;
+constexpr int kRecordSchema = 2;  // 2: pe_sram_write_bytes; the fabric's PE SRAM and adds from its counters
 
 struct LayerRecord {
   std::string command;  // run, gemm, sparsity, train, noc
@@ -41,6 +41,7 @@ struct LayerRecord {
   std::uint64_t sram_write_bytes = 0;
   std::uint64_t sram_size_bytes = 0;
   std::uint64_t pe_sram_read_bytes = 0;  // the fabric PEs' private SRAM
+  std::uint64_t pe_sram_write_bytes = 0;
   std::uint64_t pe_sram_size_bytes = 0;
   std::uint64_t dram_bytes = 0, flash_bytes = 0;  // weight store tiers (read and written)
   std::uint64_t tree_bytes = 0;                   // broadcast/reduce tree, both directions
@@ -73,7 +74,7 @@ nlohmann::json to_json(const LayerRecord& r);
 // The inverse; throws InputError naming the first missing or mistyped field.
 LayerRecord record_from_json(const nlohmann::json& j);
 
-// {"schema": 1, "records": [...]}: what --json files carry beside their command's own fields.
+// {"schema": kRecordSchema, "records": [...]}: what --json files carry beside their command's own fields.
 nlohmann::json records_json(const std::vector<LayerRecord>& records);
 // Adds those two fields to a command's JSON object.
 void put_records(nlohmann::json& j, const std::vector<LayerRecord>& records);
@@ -86,6 +87,37 @@ LayerRecord gemm_record(const std::string& command, const std::string& target, c
 // The records of the two stats types of sw/report.hpp.
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine);
 LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine);
+
+// One GEMM M x K x N on the R x C array as its counters saw it: the beats at the array's pins
+// (tb::GemmRun, sw::GemmStats; the RTL wrapper and the model count them alike), its output's
+// stalled cycles and the on-chip memory's reads of A and of B.
+struct ArrayGemmCounts {
+  std::int64_t m = 0, k = 0, n = 0;
+  int rows = 0, cols = 0;
+  bool ws = true;  // weight-stationary, else output-stationary
+  std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0, stall_cycles = 0;
+  std::uint64_t mem_a_bytes_read = 0, mem_b_bytes_read = 0;
+};
+
+// The record's activity fields those counters give; additive over the GEMMs of a layer.
+struct ArrayActivity {
+  std::uint64_t macs_issued = 0, int32_adds = 0, register_bytes = 0;
+  std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0, stall_cycles = 0;
+  std::uint64_t sram_a_read_bytes = 0, sram_b_read_bytes = 0, sram_write_bytes = 0;
+  ArrayActivity& operator+=(const ArrayActivity& o);
+};
+// macs_issued = a_beats R C; int32_adds (WS) the partial sums of the C beats over the K folds
+// but the first; register_bytes 5 (WS) or 6 (OS) per MAC issued plus the WS weight loads
+// (b_beats C); the memory's reads as counted; C's M N int32 written once.
+ArrayActivity array_activity(const ArrayGemmCounts& g);
+// Puts `a` into r, and fill_drain_cycles = r.cycles - a_beats - stall_cycles (at most one A beat
+// enters per cycle; set r.cycles first).
+void put_array_activity(LayerRecord& r, const ArrayActivity& a);
+
+// The fabric's PE counters in a record: int32_adds the partial sums its chains added,
+// register_bytes the int32 accumulator each MAC writes, and the PE SRAM's 32-bit words read and
+// written.
+void fabric_pe_activity(LayerRecord& r, std::uint64_t macs, const PeActivity& pe);
 
 // Sums of the additive fields (cycles, MACs, bytes, energy) named `name`; golden is pass only
 // when every record passed. The other fields are those of the first record.

@@ -63,6 +63,9 @@ nlohmann::json to_json(const FabricStats& s) {
   j["utilization"] = s.utilization();
   j["macs"] = s.macs;
   j["dense_macs"] = s.dense_macs();
+  j["pe_sram_reads"] = s.pe.sram_reads;
+  j["pe_sram_writes"] = s.pe.sram_writes;
+  j["psum_adds"] = s.pe.psum_adds;
   j["wavelets"] = s.wavelets;
   j["wavelets_out"] = s.wavelets_out;
   j["link_flits"] = s.link_flits;

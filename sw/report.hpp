@@ -39,6 +39,21 @@ nlohmann::json to_json(const GemmStats& s);
 // Simulator speed fields of every run's JSON: sim_seconds, sim_cycles, sim_cycles_per_second.
 void put_sim_speed(nlohmann::json& j, double seconds, std::uint64_t cycles);
 
+// What the fabric's PEs count beside their MACs: sa_wafer_pe's activity counters, summed over
+// the tiles (and the passes or jobs of a layer).
+struct PeActivity {
+  std::uint64_t sram_reads = 0;   // 32-bit SRAM words read: column pointers, {row, weight} entries, resident activations
+  std::uint64_t sram_writes = 0;  // 32-bit SRAM words written: the program's load
+  std::uint64_t psum_adds = 0;    // int32 partial sums added on the chains toward the edge
+
+  PeActivity& operator+=(const PeActivity& o) {
+    sram_reads += o.sram_reads;
+    sram_writes += o.sram_writes;
+    psum_adds += o.psum_adds;
+    return *this;
+  }
+};
+
 // One sparse GEMM C = A (M x K) * B (K x N) on a mesh x mesh compute fabric; B is the weight.
 struct FabricStats {
   std::string name;
@@ -52,6 +67,7 @@ struct FabricStats {
   std::uint64_t cycles = 0;        // first wavelet in .. last result out
   std::uint64_t load_cycles = 0;   // route tables and PE SRAM, before the job
   std::uint64_t macs = 0;          // done by the PEs (zeros skipped)
+  PeActivity pe;                   // the PEs' other counters
   std::uint64_t wavelets = 0;      // injected at the edges
   std::uint64_t wavelets_out = 0;  // results leaving the edges
   std::uint64_t link_flits = 0;    // router-to-router and edge hops

@@ -46,7 +46,8 @@ std::vector<std::string> result_row(const LayerRecord& r) {
 }
 
 std::vector<std::string> bytes_row(const LayerRecord& r) {
-  return {r.name, r.target, mb(r.sram_read_bytes()), mb(r.sram_write_bytes), mb(r.pe_sram_read_bytes), mb(r.register_bytes),
+  return {r.name, r.target, mb(r.sram_read_bytes()), mb(r.sram_write_bytes), mb(r.pe_sram_read_bytes),
+          mb(r.pe_sram_write_bytes), mb(r.register_bytes),
           mb(r.dram_bytes), mb(r.flash_bytes), mb(r.tree_bytes), mb(r.link_bytes), mb(r.metadata_bytes),
           std::to_string(r.wavelets), std::to_string(r.link_flits)};
 }
@@ -105,7 +106,8 @@ HtmlTable energy_split(const std::vector<LayerRecord>& totals) {
   }
   t.rows.push_back(total);
   t.rows.push_back(per_mac);
-  t.note = "From the activity counters of the run (MACs issued, bytes per level, link hops) times the energy table below.";
+  t.note = "From the activity counters of the run (MACs issued, partial sums added, bytes per level, PE SRAM words, link "
+           "hops) times the energy table below.";
   return t;
 }
 
@@ -163,8 +165,8 @@ HtmlPage layer_page(const RunInfo& info, const std::vector<LayerRecord>& layers,
   for (const LayerRecord& r : totals) results.rows.push_back(result_row(r));
   page.tables.push_back(results);
   HtmlTable bytes{"Bytes per memory level (MB)",
-                  {{"layer", "target", "SRAM read", "SRAM write", "PE SRAM read", "registers", "DRAM", "flash", "tree",
-                    "fabric links", "sparse metadata", "wavelets", "link flits"}},
+                  {{"layer", "target", "SRAM read", "SRAM write", "PE SRAM read", "PE SRAM write", "registers", "DRAM",
+                    "flash", "tree", "fabric links", "sparse metadata", "wavelets", "link flits"}},
                   "Sparse metadata is counted inside the levels it moves through."};
   for (const LayerRecord& r : layers) bytes.rows.push_back(bytes_row(r));
   for (const LayerRecord& r : totals) bytes.rows.push_back(bytes_row(r));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The results of a sweep's jobs in one table: the per-layer records (sw/layer_record.hpp,
-// schema 1) of every done job, beside the options that made them.
+// schema kRecordSchema) of every done job, beside the options that made them.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -27,7 +27,7 @@ std::vector<std::string> varying_options(const std::vector<SweepJob>& jobs);
 // out), for record names; the command when none varies.
 std::string sweep_point_text(const SweepJob& job, const std::vector<std::string>& varying);
 
-// Merges the done jobs of `jobs`. A result file that is not valid JSON or holds no schema-1
+// Merges the done jobs of `jobs`. A result file that is not valid JSON or holds no kRecordSchema
 // records is an InputError naming it.
 SweepTable merge_sweep(const std::vector<SweepJob>& jobs, const SweepDir& dir);
 

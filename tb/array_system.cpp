@@ -80,6 +80,13 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   return run;
 }
 
+sw::ArrayActivity activity_of(const GemmRun& run, const sw::GemmPlan& plan) {
+  const sw::GemmShape& g = plan.shape();
+  return sw::array_activity({g.m, g.k, g.n, plan.array().rows, plan.array().cols,
+                             plan.dataflow() == sw::Dataflow::kWeightStationary, run.a_beats, run.b_beats, run.c_beats,
+                             run.c_stalled_cycles, run.mem_a_bytes_read, run.mem_bytes_read - run.mem_a_bytes_read});
+}
+
 GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) {
   if (const int group = m_options.dut.nm_group; group > 0) {  // the N:M sparse array: dense is n = M
     if (dataflow != sw::Dataflow::kWeightStationary) throw sw::InputError("the N:M sparse array is weight-stationary (ws)");

@@ -16,6 +16,7 @@
 #include "models/clock.hpp"
 #include "models/memory.hpp"
 #include "sw/gemm_plan.hpp"
+#include "sw/layer_record.hpp"
 #include "models/ref/systolic_array_dut.hpp"
 
 namespace wb::tb {
@@ -41,6 +42,10 @@ struct GemmRun {
   std::uint64_t mem_bytes_read = 0;
   std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's
 };
+
+// The per-layer record's activity of one GEMM run under `plan` (sw::array_activity of its
+// counters), to be summed over a layer's GEMMs.
+sw::ArrayActivity activity_of(const GemmRun& run, const sw::GemmPlan& plan);
 
 class ArraySession {
  public:

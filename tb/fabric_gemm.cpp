@@ -60,6 +60,7 @@ sw::FabricStats run_fabric_gemm(const FabricJob& job, const sw::MatrixI8& a, con
     s.cycles += r.cycles;
     s.load_cycles += r.load_cycles;
     s.macs += r.macs;
+    s.pe += r.pe;
     s.wavelets += r.wavelets_in;
     s.wavelets_out += r.wavelets_out;
     s.link_flits += r.link_flits;

@@ -121,6 +121,7 @@ class FabricLayerRunner {
     r.cycles += s.cycles;
     r.load_cycles += s.load_cycles;
     r.macs += s.macs;
+    r.pe += s.pe;
     r.wavelets += s.wavelets;
     r.link_flits += s.link_flits;
     if (!s.golden_pass) fail(r, "model: a result differs from the CPU reference");

@@ -24,6 +24,7 @@ struct FabricLayerRun {
   std::uint64_t ideal_cycles = 0;   // dense MACs over the PEs
   std::uint64_t macs = 0;           // done (zeros skipped)
   std::uint64_t dense_macs = 0;
+  sw::PeActivity pe;                // the PEs' SRAM words read and written, partial-sum adds
   std::uint64_t wavelets = 0;
   std::uint64_t link_flits = 0;
   int column_blocks = 1;            // programs per GEMM because of the PEs' SRAM

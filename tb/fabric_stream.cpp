@@ -164,6 +164,7 @@ class FabricStreamSystem : public sc_core::sc_module {
         exact &= sw::fabric_golden_pass(part, w, r.run.result, run_counts(r.run, program.expected_macs));
         std::copy(r.run.result.data(), r.run.result.data() + r.run.result.size(), c.row(row0));
         st.macs += r.run.macs;
+        st.pe += r.run.pe;
         st.expected_macs += program.expected_macs;
         st.wavelets += r.run.wavelets_in;
         st.wavelets_out += r.run.wavelets_out;

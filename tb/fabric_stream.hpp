@@ -49,6 +49,7 @@ struct FabricStreamLayer {
   int passes = 0;
   std::uint64_t nnz = 0, act_nnz = 0;
   std::uint64_t macs = 0, expected_macs = 0;
+  sw::PeActivity pe;                   // the PEs' SRAM words read and written, partial-sum adds
   std::uint64_t wavelets = 0, wavelets_out = 0, link_flits = 0;
   std::uint64_t load_cycles = 0;       // route tables + the input slice into PE SRAM (all passes)
   std::uint64_t compute_cycles = 0;    // first wavelet in .. last result out (summed over passes)

@@ -13,16 +13,15 @@ std::uint64_t wavelet_bytes(std::uint64_t flits) { return (flits * static_cast<s
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return b ? (a + b - 1) / b : 0; }
 
-// The fabric's PE activity per MAC, as sw::record_of(FabricStats) counts it.
-void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, std::uint64_t dense_macs, std::uint64_t nnz, int mesh) {
+// The fabric's PE activity, from its counters, as sw::record_of(FabricStats) counts it.
+void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, const sw::PeActivity& pe, std::uint64_t dense_macs,
+                     std::uint64_t nnz, int mesh) {
   r.target = "fabric";
   r.rows = r.cols = mesh;
   r.macs = r.macs_issued = macs;
   r.macs_skipped = dense_macs > macs ? dense_macs - macs : 0;
   r.ideal_cycles = ceil_div(macs, r.pes());
-  r.register_bytes = 4 * macs;
-  r.pe_sram_read_bytes = 4 * macs;
-  r.pe_sram_size_bytes = static_cast<std::uint64_t>(hw::kPeSramBytes);
+  sw::fabric_pe_activity(r, macs, pe);
   r.metadata_bytes = 2 * nnz;
 }
 
@@ -31,7 +30,7 @@ void fabric_activity(sw::LayerRecord& r, std::uint64_t macs, std::uint64_t dense
 sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::string& engine) {
   sw::LayerRecord r = sw::gemm_record("run", "fabric", engine, l.name, "gemm", l.m, l.k, l.n);
   r.density = l.k && l.n ? static_cast<double>(l.nnz) / (static_cast<double>(l.k) * l.n) : 1.0;
-  fabric_activity(r, l.macs, static_cast<std::uint64_t>(l.m) * l.k * l.n, l.nnz, mesh);
+  fabric_activity(r, l.macs, l.pe, static_cast<std::uint64_t>(l.m) * l.k * l.n, l.nnz, mesh);
   r.cycles = l.compute_cycles;
   r.load_cycles = l.load_cycles;
   r.dram_bytes = l.dram_bytes;
@@ -51,8 +50,10 @@ sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::
   r.rows = o.system.array.rows;
   r.cols = o.system.array.cols;
   r.cycles = s.fwd_cycles + s.bwd_cycles + static_cast<std::uint64_t>(std::llround(s.exposed_cycles));
-  r.macs = r.macs_issued = static_cast<std::uint64_t>(r.count) * rows * s.in * s.out;
+  r.macs = static_cast<std::uint64_t>(r.count) * rows * s.in * s.out;
   r.ideal_cycles = ceil_div(r.macs, r.pes());
+  sw::put_array_activity(r, s.activity);  // the array's counters of every GEMM of the layer
+  r.sram_size_bytes = o.weight_buffer_bytes + o.act_mem_bytes;
   // The system's own link carries every weight down and every gradient up; the store, which
   // serves all N systems at once, counts as a 1/N share.
   const std::uint64_t bytes = s.weight_bytes + s.grad_bytes;
@@ -80,9 +81,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const 
   r.cycles = a.cycles;
   r.ideal_cycles = a.ideal_cycles;
   r.macs = a.macs;
-  r.macs_issued = a.macs;  // the model's folds: beats are not kept per layer
-  r.sram_a_read_bytes = a.mem_bytes_read;  // A and B together: not split per layer
-  r.sram_write_bytes = 4 * static_cast<std::uint64_t>(layer.count) * layer.gemm.m * layer.gemm.n;
+  sw::put_array_activity(r, a.activity);
   r.sram_size_bytes = o.memory_bytes;
   r.golden = a.golden_pass && a.rtl_agrees ? "pass" : "fail";
   return r;
@@ -91,7 +90,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const ArrayLayerRun& a, const 
 sw::LayerRecord record_of(const sw::Layer& layer, const FabricLayerRun& f, int mesh, const std::string& engine) {
   sw::LayerRecord r = network_record(layer, "fabric", engine);
   const std::uint64_t nnz = static_cast<std::uint64_t>(std::llround(layer.weight_density * layer.gemm.k * layer.gemm.n)) * layer.count;
-  fabric_activity(r, f.macs, f.dense_macs, nnz, mesh);
+  fabric_activity(r, f.macs, f.pe, f.dense_macs, nnz, mesh);
   r.cycles = f.cycles;
   r.load_cycles = f.load_cycles;
   r.link_bytes = wavelet_bytes(f.link_flits);

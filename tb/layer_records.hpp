@@ -17,7 +17,8 @@ namespace wb::tb {
 sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::string& engine);
 
 // Layer `l` of a training run, on system 0 over every step: the forward GEMM and, backward, dW
-// and (for every layer but the first) dX, each of batch/N rows; MACs from those shapes; the
+// and (for every layer but the first) dX, each of batch/N rows; useful MACs from those shapes;
+// MACs issued, adds, registers and on-chip memory from the array's counters of those GEMMs; the
 // bytes of its tree link and its 1/N share of the store's.
 sw::LayerRecord record_of(const LayerTrainStats& s, const TrainOptions& o, std::size_t l, const std::string& engine);
 

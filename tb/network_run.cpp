@@ -47,6 +47,7 @@ class LayerRunner {
       model_cycles.push_back(run.cycles);
       r.cycles += run.cycles;
       r.mem_bytes_read += run.mem_bytes_read;
+      r.activity += activity_of(run, plan);
     }
     const int tiles = static_cast<int>(std::min<std::uint64_t>(r.folds, 1u << 30));
     const sw::LayerRunPlan p = sw::plan_layer_run(m_options.policy, r.cycles, m_rtl_rate, tiles);

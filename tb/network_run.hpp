@@ -24,6 +24,7 @@ struct ArrayLayerRun {
   std::uint64_t macs = 0;
   std::uint64_t folds = 0;            // tiles: folds of all of the layer's GEMMs
   std::uint64_t mem_bytes_read = 0;
+  sw::ArrayActivity activity;         // the counters of the layer's GEMMs on the model (equal to the RTL's)
   int rtl_tiles = 0;                  // tiles the RTL ran (all of them in "rtl" mode)
   bool rtl_agrees = true;             // RTL and model: equal cycles and results on those tiles
   std::uint64_t rtl_tile_cycles = 0;  // cycles of the RTL's sampled tiles (as GEMMs of their own)

@@ -87,6 +87,7 @@ struct LayerTrainStats {
   int chunks = 0;                    // per pass (forward; backward has as many for l >= 1)
   std::uint64_t fwd_cycles = 0;      // GEMM cycles of the forward chunks
   std::uint64_t bwd_cycles = 0;      // GEMM cycles of dW and dX
+  sw::ArrayActivity activity;        // the array's counters of those GEMMs (beats, memory reads)
   double stream_cycles = 0;          // sum over the layer's chunks of ready - issue
   double exposed_cycles = 0;         // time the layer's GEMMs waited for their weights
   std::uint64_t weight_bytes = 0;    // read from the store (each broadcast once)

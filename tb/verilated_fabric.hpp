@@ -90,6 +90,9 @@ class VerilatedWaferDut final : public ref::WaferDut {
   std::uint64_t edge_out_wavelet(int slot) const { return m_top->edge_out_wavelet_o[slot]; }
   std::uint64_t macs(int t) const { return m_top->pe_macs_o[t]; }
   std::uint64_t link_flits(int t) const { return m_top->link_flits_o[t]; }
+  std::uint64_t sram_reads(int t) const { return m_top->pe_sram_reads_o[t]; }
+  std::uint64_t sram_writes(int t) const { return m_top->pe_sram_writes_o[t]; }
+  std::uint64_t psum_adds(int t) const { return m_top->pe_psum_adds_o[t]; }
   bool pe_idle(int t) const { return bit_of(m_top->pe_idle_o, t); }
   bool route_error() const { return m_top->route_error_o; }
   bool pe_error() const { return m_top->pe_error_o; }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """cmake/generate_hw.py accepts config/hardware.json and rejects layouts the RTL and C++ cannot
 share: overlapping or gapped wavelet fields, a field outside its word, two registers at one
-address, an end index wider than the MAC index. Exit 0 when every case behaves."""
+address, an end index wider than the MAC index, activity counters
+narrower than 16 bits. Exit 0 when every case behaves."""
 import copy
 import json
 import os
@@ -38,6 +39,7 @@ def main():
     case("two registers at one address", lambda f: f["pe_registers"]["registers"][1].update(addr=0))
     case("end index wider than the index", lambda f: f["pe_words"].update(end_index=1 << 16))
     case("directions reordered", lambda f: f["router_ports"].update(directions=["N", "S", "E", "W"]))
+    case("counters too narrow", lambda f: f["activity_counters"].update(width=8))
 
     failures = 0
     with tempfile.TemporaryDirectory() as out:

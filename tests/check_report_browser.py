@@ -90,7 +90,7 @@ def main():
         check(root.find(SVG + "title") is not None and root.find(SVG + "title").text, f + " has no title", failures)
         check(len(root.findall(".//" + SVG + "text")) >= 4, f + " has no axis labels and ticks", failures)
     records = json.load(open(os.path.join(report, "records.json")))
-    check(records.get("schema") == 1 and records.get("records"), "records.json has no schema-1 records", failures)
+    check(records.get("schema") == 2 and records.get("records"), "records.json has no schema-2 records", failures)
 
     with tempfile.TemporaryDirectory() as profile:
         checker = os.path.join(a.dir, "checker.html")

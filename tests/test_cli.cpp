@@ -802,7 +802,7 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
   CHECK(o.out.find("6 of 12 layers mapped") != std::string::npos);
   CHECK(o.out.find("attn.softmax") != std::string::npos);
   auto j = nlohmann::json::parse(slurp(tmp("bert.json")));
-  CHECK(j["schema"] == 1);
+  CHECK(j["schema"] == 2);
   CHECK(j["macs"] == 931135488u);
   CHECK(j["golden"] == "pass");
   CHECK(j["layers"].size() == 12u);

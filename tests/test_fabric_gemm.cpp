@@ -2,22 +2,27 @@
 // [cosim] Sparse GEMV and SpMM mapped onto the compute fabric RTL: bit-exact against the CPU
 // reference at every density, in both layouts, with back-pressure on the edge outputs; the
 // PEs do exactly the work the mapper expects (zero weights and activations are skipped).
-// Small GEMVs and a row multicast pin hand-computed cycles, link flits and wavelet counts on
-// the RTL and on the model (alone on meshes that are not built).
+// Small GEMVs and a row multicast pin hand-computed cycles, link flits, wavelet counts and the
+// PEs' SRAM reads, writes and partial-sum adds on the RTL and on the model (alone on meshes that
+// are not built), and a tiny GEMM's energy from those counters.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "sw/energy.hpp"
 #include "sw/error.hpp"
 #include "sw/fabric_mapper.hpp"
 #include "sw/gemm_ref.hpp"
 #include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
 #include "tb/fabric_factory.hpp"
+#include "tb/fabric_gemm.hpp"
+#include "sw/layer_record.hpp"
 
 namespace {
 
@@ -188,6 +193,7 @@ wb::ref::WaferRunResult run_on(Engine engine, const wb::sw::FabricProgram& progr
 
 struct Figures {
   std::uint64_t cycles, load_cycles, link_flits, wavelets_in, wavelets_out;
+  std::uint64_t sram_reads, sram_writes, psum_adds;  // the PEs' counters, summed
 };
 
 void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, FabricLayout layout,
@@ -203,6 +209,9 @@ void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& 
     CHECK(r.link_flits == want.link_flits);
     CHECK(r.wavelets_in == want.wavelets_in);
     CHECK(r.wavelets_out == want.wavelets_out);
+    CHECK(r.pe.sram_reads == want.sram_reads);
+    CHECK(r.pe.sram_writes == want.sram_writes);
+    CHECK(r.pe.psum_adds == want.psum_adds);
     CHECK(r.macs == static_cast<std::uint64_t>(a.rows()) * a.cols() * b.cols());
     CHECK(r.extra_outputs == 0);
     CHECK_FALSE(r.route_error);
@@ -222,29 +231,32 @@ void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& 
 //   load       = routes (per PE row: 2 + 3 (used_x - 1) + (k - used_x)) + 3 registers + kb + kb nb SRAM words
 //   link flits = used_x (kb + 1) (used_y - 1) multicast hops + used_y k nb sums crossing the row
 //   in = used_x (kb + 1) (activations and the end), out = N
+//   PE SRAM    = per PE kb (1 + nb) words read (each activation's column pointer, then an entry
+//                per MAC; the end's index reads nothing) and kb + kb nb written (loading)
+//   psum adds  = used_y (used_x - 1) nb: every PE but a row's chain head adds its sums
 TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
   // 1x1 mesh, K = 3, N = 5: 3 * 5 + 5 + 7 = 27 cycles; load 2 + 3 + 3 + 15 = 23.
-  check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {27, 23, 5, 4, 5});
+  check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {27, 23, 5, 4, 5, 18, 18, 0});
   // 1x1, K = N = 1: 1 + 1 + 7 = 9; load 2 + 3 + 2 = 7.
-  check_figures(1, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {9, 7, 1, 2, 1});
+  check_figures(1, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {9, 7, 1, 2, 1, 2, 2, 0});
   // The same PE in the corner of the 4x4 mesh: + 3 routers to the east edge = 12; routes
   // 2 + 3 pass-through, load 5 + 5 = 10; the sum crosses 4 routers.
-  check_figures(4, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {12, 10, 4, 2, 1});
+  check_figures(4, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {12, 10, 4, 2, 1, 2, 2, 0});
 }
 
 TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-computed", "[wafer]") {
   // 2x2 mesh, K = 6, N = 1 (kb = 3, nb = 1, used 2 x 1): 3 * 1 + 1 + 4 + 0 + 0 + 7 = 15;
   // routes 2 + 3, load 5 + 3 + 3 + 3 = 14; 2 flits; in 2 * 4.
-  check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {15, 14, 2, 8, 1});
+  check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {15, 14, 2, 8, 1, 12, 12, 1});
   // 4x4 mesh, K = 2, N = 1 (kb = nb = 1): 1 + 1 + 4 + 2 + 0 + 7 = 15; routes 2 + 3 + 2, load 7 + 5 = 12.
-  check_figures(4, nonzero(1, 2, 7), nonzero(2, 1, 8), FabricLayout::kWeightsResident, {15, 12, 4, 4, 1});
+  check_figures(4, nonzero(1, 2, 7), nonzero(2, 1, 8), FabricLayout::kWeightsResident, {15, 12, 4, 4, 1, 4, 4, 1});
 }
 
 TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, as hand-computed", "[wafer]") {
   // K = 8, N = 20: kb = 2, nb = 5 (more sums per PE than a FIFO holds), 4 x 4 PEs:
   // 2 * 5 + 5 + 12 + 0 + 3 + 7 = 37 cycles; routes 4 * 11, load 44 + 3 + 2 + 10 = 59;
   // flits 4 * 3 * 3 + 4 * 4 * 5 = 116; in 4 * 3.
-  check_figures(4, nonzero(1, 8, 9), nonzero(8, 20, 10), FabricLayout::kWeightsResident, {37, 59, 116, 12, 20});
+  check_figures(4, nonzero(1, 8, 9), nonzero(8, 20, 10), FabricLayout::kWeightsResident, {37, 59, 116, 12, 20, 192, 192, 60});
 }
 
 // Weights resident with copies of the PE grid (M vectors over R copies, one vector each here):
@@ -258,25 +270,64 @@ TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, a
 //                1 + 2 (used_x - 1); the carries) + 3 registers + kb + kb nb SRAM words
 //   link flits = per stream (kb + 1) d multicast hops + per PE row used_x nb sums
 //   in = streams x (kb + 1), out = M N
+//   PE SRAM and psum adds as above, per copy (a lane's PE reads the column pointer of every
+//   wavelet of its stream)
 TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-computed", "[wafer]") {
   // 2x2, M = 2, K = 2, N = 1: two copies of a 2 x 1 grid (kb = nb = 1), one per row, fed from
   // the north and the south: 1 + 1 + 4 + 0 + 0 + 7 = 13; routes 4 + 2 * 3, load 10 + 5 = 15;
   // flits 2 * 2; in 4 * 2.
   const auto p2 = wb::sw::map_sparse_gemm(nonzero(2, 2, 21), nonzero(2, 1, 22), 2, FabricLayout::kWeightsResident, limits());
   CHECK(p2.replicas == 2);
-  check_figures(2, nonzero(2, 2, 21), nonzero(2, 1, 22), FabricLayout::kWeightsResident, {13, 15, 4, 8, 2});
+  check_figures(2, nonzero(2, 2, 21), nonzero(2, 1, 22), FabricLayout::kWeightsResident, {13, 15, 4, 8, 2, 8, 8, 2});
   // 4x4, M = 8, K = 4, N = 2: eight copies of a 2 x 1 grid (kb = nb = 2), two across (sums out
   // west and east) and four down (two per edge stream): 4 + 2 + 4 + 0 + 1 + 7 = 18;
   // routes 8 * 2 + 8 * 3, load 40 + 9 = 49; flits 8 * 3 * 1 + 8 * 2 * 2 = 56; in 8 * 3.
   const auto p4 = wb::sw::map_sparse_gemm(nonzero(8, 4, 23), nonzero(4, 2, 24), 4, FabricLayout::kWeightsResident, limits());
   CHECK(p4.replicas == 8);
-  check_figures(4, nonzero(8, 4, 23), nonzero(4, 2, 24), FabricLayout::kWeightsResident, {18, 49, 56, 24, 16});
+  check_figures(4, nonzero(8, 4, 23), nonzero(4, 2, 24), FabricLayout::kWeightsResident, {18, 49, 56, 24, 16, 96, 96, 16});
   // 8x8, M = 8, K = 8, N = 4: eight copies of a 4 x 2 grid (kb = nb = 2), each stream feeding
   // four rows: 4 + 2 + 12 + 0 + 3 + 7 = 28; routes 16 * 4 + 16 * 7, load 176 + 9 = 185;
   // flits 16 * 3 * 3 + 16 * 4 * 2 = 272; in 16 * 3.
   const auto p8 = wb::sw::map_sparse_gemm(nonzero(8, 8, 25), nonzero(8, 4, 26), 8, FabricLayout::kWeightsResident, limits());
   CHECK(p8.replicas == 8);
-  check_figures(8, nonzero(8, 8, 25), nonzero(8, 4, 26), FabricLayout::kWeightsResident, {28, 185, 272, 48, 32});
+  check_figures(8, nonzero(8, 8, 25), nonzero(8, 4, 26), FabricLayout::kWeightsResident, {28, 185, 272, 48, 32, 384, 384, 96});
+}
+
+// The energy of a tiny GEMM from the fabric's counters (the default table, Horowitz 45 nm):
+// 2x4x4 on 2x2 is two copies of a 1 x 2 grid (kb = 4, nb = 2), one vector each, chain heads
+// only. Per PE 4 + 8 SRAM words written and 4 (1 + 2) read: 48 + 48 words, 384 bytes at the
+// 48 KiB SRAM's 2.5 + 10 (log2 49152 - 15) / 5 = 3.6699 pJ/B; 32 MACs at 0.3 pJ and their
+// accumulators, 4 bytes each at 0.25 pJ/B; link flits 2 streams x 5 wavelets x 1 hop + 4 PE
+// rows x 2 sums = 18, ceil(18 x 45 / 8) = 102 bytes at 0.8 pJ/B; no partial-sum adds.
+TEST_CASE("fabric energy of a 2x4x4 GEMM on 2x2 from the PEs' counters, as hand-computed", "[wafer]") {
+  wb::tb::FabricJob job;
+  job.mesh = 2;
+  job.engine = Engine::kModel;  // 2x2 is not built; the model equals the RTL counter for counter
+  wb::sw::MatrixI32 c;
+  const auto a = nonzero(2, 4, 31), b = nonzero(4, 4, 32);
+  const wb::sw::FabricStats s = wb::tb::run_fabric_gemm(job, a, b, c);
+  CHECK(c == wb::sw::gemm_ref(a, b));
+  CHECK(s.pe.sram_reads == 48);
+  CHECK(s.pe.sram_writes == 48);
+  CHECK(s.pe.psum_adds == 0);
+  CHECK(s.link_flits == 18);
+  wb::sw::LayerRecord r = wb::sw::record_of(s, "gemm", "model");
+  CHECK(r.macs_issued == 32);
+  CHECK(r.register_bytes == 128);
+  CHECK(r.pe_sram_read_bytes == 192);
+  CHECK(r.pe_sram_write_bytes == 192);
+  CHECK(r.int32_adds == 0);
+  CHECK(r.link_bytes == 102);
+  wb::sw::add_energy(r, wb::sw::default_energy_table());
+  const double pe_sram_pj_per_byte = 2.5 + 10 * (std::log2(49152.0) - 15) / 5;
+  CHECK(pe_sram_pj_per_byte == Approx(3.66993));
+  CHECK(r.energy_mac_pj == Approx(9.6));
+  CHECK(r.energy_add_pj == 0);
+  CHECK(r.energy_register_pj == Approx(32));
+  CHECK(r.energy_pe_sram_pj == Approx(384 * pe_sram_pj_per_byte));
+  CHECK(r.energy_link_pj == Approx(81.6));
+  CHECK(r.energy_pj() == Approx(9.6 + 32 + 1409.2512 + 81.6));
+  CHECK(r.energy_per_mac_pj() == Approx(1532.4512 / 32));
 }
 
 // Weight streaming, one PE row (used_y = 1), batch 1: each of the kb nb weights holds the issue
@@ -284,11 +335,12 @@ TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-com
 //   cycles = kb nb + nb + 4 (used_x - 1) + (k - used_x) + 6
 //   load   = routes + 3 registers + kb SRAM words (the activations)
 //   flits  = k nb (the weights go from the north edge straight down the ramp)
+//   PE SRAM = kb nb words read (a resident activation per MAC), kb written; psum adds (used_x - 1) nb
 TEST_CASE("fabric weight-streaming GEMV on a PE row: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
   // 1x1, K = 3, N = 5: 15 + 5 + 6 = 26; load 2 + 3 + 3 = 8; in 15 weights + the end.
-  check_figures(1, nonzero(1, 3, 11), nonzero(3, 5, 12), FabricLayout::kWeightStreaming, {26, 8, 5, 16, 5});
+  check_figures(1, nonzero(1, 3, 11), nonzero(3, 5, 12), FabricLayout::kWeightStreaming, {26, 8, 5, 16, 5, 15, 3, 0});
   // 4x4, K = 2, N = 1: 1 + 1 + 4 + 2 + 6 = 14; load 7 + 3 + 1 = 11; in 2 * 2.
-  check_figures(4, nonzero(1, 2, 13), nonzero(2, 1, 14), FabricLayout::kWeightStreaming, {14, 11, 4, 4, 1});
+  check_figures(4, nonzero(1, 2, 13), nonzero(2, 1, 14), FabricLayout::kWeightStreaming, {14, 11, 4, 4, 1, 2, 2, 1});
 }
 
 // A row multicast, routed by hand (no PE involved): n wavelets enter the west edge of the bottom

@@ -2,7 +2,8 @@
 // [cosim] The C++ reference model of the compute fabric (models/ref/fabric_model.hpp) against the
 // RTL: on the same programs and seeds (both layouts, densities 1 / 0.5 / 0.1 / 0.01, GEMV and
 // SpMM, with and without back-pressure, on the built 4x4, 8x8 and 16x16 meshes) the results,
-// cycle counts, MACs, link flits and wavelet counts are equal; the model alone runs meshes that
+// cycle counts, MACs, link flits, the PEs' SRAM reads and writes and partial-sum adds and the
+// wavelet counts are equal; the model alone runs meshes that
 // are not built, bit-exact against sw::gemm_ref.
 #include <catch2/catch.hpp>
 
@@ -38,6 +39,13 @@ wb::ref::WaferRunResult run(Engine engine, const wb::sw::FabricProgram& program,
   return dut->run(program, options);
 }
 
+// SRAM words the program loads into its PEs.
+std::uint64_t program_sram_words(const wb::sw::FabricProgram& program) {
+  std::uint64_t words = 0;
+  for (const auto& pe : program.pes) words += pe.sram.size();
+  return words;
+}
+
 double g_worst = 1.0;  // worst model/RTL cycle ratio seen (furthest from 1)
 
 // Runs both engines on the same program and checks that they agree.
@@ -60,6 +68,12 @@ void compare(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& b, Fab
   CHECK(model.macs == rtl.macs);
   CHECK(model.macs == program.expected_macs);
   CHECK(model.link_flits == rtl.link_flits);
+  CHECK(model.pe.sram_reads == rtl.pe.sram_reads);
+  CHECK(model.pe.sram_writes == rtl.pe.sram_writes);
+  CHECK(model.pe.psum_adds == rtl.pe.psum_adds);
+  // Every MAC reads one SRAM word (an entry or an activation); loading writes every PE's image.
+  CHECK(model.pe.sram_reads >= model.macs);
+  CHECK(model.pe.sram_writes == program_sram_words(program));
   CHECK(model.wavelets_in == rtl.wavelets_in);
   CHECK(model.wavelets_out == rtl.wavelets_out);
   CHECK(model.extra_outputs == rtl.extra_outputs);

@@ -3,7 +3,9 @@
 // the run policy, column blocks where the weights exceed the PEs' SRAM.
 #include <catch2/catch.hpp>
 
+#include "sw/energy.hpp"
 #include "tb/fabric_network_run.hpp"
+#include "tb/layer_records.hpp"
 #include "tests/small_network.hpp"
 
 using namespace wb;
@@ -50,6 +52,19 @@ TEST_CASE("network on the fabric: the hand-computed GEMV of one PE, beyond the b
   CHECK(gemv.load_cycles == 23u);
   CHECK(gemv.macs == 15u);
   CHECK(gemv.golden_pass);
+  // Its record from the PEs' counters: 3 column pointers and 15 entries read, 3 + 15 words
+  // written, 5 sums out through 1 router; the 48 KiB SRAM at 3.66993 pJ/B.
+  CHECK(gemv.pe.sram_reads == 18u);
+  CHECK(gemv.pe.sram_writes == 18u);
+  CHECK(gemv.pe.psum_adds == 0u);
+  sw::LayerRecord r = tb::record_of(one.layers[0], gemv, 1, "model");
+  CHECK(r.pe_sram_read_bytes == 72u);
+  CHECK(r.pe_sram_write_bytes == 72u);
+  CHECK(r.register_bytes == 60u);
+  CHECK(r.link_bytes == 29u);  // ceil(5 x 45 / 8)
+  sw::add_energy(r, sw::default_energy_table());
+  CHECK(r.energy_pe_sram_pj == Approx(144 * 3.66993).epsilon(1e-5));
+  CHECK(r.energy_pj() == Approx(15 * 0.3 + 60 * 0.25 + 144 * 3.66993 + 29 * 0.8).epsilon(1e-5));
 
   tb::FabricNetworkOptions sampled = on_mesh(4);
   sampled.policy.rtl_budget_seconds = 1e-9;

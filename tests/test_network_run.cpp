@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "sw/energy.hpp"
 #include "tb/array_system.hpp"
+#include "tb/layer_records.hpp"
 #include "tb/network_run.hpp"
 #include "tests/small_network.hpp"
 
@@ -50,6 +52,36 @@ TEST_CASE("network on the array: every layer on the RTL within the budget, agree
   CHECK(fc.mem_bytes_read > 0u);
   CHECK(runs[2].mode == "not mapped");
   CHECK(runs[2].cycles == 0u);
+}
+
+TEST_CASE("network on the array: a layer's record from the array's counters, as hand-computed", "[cosim]") {
+  // 8x8x8 on 4x4, WS (the gemm command's case in test_report_cli): 2 K folds x 2 N folds, each
+  // 8 A beats, 4 weight beats and 8 C beats; A's 8 x 4 slice and a 4 x 4 block of B per fold.
+  sw::Network one;
+  one.layers.push_back(sw::gemm_layer("fc", "Gemm", {8, 8, 8}, "test"));
+  std::vector<tb::ArrayLayerRun> runs;
+  tb::run_array_pair(array_4x4(), [&](tb::ArraySession& rtl, tb::ArraySession& model) {
+    runs = tb::run_network_on_array(one, tb::ArrayNetworkOptions{}, rtl, model);
+  });
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].mode == "rtl");
+  CHECK(runs[0].rtl_agrees);
+  sw::LayerRecord r = tb::record_of(one.layers[0], runs[0], array_4x4(), "rtl");
+  CHECK(r.a_beats == 32);
+  CHECK(r.b_beats == 16);
+  CHECK(r.c_beats == 32);
+  CHECK(r.macs == 512);
+  CHECK(r.macs_issued == 512);
+  CHECK(r.int32_adds == 64);         // the second K fold's 8 x 8 partial sums
+  CHECK(r.register_bytes == 2624);   // 512 x 5 + 16 weight beats x 4
+  CHECK(r.sram_a_read_bytes == 128);
+  CHECK(r.sram_b_read_bytes == 64);
+  CHECK(r.sram_write_bytes == 256);  // C, int32
+  CHECK(r.stall_cycles == std::optional<std::uint64_t>(0));
+  CHECK(r.fill_drain_cycles == std::optional<std::uint64_t>(r.cycles - 32));
+  sw::add_energy(r, sw::default_energy_table());
+  // 0.3 pJ per MAC, 0.1 per add, 0.25 per register byte, 12.5 per byte of the 256 MiB memory.
+  CHECK(r.energy_pj() == Approx(153.6 + 6.4 + 656 + (192 + 256) * 12.5));
 }
 
 TEST_CASE("network on the array: beyond the budget the RTL runs a seeded sample of tiles", "[cosim]") {

@@ -68,6 +68,7 @@ sw::LayerRecord full_record() {
   r.sram_write_bytes = 9;
   r.sram_size_bytes = 8192;
   r.pe_sram_read_bytes = 11;
+  r.pe_sram_write_bytes = 21;
   r.pe_sram_size_bytes = 12;
   r.dram_bytes = 13;
   r.flash_bytes = 14;
@@ -104,7 +105,7 @@ TEST_CASE("record: every documented field is in the JSON with its type, and the 
     if (type == "number") CHECK(v.is_number());
     if (type == "integer|null") CHECK((v.is_null() || v.is_number_integer()));
   }
-  CHECK(j["schema"] == 1);
+  CHECK(j["schema"] == 2);
   CHECK(j["utilization"].get<double>() == 0.64);
   CHECK(j["energy_pj"].get<double>() == 49.5);
   CHECK(j["energy_per_mac_pj"].get<double>() == 49.5 / 1024);
@@ -118,7 +119,7 @@ TEST_CASE("record: every documented field is in the JSON with its type, and the 
   mistyped["cycles"] = "100";
   CHECK_THROWS_WITH(sw::record_from_json(mistyped), "record: field 'cycles' is not integer");
   nlohmann::json other = j;
-  other["schema"] = 2;
+  other["schema"] = 1;  // the schema before pe_sram_write_bytes
   CHECK_THROWS_AS(sw::record_from_json(other), sw::InputError);
 }
 
@@ -199,6 +200,7 @@ TEST_CASE("energy: the default table's figures, SRAM by size, and a layer's ener
   r.sram_write_bytes = 400;
   r.sram_size_bytes = 32 * 1024;
   r.pe_sram_read_bytes = 800;
+  r.pe_sram_write_bytes = 40;
   r.pe_sram_size_bytes = 8 * 1024;
   r.link_bytes = 90;
   r.dram_bytes = 10;
@@ -210,12 +212,12 @@ TEST_CASE("energy: the default table's figures, SRAM by size, and a layer's ener
   CHECK(r.energy_add_pj == Approx(10));
   CHECK(r.energy_register_pj == Approx(1000));
   CHECK(r.energy_sram_pj == Approx(900 * 2.5));
-  CHECK(r.energy_pe_sram_pj == Approx(800 * 1.25));
+  CHECK(r.energy_pe_sram_pj == Approx(840 * 1.25));
   CHECK(r.energy_link_pj == Approx(90 * 0.8));
   CHECK(r.energy_dram_pj == Approx(1600));
   CHECK(r.energy_flash_pj == Approx(320));
   CHECK(r.energy_tree_pj == Approx(320));
-  const double total = 300 + 10 + 1000 + 2250 + 1000 + 72 + 1600 + 320 + 320;
+  const double total = 300 + 10 + 1000 + 2250 + 1050 + 72 + 1600 + 320 + 320;
   CHECK(r.energy_pj() == Approx(total));
   CHECK(r.energy_per_mac_pj() == Approx(total / 500));
 }
@@ -329,7 +331,7 @@ TEST_CASE("report: the page names the run, the hardware, every table and plot, a
   CHECK(html.find("src=\"data:image/svg+xml;base64,") != std::string::npos);
   CHECK(html.find("http") == std::string::npos);  // self-contained: nothing to fetch
   const auto records = nlohmann::json::parse(files[0].second);
-  CHECK(records["schema"] == 1);
+  CHECK(records["schema"] == 2);
   CHECK(records["run"]["command"] == "gemm");
   CHECK(sw::to_json(sw::record_from_json(records["records"][0])) == sw::to_json(layers[0]));
 }

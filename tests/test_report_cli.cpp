@@ -37,7 +37,7 @@ TEST_CASE("report cli: an array GEMM's counters and energy, hand-computed, the s
                                  " --json " + tmp(std::string(engine) + ".json"));
     REQUIRE(o.code == 0);
     const nlohmann::json j = json_of(tmp(std::string(engine) + ".json"));
-    CHECK(j["schema"] == 1);
+    CHECK(j["schema"] == 2);
     REQUIRE(j["records"].size() == 1);
     records[i++] = j["records"][0];
   }
@@ -78,15 +78,19 @@ TEST_CASE("report cli: a fabric GEMM's energy from the PEs' and routers' counter
   const nlohmann::json& r = records[0];
   CHECK(r["macs"] == 160);
   CHECK(r["macs_skipped"] == 0);
-  CHECK(r["pe_sram_read_bytes"] == 640);
+  // The counters of test_fabric_gemm's GEMV on the whole 4x4 mesh (kb = 2, nb = 5): per PE
+  // 2 (1 + 5) words read and 2 + 10 written, 4 x 4 PEs; 3 x 5 partial sums added per PE row.
+  CHECK(r["pe_sram_read_bytes"] == 4 * 192);
+  CHECK(r["pe_sram_write_bytes"] == 4 * 192);
+  CHECK(r["int32_adds"] == 60);
+  CHECK(r["register_bytes"] == 640);  // an int32 accumulator per MAC
   CHECK(r["metadata_bytes"] == 320);
-  const double flits = r["link_flits"].get<double>();
-  CHECK(flits > 0);
-  CHECK(r["link_bytes"].get<double>() == std::ceil(flits * 45 / 8));
+  CHECK(r["link_flits"] == 116);
+  CHECK(r["link_bytes"] == 653);  // ceil(116 x 45 / 8)
   // 48 KiB of PE SRAM: between 32 KB (2.5 pJ/B) and 1 MB (12.5), log2-interpolated.
   const double pe_sram = 2.5 + (std::log2(48.0 * 1024) - 15) / 5 * 10;
-  CHECK(r["energy_pj"].get<double>() ==
-        Approx(160 * 0.3 + 640 * 0.25 + 640 * pe_sram + r["link_bytes"].get<double>() * 0.8));
+  CHECK(r["energy_pe_sram_pj"].get<double>() == Approx(1536 * pe_sram));
+  CHECK(r["energy_pj"].get<double>() == Approx(160 * 0.3 + 60 * 0.1 + 640 * 0.25 + 1536 * pe_sram + 653 * 0.8));
   CHECK(r["density"] == 1.0);
 }
 

@@ -139,7 +139,7 @@ TEST_CASE("sweep folder: jobs written once, done when the result exists, CSV of 
   CHECK(t.missing == std::vector<std::string>{jobs[0].id});
   CHECK(sw::run_sweep_job(dir, jobs[1].id, "/nonexistent") == 0);  // done: not run again
   sw::write_file_atomically(dir.result_path(jobs[0].id), R"({"m": 4, "cycles": 30})");
-  CHECK_THROWS_WITH(sw::merge_sweep(jobs, dir), Catch::Contains("holds no per-layer records of schema 1"));
+  CHECK_THROWS_WITH(sw::merge_sweep(jobs, dir), Catch::Contains("holds no per-layer records of schema 2"));
   sw::write_file_atomically(dir.result_path(jobs[0].id), "{\"m\": 4,");
   CHECK_THROWS_WITH(sw::merge_sweep(jobs, dir), Catch::Contains("not a JSON result"));
 }

@@ -17,9 +17,11 @@
 #include "models/reduce_tree.hpp"
 #include "models/weight_store.hpp"
 #include "models/weight_streamer.hpp"
+#include "sw/energy.hpp"
 #include "sw/error.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/training.hpp"
+#include "tb/layer_records.hpp"
 #include "tb/training_system.hpp"
 
 using namespace wb;
@@ -284,6 +286,45 @@ TEST_CASE("training equivalence: 4 systems on the RTL with layers streamed in ch
 
 TEST_CASE("training equivalence: 192 systems on the C++ array model, 2 samples each, give the full-batch weights", "[cosim]") {
   check_equivalence(192, 40, 3, 384, ref::Engine::kModel);
+}
+
+TEST_CASE("training record: a layer's MACs, adds, registers and memory from the array's counters, as hand-computed",
+          "[cosim]") {
+  // mlp:12x8x6, batch 8 on one 4x4 system, 2 steps, whole layers in the buffer and whole dW.
+  // Layer 0 per step: forward 8x12x8 (3 K folds x 2 N folds) and dW 12x8x8 (2 x 2), WS; no dX.
+  // Per fold M A beats, 4 weight beats, M C beats; A's M x 4 slice and a 4 x 4 block of B.
+  tb::TrainOptions o;
+  o.spec = sw::parse_mlp("mlp:12x8x6");
+  o.batch = 8;
+  o.steps = 2;
+  o.system.array = {4, 4};
+  o.system.dut.engine = ref::Engine::kModel;
+  o.weight_buffer_bytes = 1024;
+  o.grad_chunks = 1;
+  o.act_mem_bytes = 4096;
+  const tb::TrainResult result = tb::run_training(o, sw::make_train_data(o.spec, o.batch, 3));
+  REQUIRE(result.golden_pass);
+  sw::LayerRecord r = tb::record_of(result.layers[0], o, 0, "model");
+  CHECK(r.count == 4);
+  CHECK(r.macs == 4u * 8 * 12 * 8);
+  CHECK(r.a_beats == 2u * (6 * 8 + 4 * 12));
+  CHECK(r.macs_issued == r.a_beats * 16);  // no padding: 3072
+  CHECK(r.macs_issued == r.macs);
+  CHECK(r.b_beats == 2u * (6 + 4) * 4);
+  CHECK(r.c_beats == 2u * (6 * 8 + 4 * 12));
+  CHECK(r.int32_adds == 2u * (8 * 8 * 2 + 12 * 8 * 1));  // the partial sums of the K folds but the first
+  CHECK(r.register_bytes == 3072u * 5 + r.b_beats * 4);
+  CHECK(r.sram_a_read_bytes == 2u * (6 * 8 * 4 + 4 * 12 * 4));
+  CHECK(r.sram_b_read_bytes == 2u * (6 + 4) * 16);
+  CHECK(r.sram_write_bytes == 2u * 4 * (8 * 8 + 12 * 8));
+  CHECK(r.sram_size_bytes == 1024u + 4096u);
+  sw::add_energy(r, sw::default_energy_table());
+  // 0.3 pJ per MAC, 0.1 per add, 0.25 per register byte; the 5 KiB memory costs the 8 KB entry,
+  // 1.25 pJ per byte; the store's DRAM and the tree link as counted.
+  CHECK(r.energy_mac_pj == Approx(3072 * 0.3));
+  CHECK(r.energy_add_pj == Approx(448 * 0.1));
+  CHECK(r.energy_register_pj == Approx((15360 + 320) * 0.25));
+  CHECK(r.energy_sram_pj == Approx((768 + 320 + 1280) * 1.25));
 }
 
 TEST_CASE("training: bad batch split and a small activation memory are clear errors", "[unit]") {

@@ -2,7 +2,8 @@
 // [cosim] The data-triggered PE alone at pin level: the MAC task in both modes (mode 0 also on
 // a lane of shared wavelets), emit and partial-sum pass, against a C++ model of its tasks, under
 // random gaps on its input and random credit stalls on its output; unbound colors are dropped
-// with their credit returned.
+// with their credit returned. The activity counters (MACs, SRAM words read and written, partial
+// sums added) are pinned to what each case sends.
 #include "Vsa_wafer_pe.h"  // Verilated headers first
 #include "wb/hw_config.hpp"
 
@@ -82,7 +83,10 @@ class PeBench {
     return out;
   }
 
-  std::uint32_t macs() const { return m_top->macs_o; }
+  std::uint64_t macs() const { return m_top->macs_o; }
+  std::uint64_t sram_reads() const { return m_top->sram_reads_o; }
+  std::uint64_t sram_writes() const { return m_top->sram_writes_o; }
+  std::uint64_t psum_adds() const { return m_top->psum_adds_o; }
   bool error() const { return m_top->error_o; }
   std::uint64_t cycles() const { return m_cycles; }
 
@@ -139,7 +143,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
   const int vectors = 3;
   std::vector<Wave> mac, psum;
   std::vector<std::uint32_t> expected;
-  std::uint64_t macs = 0, busy = 0;
+  std::uint64_t macs = 0, busy = 0, sent = 0;
   for (int v = 0; v < vectors; ++v) {
     std::vector<std::int32_t> acc(block.rows, 0);
     for (int j = 0; j < block.cols; ++j) {
@@ -148,6 +152,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
       mac.push_back({kMac, wb::sw::mac_data(static_cast<std::uint16_t>(j), a)});
       for (int i = 0; i < block.rows; ++i) acc[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc[i]) + static_cast<std::uint32_t>(a * block.w[j][i]));
       macs += block.nnz(j);
+      ++sent;
       busy += std::max(block.nnz(j), 1);  // the fetch register hides the column pointer
     }
     mac.push_back({kMac, wb::sw::mac_data(wb::hw::kPeEndIndex, 0)});
@@ -166,6 +171,11 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
   const auto out = pe.run(mac, psum, expected.size(), stall, 99);
   CHECK(out == expected);
   CHECK(pe.macs() == macs);
+  // Each activation reads its column pointer and then one entry per MAC; the end markers'
+  // index lies past the SRAM and reads nothing. Every SRAM word was written once.
+  CHECK(pe.sram_reads() == sent + macs);
+  CHECK(pe.sram_writes() == block.sram.size());
+  CHECK(pe.psum_adds() == (chain_head ? 0u : static_cast<std::uint64_t>(vectors * block.rows)));
   CHECK_FALSE(pe.error());
   if (stall == 0.0 && chain_head) {
     // One cycle per stored weight (at least one per activation), then one per result: no bubbles.
@@ -180,7 +190,7 @@ TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips
   const Block block(16, 20, 0.5, rng);
   std::vector<Wave> mac;
   std::vector<std::uint32_t> expected;
-  std::uint64_t macs = 0;
+  std::uint64_t macs = 0, sent = 0;
   for (int v = 0; v < 2; ++v) {
     std::vector<std::int32_t> acc(block.rows, 0);
     for (int j = 0; j < block.cols; ++j) {
@@ -190,6 +200,7 @@ TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips
       if (mine == 0 && other == 0) continue;
       mac.push_back({kMac, lane == 1 ? wb::sw::mac_lanes_data(static_cast<std::uint16_t>(j), mine, other)
                                      : wb::sw::mac_lanes_data(static_cast<std::uint16_t>(j), other, mine)});
+      ++sent;
       if (mine == 0) continue;
       for (int i = 0; i < block.rows; ++i) acc[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc[i]) + static_cast<std::uint32_t>(mine * block.w[j][i]));
       macs += block.nnz(j);
@@ -201,6 +212,8 @@ TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips
   pe.configure(wb::sw::pe_mode_word(0, lane), true, wb::sw::pe_shape_word(block.rows, 1), block.sram);
   CHECK(pe.run(mac, {}, expected.size(), stall, 11) == expected);
   CHECK(pe.macs() == macs);  // zeros in the PE's lane do no MACs
+  CHECK(pe.sram_reads() == sent + macs);  // ... but their column pointer was read on arrival
+  CHECK(pe.psum_adds() == 0);
   CHECK_FALSE(pe.error());
 }
 
@@ -241,6 +254,9 @@ TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch"
   pe.configure(1, chain_head, wb::sw::pe_shape_word(rows * batch, batch), sram);
   CHECK(pe.run(mac, psum, expected.size(), stall, 5) == expected);
   CHECK(pe.macs() == macs);
+  CHECK(pe.sram_reads() == macs);  // one resident activation per MAC; no column pointers
+  CHECK(pe.sram_writes() == sram.size());
+  CHECK(pe.psum_adds() == (chain_head ? 0u : acc.size()));
   CHECK_FALSE(pe.error());
 }
 

@@ -16,7 +16,8 @@
 //   template <class F> void clock(F&& sample);   one cycle; sample() reads outputs before the edge
 //   std::uint32_t edge_in_credit(int slot) const; bool edge_out_valid(int slot) const;
 //   std::uint64_t edge_out_wavelet(int slot) const;
-//   std::uint64_t macs(int tile) const, link_flits(int tile) const;
+//   std::uint64_t macs(int tile) const, link_flits(int tile) const;   (activity counters, since reset)
+//   std::uint64_t sram_reads(int tile) const, sram_writes(int tile) const, psum_adds(int tile) const;
 //   bool pe_idle(int tile) const, route_error() const, pe_error() const;
 //   bool stored(int tile, int bit) const, no_credit(int tile, int bit) const;  (bit p*colors + c)
 #include <algorithm>
@@ -230,6 +231,9 @@ class WaferDriver {
     for (int t = 0; t < m_k * m_k; ++t) {
       r.macs += m_pins.macs(t);
       r.link_flits += m_pins.link_flits(t);
+      r.pe.sram_reads += m_pins.sram_reads(t);
+      r.pe.sram_writes += m_pins.sram_writes(t);
+      r.pe.psum_adds += m_pins.psum_adds(t);
     }
     r.route_error = m_pins.route_error();
     r.pe_error = m_pins.pe_error();

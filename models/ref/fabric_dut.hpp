@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sw/fabric_program.hpp"
+#include "sw/report.hpp"
 #include "sw/tensor.hpp"
 #include "sw/trace_settings.hpp"
 #include "models/ref/engine.hpp"
@@ -30,6 +31,7 @@ struct WaferRunResult {
   std::uint64_t cycles = 0;        // first wavelet injected .. last result taken, inclusive
   std::uint64_t load_cycles = 0;   // route tables and PE configuration, before the job
   std::uint64_t macs = 0;          // multiply-accumulates counted by the PEs
+  sw::PeActivity pe;               // the PEs' SRAM reads and writes (loading included), partial-sum adds
   std::uint64_t link_flits = 0;    // wavelets sent on router mesh outputs (hops)
   std::uint64_t wavelets_in = 0, wavelets_out = 0;  // through the edges
   std::uint64_t extra_outputs = 0; // wavelets out beyond what the program expects

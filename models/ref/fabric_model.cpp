@@ -91,7 +91,7 @@ struct Pe {
   int out_credits = kDepth;
   std::vector<std::uint32_t> acc;
   std::vector<std::uint8_t> live;
-  std::uint64_t macs = 0;
+  std::uint64_t macs = 0, sram_reads = 0, sram_writes = 0, psum_adds = 0;  // activity counters
   bool error = false;
   Pe() : sram(static_cast<std::size_t>(kSramWords), 0), acc(kNumAcc, 0), live(kNumAcc, 0) {}
   bool idle() const { return state == kIdle && !f_valid && mac.count == 0 && psum.count == 0 && !s1_valid; }
@@ -177,8 +177,12 @@ class ModelWaferDut::Fabric {
     const int t = edge_tile(slot), d = edge_dir(slot);
     return cur().wavelet[static_cast<std::size_t>(t * kPorts + d)];
   }
-  std::uint64_t macs(int t) const { return m_pes[static_cast<std::size_t>(t)].macs & 0xFFFFFFFFu; }
-  std::uint64_t link_flits(int t) const { return m_routers[static_cast<std::size_t>(t)].link_flits & 0xFFFFFFFFu; }
+  // The counters wrap at hw::kCounterWidth bits, as the RTL's.
+  std::uint64_t macs(int t) const { return m_pes[static_cast<std::size_t>(t)].macs & hw::kCounterMask; }
+  std::uint64_t link_flits(int t) const { return m_routers[static_cast<std::size_t>(t)].link_flits & hw::kCounterMask; }
+  std::uint64_t sram_reads(int t) const { return m_pes[static_cast<std::size_t>(t)].sram_reads & hw::kCounterMask; }
+  std::uint64_t sram_writes(int t) const { return m_pes[static_cast<std::size_t>(t)].sram_writes & hw::kCounterMask; }
+  std::uint64_t psum_adds(int t) const { return m_pes[static_cast<std::size_t>(t)].psum_adds & hw::kCounterMask; }
   bool pe_idle(int t) const { return m_pes[static_cast<std::size_t>(t)].idle(); }
   bool route_error() const {
     return std::any_of(m_routers.begin(), m_routers.end(), [](const Router& r) { return r.route_error; });
@@ -234,7 +238,10 @@ class ModelWaferDut::Fabric {
         m_pe_cfg_any = true;
         Pe& pe = m_pes[static_cast<std::size_t>(t)];
         if (cfg.sram) {
-          if (cfg.addr < kSramWords) pe.sram[cfg.addr] = cfg.data;
+          if (cfg.addr < kSramWords) {
+            pe.sram[cfg.addr] = cfg.data;
+            ++pe.sram_writes;
+          }
         } else if (cfg.addr == hw::kPeRegMode) {
           pe.mode = hw::kPeMode.get(cfg.data) != 0;
           pe.lane = static_cast<std::uint32_t>(hw::kPeMacLane.get(cfg.data));
@@ -527,6 +534,7 @@ class ModelWaferDut::Fabric {
       ++pe.macs;
     }
     if (fire && k_in) pe.live[pe.k] = 0;
+    if (psum_pop) ++pe.psum_adds;
     n.pe_valid[ti] = fire;
     n.pe_wavelet[ti] = fire ? sw::pack_wavelet({static_cast<int>(pe.out_color), 0, 0, k_acc + (pe.chain_head ? 0u : psum_data)})
                             : c.pe_wavelet[ti];
@@ -549,7 +557,10 @@ class ModelWaferDut::Fabric {
     fifo_step(pe.psum, to_psum && psum_ready, psum_valid && psum_pop, in_data);
 
     // SRAM reads, the fetch register and the issue registers.
-    if (rd_en) pe.rdata = rd_addr < kSramWords ? pe.sram[rd_addr] : 0u;
+    if (rd_en) {
+      pe.rdata = rd_addr < kSramWords ? pe.sram[rd_addr] : 0u;
+      pe.sram_reads += rd_addr < kSramWords;
+    }
     if (fetch) {  // mode 0 lanes: the PE's int8, sign-extended
       const auto lane_value = [](std::uint64_t byte) { return static_cast<std::uint16_t>(static_cast<std::int8_t>(byte)); };
       pe.f_end = mac_index == hw::kPeEndIndex;
@@ -557,6 +568,7 @@ class ModelWaferDut::Fabric {
                  : pe.lane == 2 ? lane_value(hw::kPeMacLanesLane1.get(mac_data))
                                 : mac_value;
       pe.cdata = mac_index < kSramWords ? pe.sram[mac_index] : 0u;
+      pe.sram_reads += mac_index < kSramWords;
     }
     if (fetch || f_take) pe.f_valid = fetch;
     pe.state = state_d;

@@ -16,7 +16,7 @@ std::string g_invocation = "waferbench";
 
 void add_report_options(po::options_description& desc, ReportArgs& args) {
   desc.add_options()
-      ("csv", po::value(&args.csv), "write the per-layer records (schema 1) as CSV to FILE")
+      ("csv", po::value(&args.csv), "write the per-layer records (schema 2) as CSV to FILE")
       ("scalesim-csv", po::value(&args.scalesim_csv), "write SCALE-Sim's COMPUTE_REPORT.csv and BANDWIDTH_REPORT.csv of the array's layers into DIR")
       ("report", po::value(&args.report), "write an HTML report (index.html, plots, JSON, CSV) into DIR")
       ("energy-table", po::value(&args.energy_table), "energy per operation, JSON or YAML FILE (default: Horowitz ISSCC 2014, 45 nm)");

@@ -319,7 +319,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   outputs.add_energy(records);
   {
     nlohmann::json j;
-    j["schema"] = 1;
+    j["schema"] = sw::kRecordSchema;
     j["command"] = "run";
     j["target"] = on_array && on_fabric ? "both" : on_array ? "array" : "fabric";
     j["engine"] = policy.model_only ? "model" : "rtl";

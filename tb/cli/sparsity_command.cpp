@@ -230,7 +230,7 @@ int sparsity_command(int argc, char** argv) {
   std::cout << "simulated in " << sw::fixed(study.sim_seconds, 3) << " s\n";
   if (!failure.empty()) std::cerr << "waferbench: " << failure << "\n";
 
-  nlohmann::json j{{"schema", 1},
+  nlohmann::json j{{"schema", sw::kRecordSchema},
                    {"command", "sparsity"},
                    {"target", args.target},
                    {"engine", o.policy.model_only ? "model" : "rtl"},
