@@ -7,8 +7,9 @@
 #   WB_NM_GROUP      M of the N:M sparse array (sa_nm_systolic_array's NmGroup)
 #   WB_NM_SIZES      list of "RxC" of the sparse array to verilate (systolic_array.nm_sizes, within
 #                    WB_ONLY_SIZES when that is given)
-#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
-#   WB_WAFER_MESHES (both within -DWB_ONLY_MESHES="4;8" when that is given), WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
+#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds;
+#                    these and WB_WAFER_MESHES within -DWB_ONLY_MESHES="4;8" when that is given),
+#   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
 #   WB_WAFER_VARIANTS  "<k>_<threads>" for every compute fabric to verilate: each mesh of the
 #                      config single-threaded; with -DWB_BENCH_BUILDS=ON also a Verilator
 #                      --threads 2 variant of each (and the 16x16 mesh, should the config lack
@@ -95,16 +96,16 @@ wb_json_list(WB_ROUTER_COLORS fabric router_colors)
 string(JSON WB_NOC_COLORS GET "${_wb_json}" fabric noc_colors)
 wb_json_list(WB_NOC_MESHES fabric noc_meshes)
 wb_json_list(WB_WAFER_MESHES fabric wafer_meshes)
-# A subset of the meshes, as WB_ONLY_SIZES is for arrays: the sanitizer build (scripts/sanitize.sh)
-# leaves out the 8x8 and 16x16 fabrics, which take most of its build time.
-set(WB_ONLY_MESHES "" CACHE STRING "Verilate only these meshes (k of k x k, from config/hardware.json's noc_meshes and wafer_meshes); empty = all")
+# -DWB_ONLY_MESHES="4;8": only these mesh sizes K (router-only and compute), e.g. for the
+# coverage build, where the 16x16 meshes dominate the build time.
+set(WB_ONLY_MESHES "" CACHE STRING "Verilate only these mesh sizes K (of config/hardware.json's meshes); empty = all")
 if(WB_ONLY_MESHES)
   foreach(_k IN LISTS WB_ONLY_MESHES)
     if(NOT _k IN_LIST WB_NOC_MESHES AND NOT _k IN_LIST WB_WAFER_MESHES)
-      message(FATAL_ERROR "WB_ONLY_MESHES: ${_k} is not a mesh of config/hardware.json (${WB_NOC_MESHES}; ${WB_WAFER_MESHES})")
+      message(FATAL_ERROR "WB_ONLY_MESHES: ${_k} is no mesh of config/hardware.json (${WB_NOC_MESHES}; ${WB_WAFER_MESHES})")
     endif()
   endforeach()
-  foreach(_list IN ITEMS WB_NOC_MESHES WB_WAFER_MESHES)
+  foreach(_list WB_NOC_MESHES WB_WAFER_MESHES)
     set(_kept "")
     foreach(_k IN LISTS ${_list})
       if(_k IN_LIST WB_ONLY_MESHES)

@@ -11,7 +11,7 @@ PACKAGES=(
   nlohmann-json3-dev
   gtkwave xvfb xauth imagemagick
   libyaml-cpp-dev parallel slurmctld slurmd slurm-client munge
-  python3 zlib1g-dev
+  python3 zlib1g-dev lcov
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
   clang-14 libclang-rt-14-dev  # scripts/sanitize.sh: ASan, UBSan and libFuzzer
 )
