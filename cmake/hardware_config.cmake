@@ -7,7 +7,8 @@
 #   WB_NM_GROUP      M of the N:M sparse array (sa_nm_systolic_array's NmGroup)
 #   WB_NM_SIZES      list of "RxC" of the sparse array to verilate (systolic_array.nm_sizes, within
 #                    WB_ONLY_SIZES when that is given)
-#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds),
+#   WB_ROUTER_DEPTH, WB_ROUTER_COLORS (router builds), WB_NOC_COLORS, WB_NOC_MESHES (mesh builds;
+#                    these and WB_WAFER_MESHES within -DWB_ONLY_MESHES="4;8" when that is given),
 #   WB_WAFER_MESHES, WB_WAFER_COLORS, WB_PE_SRAM_BYTES, WB_PE_ACCUMULATORS (compute fabrics),
 #   WB_WAFER_VARIANTS  "<k>_<threads>" for every compute fabric to verilate: each mesh of the
 #                      config single-threaded; with -DWB_BENCH_BUILDS=ON also a Verilator
@@ -95,6 +96,25 @@ wb_json_list(WB_ROUTER_COLORS fabric router_colors)
 string(JSON WB_NOC_COLORS GET "${_wb_json}" fabric noc_colors)
 wb_json_list(WB_NOC_MESHES fabric noc_meshes)
 wb_json_list(WB_WAFER_MESHES fabric wafer_meshes)
+# -DWB_ONLY_MESHES="4;8": only these mesh sizes K (router-only and compute), e.g. for the
+# coverage build, where the 16x16 meshes dominate the build time.
+set(WB_ONLY_MESHES "" CACHE STRING "Verilate only these mesh sizes K (of config/hardware.json's meshes); empty = all")
+if(WB_ONLY_MESHES)
+  foreach(_k IN LISTS WB_ONLY_MESHES)
+    if(NOT _k IN_LIST WB_NOC_MESHES AND NOT _k IN_LIST WB_WAFER_MESHES)
+      message(FATAL_ERROR "WB_ONLY_MESHES: ${_k} is no mesh of config/hardware.json (${WB_NOC_MESHES}; ${WB_WAFER_MESHES})")
+    endif()
+  endforeach()
+  foreach(_list WB_NOC_MESHES WB_WAFER_MESHES)
+    set(_kept "")
+    foreach(_k IN LISTS ${_list})
+      if(_k IN_LIST WB_ONLY_MESHES)
+        list(APPEND _kept ${_k})
+      endif()
+    endforeach()
+    set(${_list} "${_kept}")
+  endforeach()
+endif()
 string(JSON WB_WAFER_COLORS GET "${_wb_json}" fabric wafer_colors)
 string(JSON WB_PE_SRAM_BYTES GET "${_wb_json}" fabric pe_sram_bytes)
 string(JSON WB_PE_ACCUMULATORS GET "${_wb_json}" fabric pe_accumulators)

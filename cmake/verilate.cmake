@@ -19,9 +19,28 @@ add_library(wb_verilated STATIC
   ${WB_VERILATOR_INCLUDE}/verilated_fst_c.cpp
   ${WB_VERILATOR_INCLUDE}/verilated_threads.cpp)
 target_include_directories(wb_verilated SYSTEM PUBLIC ${WB_VERILATOR_INCLUDE} ${WB_VERILATOR_INCLUDE}/vltstd)
-target_compile_definitions(wb_verilated PRIVATE VM_COVERAGE=0 VM_SC=0 VM_TRACE=1 VM_TRACE_FST=1 VM_TRACE_VCD=0)
+target_compile_definitions(wb_verilated PRIVATE VM_COVERAGE=$<BOOL:${WB_COVERAGE}> VM_SC=0 VM_TRACE=1 VM_TRACE_FST=1
+                                                VM_TRACE_VCD=0)
 target_compile_options(wb_verilated PRIVATE -O2 -w)
 target_link_libraries(wb_verilated PUBLIC Threads::Threads ZLIB::ZLIB)
+
+# What a model target links (WB_VERILATED_RUNTIME) and the coverage arguments of every
+# verilation. -DWB_COVERAGE=ON: every model counts its lines and toggles, the runtime carries
+# Verilator's coverage writer, and the models link the per-process collector that
+# tb/verilated_model.hpp's destroy_model calls (WB_COVERAGE=1 on every includer, so that all
+# see the same destroy_model).
+set(WB_VERILATED_RUNTIME wb_verilated)
+set(WB_COVERAGE_ARGS "")
+if(WB_COVERAGE)
+  set(WB_COVERAGE_ARGS --coverage-line --coverage-toggle)
+  target_sources(wb_verilated PRIVATE ${WB_VERILATOR_INCLUDE}/verilated_cov.cpp)
+  target_compile_definitions(wb_verilated PUBLIC WB_COVERAGE=1)
+  add_library(wb_verilator_coverage STATIC ${PROJECT_SOURCE_DIR}/tb/verilator_coverage.cpp)
+  target_include_directories(wb_verilator_coverage PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(wb_verilator_coverage PUBLIC wb_verilated)
+  target_compile_options(wb_verilator_coverage PRIVATE -Wall -Wextra)
+  set(WB_VERILATED_RUNTIME wb_verilator_coverage)
+endif()
 
 function(wb_verilate target)
   cmake_parse_arguments(V "TRACE" "PREFIX;TOP" "SOURCES;ARGS" ${ARGN})
@@ -36,20 +55,28 @@ function(wb_verilate target)
   if(WB_CCACHE)
     set(objcache "OBJCACHE=${WB_CCACHE}")
   endif()
+  # WB_SANITIZE: the project's compiler (clang) and sanitizer flags for Verilated code too
+  # (cmake/sanitize.cmake); otherwise Verilator's own choice, g++.
+  set(sanitize "")
+  if(WB_SANITIZE)
+    list(JOIN WB_SANITIZE_FLAGS " " _flags)
+    set(sanitize "CXX=${CMAKE_CXX_COMPILER}" "USER_CPPFLAGS=${_flags}")
+  endif()
   # Verilated code is faster at -O2 than -O3 here; constructors and settle code need no
   # optimising. make -j2: these steps run side by side under ninja, each on few files.
   add_custom_command(
     OUTPUT "${archive}" "${dir}/${V_PREFIX}.h"
     COMMAND ${VERILATOR_BIN} --cc --prefix ${V_PREFIX} --Mdir "${dir}" --top-module ${V_TOP} ${trace} ${V_ARGS}
+            ${WB_COVERAGE_ARGS}
             ${V_SOURCES}
     COMMAND make -s -j2 -C "${dir}" -f ${V_PREFIX}.mk ${V_PREFIX}__ALL.a VM_PARALLEL_BUILDS=1
-            "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${objcache}
+            "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${sanitize} ${objcache}
     DEPENDS ${V_SOURCES}
     COMMENT "Verilating and compiling ${V_PREFIX}"
     VERBATIM)
   add_custom_target(${target}_build DEPENDS "${archive}")
   add_library(${target} INTERFACE)
   target_include_directories(${target} SYSTEM INTERFACE "${dir}")
-  target_link_libraries(${target} INTERFACE "${archive}" wb_verilated)
+  target_link_libraries(${target} INTERFACE "${archive}" ${WB_VERILATED_RUNTIME})
   add_dependencies(${target} ${target}_build)
 endfunction()

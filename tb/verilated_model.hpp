@@ -12,6 +12,9 @@
 
 #include "sw/error.hpp"
 #include "models/ref/mesh_diagnosis.hpp"
+#if WB_COVERAGE
+#include "tb/verilator_coverage.hpp"
+#endif
 
 namespace wb::tb {
 
@@ -55,12 +58,15 @@ std::string describe_mesh_ports(const V& top, int k, int colors, int limit = 6) 
 
 // Verilator 5.006 unregisters a model's scopes from the thread's *current* context, which is
 // the last one created: point it at the model's own, or tearing down one of several models
-// deadlocks on a destroyed context's mutex.
+// deadlocks on a destroyed context's mutex. A coverage build takes the model's counts first.
 template <class V>
 void destroy_model(VerilatedContext& context, std::unique_ptr<V>& top) {
   if (!top) return;
   top->final();
   Verilated::threadContextp(&context);
+#if WB_COVERAGE
+  collect_coverage(context);  // the counters live in the model
+#endif
   top.reset();
 }
 
