@@ -55,6 +55,13 @@ function(wb_verilate target)
   if(WB_CCACHE)
     set(objcache "OBJCACHE=${WB_CCACHE}")
   endif()
+  # WB_SANITIZE: the project's compiler (clang) and sanitizer flags for Verilated code too
+  # (cmake/sanitize.cmake); otherwise Verilator's own choice, g++.
+  set(sanitize "")
+  if(WB_SANITIZE)
+    list(JOIN WB_SANITIZE_FLAGS " " _flags)
+    set(sanitize "CXX=${CMAKE_CXX_COMPILER}" "USER_CPPFLAGS=${_flags}")
+  endif()
   # Verilated code is faster at -O2 than -O3 here; constructors and settle code need no
   # optimising. make -j2: these steps run side by side under ninja, each on few files.
   add_custom_command(
@@ -63,7 +70,7 @@ function(wb_verilate target)
             ${WB_COVERAGE_ARGS}
             ${V_SOURCES}
     COMMAND make -s -j2 -C "${dir}" -f ${V_PREFIX}.mk ${V_PREFIX}__ALL.a VM_PARALLEL_BUILDS=1
-            "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${objcache}
+            "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${sanitize} ${objcache}
     DEPENDS ${V_SOURCES}
     COMMENT "Verilating and compiling ${V_PREFIX}"
     VERBATIM)

@@ -13,6 +13,7 @@ PACKAGES=(
   libyaml-cpp-dev parallel slurmctld slurmd slurm-client munge
   python3 zlib1g-dev lcov
   libonnx-dev libprotobuf-dev libonnx-testdata python3-onnx
+  clang-14 libclang-rt-14-dev  # scripts/sanitize.sh: ASan, UBSan and libFuzzer
 )
 if [ "${1:-}" = "--tests" ]; then PACKAGES+=(chromium); fi
 

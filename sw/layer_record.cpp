@@ -8,14 +8,9 @@
 
 namespace wb::sw {
 
-namespace {
-
-// Bytes of `flits` wavelets of kWaveletWidth bits each, rounded up.
 std::uint64_t wavelet_bytes(std::uint64_t flits) {
   return (flits * static_cast<std::uint64_t>(hw::kWaveletWidth) + 7) / 8;
 }
-
-}  // namespace
 
 double LayerRecord::energy_pj() const {
   return energy_mac_pj + energy_add_pj + energy_register_pj + energy_sram_pj + energy_pe_sram_pj + energy_link_pj +

@@ -88,6 +88,9 @@ LayerRecord gemm_record(const std::string& command, const std::string& target, c
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine);
 LayerRecord record_of(const FabricStats& s, const std::string& command, const std::string& engine);
 
+// Bytes of `flits` wavelets (hw::kWaveletWidth bits each) over the fabric's links, rounded up.
+std::uint64_t wavelet_bytes(std::uint64_t flits);
+
 // One GEMM M x K x N on the R x C array as its counters saw it: the beats at the array's pins
 // (tb::GemmRun, sw::GemmStats; the RTL wrapper and the model count them alike), its output's
 // stalled cycles and the on-chip memory's reads of A and of B.

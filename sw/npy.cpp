@@ -22,6 +22,10 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 // NumPy's own limit (numpy.lib.format, max_header_size): longer headers are refused there too.
 constexpr std::size_t kMaxHeaderBytes = 10000;
+// The descrs each reader accepts (see read_npy).
+constexpr char kInt8Descr[] = "|i1";
+constexpr char kInt32Descr[] = "<i4";
+constexpr char kMaskDescr[] = "|b1,|u1";
 
 struct NpyHeader {
   std::string descr;
@@ -137,6 +141,16 @@ class HeaderParser {
   std::size_t m_pos = 0;
 };
 
+// Where a .npy's bytes come from: a file, read as needed so that nothing is allocated before
+// the shape is checked against the file's size, or bytes already in memory.
+class NpySource {
+ public:
+  virtual ~NpySource() = default;
+  virtual std::uint64_t size() const = 0;
+  // Reads up to `n` bytes; returns how many (fewer only at the end).
+  virtual std::size_t read(void* buf, std::size_t n) = 0;
+};
+
 class Fd {
  public:
   explicit Fd(int fd) : m_fd(fd) {}
@@ -151,35 +165,60 @@ class Fd {
   int m_fd;
 };
 
-// Reads up to `n` bytes; returns how many (fewer only at the end of the file).
-std::size_t read_up_to(int fd, void* buf, std::size_t n) {
-  std::size_t done = 0;
-  while (done < n) {
-    const ssize_t got = read(fd, static_cast<char*>(buf) + done, n - done);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    done += static_cast<std::size_t>(got);
+class FileSource : public NpySource {
+ public:
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+  explicit FileSource(const std::string& path) : m_fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)) {
+    if (m_fd.get() < 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+    struct stat st;
+    if (fstat(m_fd.get(), &st) != 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+    if (S_ISDIR(st.st_mode)) fail(path, "a directory, not a .npy file");
+    if (!S_ISREG(st.st_mode)) fail(path, "not a regular file (a FIFO or device): give a .npy file");
+    m_size = static_cast<std::uint64_t>(st.st_size);
   }
-  return done;
-}
+
+  std::uint64_t size() const override { return m_size; }
+  std::size_t read(void* buf, std::size_t n) override {
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t got = ::read(m_fd.get(), static_cast<char*>(buf) + done, n - done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      done += static_cast<std::size_t>(got);
+    }
+    return done;
+  }
+
+ private:
+  Fd m_fd;
+  std::uint64_t m_size = 0;
+};
+
+class BytesSource : public NpySource {
+ public:
+  explicit BytesSource(const std::string& bytes) : m_bytes(bytes) {}
+  std::uint64_t size() const override { return m_bytes.size(); }
+  std::size_t read(void* buf, std::size_t n) override {
+    const std::size_t got = std::min(n, m_bytes.size() - m_pos);
+    if (got > 0) std::memcpy(buf, m_bytes.data() + m_pos, got);
+    m_pos += got;
+    return got;
+  }
+
+ private:
+  const std::string& m_bytes;
+  std::size_t m_pos = 0;
+};
 
 template <typename T>
-Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* dtype_name) {
-  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-  const Fd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
-  struct stat st;
-  if (fstat(fd.get(), &st) != 0) fail(path, std::string("cannot open file (") + std::strerror(errno) + ")");
-  if (S_ISDIR(st.st_mode)) fail(path, "a directory, not a .npy file");
-  if (!S_ISREG(st.st_mode)) fail(path, "not a regular file (a FIFO or device): give a .npy file");
-  const auto file_bytes = static_cast<std::uint64_t>(st.st_size);
-
+Matrix<T> read_npy(NpySource& in, const std::string& path, const char* want_descr, const char* dtype_name) {
+  const std::uint64_t file_bytes = in.size();
   char magic[6] = {};
-  if (read_up_to(fd.get(), magic, 6) != 6 || std::memcmp(magic, kMagic, 6) != 0) {
+  if (in.read(magic, 6) != 6 || std::memcmp(magic, kMagic, 6) != 0) {
     fail(path, "not a NumPy .npy file (bad magic)");
   }
   unsigned char version[2] = {};
-  if (read_up_to(fd.get(), version, 2) != 2) fail(path, "truncated .npy header");
+  if (in.read(version, 2) != 2) fail(path, "truncated .npy header");
   std::size_t len_bytes = 0;
   if (version[0] == 1) {
     len_bytes = 2;
@@ -189,7 +228,7 @@ Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* 
     fail(path, "unsupported .npy version " + std::to_string(version[0]));
   }
   unsigned char b[4] = {};
-  if (read_up_to(fd.get(), b, len_bytes) != len_bytes) fail(path, "truncated .npy header");
+  if (in.read(b, len_bytes) != len_bytes) fail(path, "truncated .npy header");
   std::size_t header_len = 0;
   for (std::size_t i = 0; i < len_bytes; ++i) header_len |= static_cast<std::size_t>(b[i]) << (8 * i);
   if (header_len > kMaxHeaderBytes) {
@@ -199,7 +238,7 @@ Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* 
   const std::uint64_t data_offset = 8 + len_bytes + header_len;
   if (data_offset > file_bytes) fail(path, "truncated .npy header");
   std::string text(header_len, '\0');
-  if (read_up_to(fd.get(), text.data(), header_len) != header_len) fail(path, "truncated .npy header");
+  if (in.read(text.data(), header_len) != header_len) fail(path, "truncated .npy header");
   const NpyHeader h = HeaderParser(path, text).parse();
 
   // `want_descr`: the accepted descrs, comma-separated; for one-byte types NumPy writes '|i1'
@@ -237,7 +276,7 @@ Matrix<T> read_npy(const std::string& path, const char* want_descr, const char* 
 
   Matrix<T> m(static_cast<int>(rows), static_cast<int>(cols));
   std::vector<unsigned char> raw(bytes);
-  if (read_up_to(fd.get(), raw.data(), bytes) != bytes) fail(path, "truncated data: the file shrank while being read");
+  if (in.read(raw.data(), bytes) != bytes) fail(path, "truncated data: the file shrank while being read");
   for (std::size_t i = 0; i < m.size(); ++i) {
     std::uint32_t v = 0;
     for (std::size_t b = 0; b < sizeof(T); ++b) v |= static_cast<std::uint32_t>(raw[i * sizeof(T) + b]) << (8 * b);
@@ -273,12 +312,8 @@ std::string npy_bytes_impl(const Matrix<T>& m, const char* descr) {
   return bytes;
 }
 
-}  // namespace
-
-MatrixI8 read_npy_int8(const std::string& path) { return read_npy<std::int8_t>(path, "|i1", "int8"); }
-MatrixI32 read_npy_int32(const std::string& path) { return read_npy<std::int32_t>(path, "<i4", "int32"); }
-MatrixU8 read_npy_mask(const std::string& path) {
-  MatrixU8 m = read_npy<std::uint8_t>(path, "|b1,|u1", "bool or uint8");
+// A mask holds only 0 and 1.
+MatrixU8 checked_mask(MatrixU8 m, const std::string& path) {
   for (std::size_t i = 0; i < m.size(); ++i) {
     if (m.data()[i] > 1) {
       fail(path, "a mask holds 0 or 1, got " + std::to_string(m.data()[i]) + " at [" +
@@ -288,8 +323,35 @@ MatrixU8 read_npy_mask(const std::string& path) {
   }
   return m;
 }
-std::string npy_bytes(const MatrixI8& m) { return npy_bytes_impl(m, "|i1"); }
-std::string npy_bytes(const MatrixI32& m) { return npy_bytes_impl(m, "<i4"); }
+
+}  // namespace
+
+MatrixI8 read_npy_int8(const std::string& path) {
+  FileSource in(path);
+  return read_npy<std::int8_t>(in, path, kInt8Descr, "int8");
+}
+MatrixI32 read_npy_int32(const std::string& path) {
+  FileSource in(path);
+  return read_npy<std::int32_t>(in, path, kInt32Descr, "int32");
+}
+MatrixU8 read_npy_mask(const std::string& path) {
+  FileSource in(path);
+  return checked_mask(read_npy<std::uint8_t>(in, path, kMaskDescr, "bool or uint8"), path);
+}
+MatrixI8 parse_npy_int8(const std::string& bytes, const std::string& name) {
+  BytesSource in(bytes);
+  return read_npy<std::int8_t>(in, name, kInt8Descr, "int8");
+}
+MatrixI32 parse_npy_int32(const std::string& bytes, const std::string& name) {
+  BytesSource in(bytes);
+  return read_npy<std::int32_t>(in, name, kInt32Descr, "int32");
+}
+MatrixU8 parse_npy_mask(const std::string& bytes, const std::string& name) {
+  BytesSource in(bytes);
+  return checked_mask(read_npy<std::uint8_t>(in, name, kMaskDescr, "bool or uint8"), name);
+}
+std::string npy_bytes(const MatrixI8& m) { return npy_bytes_impl(m, kInt8Descr); }
+std::string npy_bytes(const MatrixI32& m) { return npy_bytes_impl(m, kInt32Descr); }
 void write_npy(const std::string& path, const MatrixI8& m) { write_file_atomically(path, npy_bytes(m)); }
 void write_npy(const std::string& path, const MatrixI32& m) { write_file_atomically(path, npy_bytes(m)); }
 

@@ -14,6 +14,10 @@ MatrixI8 read_npy_int8(const std::string& path);
 MatrixI32 read_npy_int32(const std::string& path);
 // A weight mask: 2-D bool or uint8, every value 0 (pruned) or 1 (kept).
 MatrixU8 read_npy_mask(const std::string& path);
+// The same from a file's bytes in memory; `name` names it in errors.
+MatrixI8 parse_npy_int8(const std::string& bytes, const std::string& name);
+MatrixI32 parse_npy_int32(const std::string& bytes, const std::string& name);
+MatrixU8 parse_npy_mask(const std::string& bytes, const std::string& name);
 
 // The file's bytes (version 1.0 header, padded to 64 bytes).
 std::string npy_bytes(const MatrixI8& m);

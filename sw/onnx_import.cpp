@@ -5,6 +5,7 @@
 #include <cctype>
 #include <climits>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 
 #include "sw/error.hpp"
 #include "sw/onnx_tensor_proto.hpp"
+#include "sw/parse.hpp"
 #include "sw/quantize.hpp"
 
 namespace wb::sw {
@@ -51,10 +53,32 @@ class Importer {
  public:
   Importer(std::string path, const OnnxImportOptions& options) : m_path(std::move(path)), m_options(options) {}
 
-  Network run() {
-    parse();
+  // The model file's bytes.
+  std::string read_file() const {
+    std::ifstream in(m_path, std::ios::binary);
+    if (!in) fail("cannot open the file");
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  }
+
+  // The messages name the model's nodes and tensors: printable() keeps each on one line even
+  // when those names hold line breaks or control characters.
+  Network run(const std::string& bytes) {
+    try {
+      return import(bytes);
+    } catch (const InputError& e) {
+      throw InputError(printable(e.what()));
+    }
+  }
+
+ private:
+  Network import(const std::string& bytes) {
+    parse(bytes);
     check_opset();
     apply_input_shapes();
+    check_node_inputs();
+    complete_kernel_shapes();
     infer_shapes();
     collect_constants();
     m_net.name = std::filesystem::path(m_path).stem().string();
@@ -88,12 +112,8 @@ class Importer {
     fail(n.where + ": " + what);
   }
 
-  void parse() {
-    std::ifstream in(m_path, std::ios::binary);
-    if (!in) fail("cannot open the file");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (!m_model.ParseFromString(bytes.str())) fail("not an ONNX model (the file does not parse as a ModelProto)");
+  void parse(const std::string& bytes) {
+    if (!m_model.ParseFromString(bytes)) fail("not an ONNX model (the file does not parse as a ModelProto)");
     if (!m_model.has_graph() || m_model.ir_version() <= 0) fail("not an ONNX model (no graph or IR version)");
   }
 
@@ -147,6 +167,84 @@ class Importer {
         const std::string dim = d.has_dim_param() ? "'" + d.dim_param() + "'" : "of unknown size";
         fail("input '" + i.name() + "' has a dynamic dimension " + dim + hint);
       }
+    }
+  }
+
+  static std::string node_where(const onnx::NodeProto& proto, int index) {
+    return proto.name().empty() ? "node #" + std::to_string(index) + " (" + proto.op_type() + ")"
+                                : "node '" + proto.name() + "' (" + proto.op_type() + ")";
+  }
+
+  // Every input a node names is a graph input, an initializer or an earlier node's output, as
+  // ONNX requires (nodes in topological order). libonnx 1.12's shape inference reads the type of
+  // an undefined input through a null pointer (found by tests/fuzz/fuzz_onnx).
+  void check_node_inputs() const {
+    const auto& g = m_model.graph();
+    std::set<std::string> defined;
+    for (const auto& i : g.input()) defined.insert(i.name());
+    for (const auto& t : g.initializer()) defined.insert(t.name());
+    for (int k = 0; k < g.node_size(); ++k) {
+      const auto& n = g.node(k);
+      for (const auto& in : n.input()) {
+        if (!in.empty() && !defined.count(in)) {
+          fail(node_where(n, k) + ": input '" + in + "' is neither a graph input, an initializer nor an earlier node's output");
+        }
+      }
+      for (const auto& out : n.output()) defined.insert(out);
+    }
+  }
+
+  // libonnx 1.12's shape inference of a convolution without kernel_shape takes the kernel from
+  // the weights' shape and indexes the input's per-axis attributes with it: weights of another
+  // rank than the input read past them (a crash found by tests/fuzz/fuzz_onnx). kernel_shape is
+  // defined as the weights' spatial dimensions, so it is written out wherever they are known
+  // before inference (an initializer or Constant, a declared input, or through a
+  // DequantizeLinear or Identity of one); the rank mismatch is then refused by the inference.
+  void complete_kernel_shapes() {
+    auto* graph = m_model.mutable_graph();
+    std::map<std::string, Dims> dims;  // the shapes known before inference; -1: unknown
+    for (const auto& t : graph->initializer()) dims[t.name()] = Dims(t.dims().begin(), t.dims().end());
+    std::map<std::string, std::string> passes;  // output -> input of shape-keeping nodes
+    for (const auto& n : graph->node()) {
+      if (n.output_size() != 1) continue;
+      if (n.op_type() == "Constant") {
+        for (const auto& a : n.attribute()) {
+          if (a.name() == "value" && a.has_t()) dims.emplace(n.output(0), Dims(a.t().dims().begin(), a.t().dims().end()));
+        }
+      } else if ((n.op_type() == "DequantizeLinear" || n.op_type() == "Identity") && n.input_size() >= 1) {
+        passes[n.output(0)] = n.input(0);
+      }
+    }
+    for (const auto& i : graph->input()) {
+      if (!i.type().has_tensor_type() || !i.type().tensor_type().has_shape()) continue;
+      Dims d;
+      for (const auto& dim : i.type().tensor_type().shape().dim()) d.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+      dims.emplace(i.name(), d);
+    }
+    const auto weight_dims = [&](std::string name, Dims& out) {
+      for (std::size_t hops = 0; hops <= passes.size(); ++hops) {  // more hops: a cycle
+        if (const auto d = dims.find(name); d != dims.end()) {
+          out = d->second;
+          return true;
+        }
+        const auto p = passes.find(name);
+        if (p == passes.end()) return false;
+        name = p->second;
+      }
+      return false;
+    };
+    for (auto& n : *graph->mutable_node()) {
+      const bool conv = n.op_type() == "Conv" || n.op_type() == "ConvInteger" || n.op_type() == "QLinearConv";
+      if (!conv || !(n.domain().empty() || n.domain() == "ai.onnx")) continue;
+      const int w_index = n.op_type() == "QLinearConv" ? 3 : 1;
+      bool has_kernel = false;
+      for (const auto& a : n.attribute()) has_kernel |= a.name() == "kernel_shape";
+      Dims w;
+      if (has_kernel || w_index >= n.input_size() || !weight_dims(n.input(w_index), w)) continue;
+      auto* a = n.add_attribute();
+      a->set_name("kernel_shape");
+      a->set_type(onnx::AttributeProto::INTS);
+      for (std::size_t i = 2; i < w.size(); ++i) a->add_ints(w[i]);
     }
   }
 
@@ -285,8 +383,7 @@ class Importer {
   // --- ops --------------------------------------------------------------------------------
 
   Layer map_node(const onnx::NodeProto& proto, int index) const {
-    const std::string where = proto.name().empty() ? "node #" + std::to_string(index) + " (" + proto.op_type() + ")"
-                                                   : "node '" + proto.name() + "' (" + proto.op_type() + ")";
+    const std::string where = node_where(proto, index);
     Node n{proto, proto.name().empty() ? proto.op_type() + "_" + std::to_string(index) : proto.name(),
            proto.name().empty() ? "onnx " + where : "onnx node '" + proto.name() + "'", where};
     const std::string& op = proto.op_type();
@@ -523,7 +620,12 @@ std::pair<std::string, std::vector<std::int64_t>> parse_input_shape(const std::s
 }
 
 Network import_onnx(const std::string& path, const OnnxImportOptions& options) {
-  return Importer(path, options).run();
+  Importer importer(path, options);
+  return importer.run(importer.read_file());
+}
+
+Network import_onnx_bytes(const std::string& bytes, const std::string& name, const OnnxImportOptions& options) {
+  return Importer(name, options).run(bytes);
 }
 
 }  // namespace wb::sw

@@ -48,5 +48,7 @@ std::pair<std::string, std::vector<std::int64_t>> parse_input_shape(const std::s
 // dimension that `options` does not give, shape inference fails or leaves a mapped node's shape
 // unknown, or a mapped node has an attribute value the array cannot run.
 Network import_onnx(const std::string& path, const OnnxImportOptions& options = {});
+// The same from a model's bytes in memory; `name` stands for the path (errors, layer sources).
+Network import_onnx_bytes(const std::string& bytes, const std::string& name, const OnnxImportOptions& options = {});
 
 }  // namespace wb::sw

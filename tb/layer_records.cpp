@@ -9,8 +9,6 @@ namespace wb::tb {
 
 namespace {
 
-std::uint64_t wavelet_bytes(std::uint64_t flits) { return (flits * static_cast<std::uint64_t>(hw::kWaveletWidth) + 7) / 8; }
-
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return b ? (a + b - 1) / b : 0; }
 
 // The fabric's PE activity, from its counters, as sw::record_of(FabricStats) counts it.
@@ -36,7 +34,7 @@ sw::LayerRecord record_of(const FabricStreamLayer& l, int mesh, const std::strin
   r.dram_bytes = l.dram_bytes;
   r.flash_bytes = l.flash_bytes;
   r.tree_bytes = l.weight_bytes;  // the one-system tree's ingress link
-  r.link_bytes = wavelet_bytes(l.link_flits);
+  r.link_bytes = sw::wavelet_bytes(l.link_flits);
   r.wavelets = l.wavelets;
   r.link_flits = l.link_flits;
   r.golden = l.golden_pass ? "pass" : "fail";
@@ -93,7 +91,7 @@ sw::LayerRecord record_of(const sw::Layer& layer, const FabricLayerRun& f, int m
   fabric_activity(r, f.macs, f.pe, f.dense_macs, nnz, mesh);
   r.cycles = f.cycles;
   r.load_cycles = f.load_cycles;
-  r.link_bytes = wavelet_bytes(f.link_flits);
+  r.link_bytes = sw::wavelet_bytes(f.link_flits);
   r.wavelets = f.wavelets;
   r.link_flits = f.link_flits;
   r.golden = f.golden_pass && f.rtl_agrees ? "pass" : "fail";
@@ -113,7 +111,7 @@ sw::LayerRecord record_of(const ref::NocResult& n, double rate, const std::strin
   r.cycles = n.sim_cycles;
   r.wavelets = n.latency.count;
   r.link_flits = static_cast<std::uint64_t>(std::llround(n.mean_hops * static_cast<double>(n.latency.count)));
-  r.link_bytes = wavelet_bytes(r.link_flits);
+  r.link_bytes = sw::wavelet_bytes(r.link_flits);
   r.golden = n.clean() ? "pass" : "fail";
   return r;
 }

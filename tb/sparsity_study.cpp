@@ -28,12 +28,14 @@ StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayer
   t.cols = o.array.cols;
   t.pes = static_cast<std::uint64_t>(o.array.rows) * static_cast<std::uint64_t>(o.array.cols);
   t.weight_format = "dense";
+  t.memory_bytes = o.memory_bytes;
   t.weight_bytes = w.bytes[0];
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     if (!net.layers[i].mapped()) continue;
     add_layer(t, net.layers[i], runs[i]);
     t.macs += runs[i].macs;
     t.dense_macs += runs[i].macs;
+    t.array_activity += runs[i].activity;
     t.bytes += runs[i].mem_bytes_read;
   }
   return t;
@@ -55,6 +57,7 @@ StudyTargetRun fabric_totals(const sw::Network& net, const std::vector<FabricLay
     t.dense_macs += runs[i].dense_macs;
     t.wavelets += runs[i].wavelets;
     t.link_flits += runs[i].link_flits;
+    t.pe += runs[i].pe;
     t.bytes += 4 * runs[i].wavelets;
   }
   return t;

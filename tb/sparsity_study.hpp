@@ -27,6 +27,9 @@ struct StudyTargetRun {
   std::uint64_t macs = 0;         // done: the array does every one, the fabric skips zeros
   std::uint64_t dense_macs = 0;   // M*K*N over the layers
   std::uint64_t wavelets = 0, link_flits = 0;  // fabric
+  sw::ArrayActivity array_activity;  // array: its counters over the layers (beats, memory reads)
+  std::uint64_t memory_bytes = 0;    // array: its on-chip memory's size
+  sw::PeActivity pe;                 // fabric: the PEs' SRAM words and partial-sum adds
   int rows = 0, cols = 0;         // the PE grid (fabric: mesh x mesh)
   std::uint64_t pes = 1;
   // Bytes moved in: the weights in the target's format (`weight_format`: values and metadata)

@@ -119,11 +119,19 @@ sw::LayerRecord study_record(const tb::StudyTargetRun& t, const std::string& tar
   r.ideal_cycles = (t.macs + t.pes - 1) / t.pes;
   if (target == "fabric") r.load_cycles = t.load_cycles;
   r.macs = t.macs;
-  r.macs_issued = t.macs;
   r.macs_skipped = t.dense_macs > t.macs ? t.dense_macs - t.macs : 0;
+  // The energy's counters, as the other commands' records take them.
+  if (target == "array") {
+    sw::put_array_activity(r, t.array_activity);
+    r.sram_size_bytes = t.memory_bytes;
+  } else {
+    r.macs_issued = t.macs;
+    sw::fabric_pe_activity(r, t.macs, t.pe);
+  }
   r.metadata_bytes = t.weight_bytes.metadata;
   r.wavelets = t.wavelets;
   r.link_flits = t.link_flits;
+  r.link_bytes = sw::wavelet_bytes(t.link_flits);
   r.golden = t.ok() ? "pass" : "fail";
   return r;
 }
