@@ -1,17 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "bench/raw_loop.hpp"
 
-// Compiled twice, like tb/systolic_array_factory.cpp: every size, or (WB_CORE_ARRAYS_ONLY) the
-// sizes of `waferbench` itself.
-#ifdef WB_CORE_ARRAYS_ONLY
-#include "wb/core_array_models.hpp"  // Verilated headers first
-#include "wb/hw_config.hpp"
-#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_CORE_ARRAY
-#else
-#include "wb/array_models.hpp"  // Verilated headers first
-#include "wb/hw_config.hpp"
-#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_ARRAY
-#endif
+#include "tb/held_array_models.hpp"  // Verilated headers first
 
 #include <chrono>
 #include <memory>

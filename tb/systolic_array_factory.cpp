@@ -2,15 +2,9 @@
 // Instantiates the Verilated configuration that matches a requested array size. Compiled twice:
 // with every configuration (wb_tb_pins), and with WB_CORE_ARRAYS_ONLY for `waferbench` itself
 // (wb_tb_pins_core), which holds only WB_CORE_ARRAY_SIZES and hands the rest to waferbench-all.
-#ifdef WB_CORE_ARRAYS_ONLY
-#include "wb/core_array_models.hpp"  // Verilated headers first (before anything SystemC)
-#include "wb/hw_config.hpp"
-#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_CORE_ARRAY
-#else
-#include "wb/array_models.hpp"  // Verilated headers first (before anything SystemC)
-#include "wb/nm_array_models.hpp"
-#include "wb/hw_config.hpp"
-#define WB_FOR_EACH_HELD_ARRAY WB_FOR_EACH_ARRAY
+#include "tb/held_array_models.hpp"  // Verilated headers first (before anything SystemC)
+#ifndef WB_CORE_ARRAYS_ONLY
+#include "wb/nm_array_models.hpp"  // the N:M arrays are all in waferbench-all
 #endif
 
 #include "sw/error.hpp"
