@@ -90,7 +90,9 @@ void GemmStreamer::stream(const sw::GemmPlan& plan, std::uint64_t a_addr, std::u
     sc_core::sc_time ready;
     const sw::MatrixI8 block = is_a ? read_region(a_addr, plan.shape().k, region, ready)
                                     : read_region(b_addr, plan.b_ld(), region, ready);
-    if (is_a) m_counters.a_bytes_read += static_cast<std::uint64_t>(region.rows) * static_cast<std::uint64_t>(region.cols);
+    const std::uint64_t region_bytes = static_cast<std::uint64_t>(region.rows) * static_cast<std::uint64_t>(region.cols);
+    if (is_a) m_counters.a_bytes_read += region_bytes;
+    if (!is_a && plan.nm().sparse()) m_counters.b_metadata_bytes_read += region_bytes / 2;  // (weight, offset) pairs
     bytes.resize(static_cast<std::size_t>(op.count) * width);
     for (int i = 0; i < op.count; ++i) {
       std::int8_t* beat = &bytes[static_cast<std::size_t>(i) * width];

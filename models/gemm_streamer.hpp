@@ -26,6 +26,7 @@ struct StreamerCounters {
   std::uint64_t mem_reads = 0;
   std::uint64_t bytes_read = 0;
   std::uint64_t a_bytes_read = 0;  // of bytes_read, A's (the rest is B's)
+  std::uint64_t b_metadata_bytes_read = 0;  // of B's, an N:M operand's offsets
   std::uint64_t beats_sent = 0;
 };
 

@@ -15,6 +15,10 @@ Dataflow parse_dataflow(const std::string& name) {
 
 const char* dataflow_name(Dataflow d) { return d == Dataflow::kWeightStationary ? "ws" : "os"; }
 
+std::string NmMode::text() const {
+  return sparse() ? "nm:" + std::to_string(n) + ":" + std::to_string(m) : "dense";
+}
+
 NmMode array_nm_mode(int n, int m, int group, Dataflow dataflow, std::string* note) {
   std::string text;
   NmMode mode;

@@ -47,6 +47,7 @@ struct NmMode {
   int n = 0;
   int m = 0;
   bool sparse() const { return n > 0; }
+  std::string text() const;  // "dense", "nm:2:4"
 };
 
 // B (K x N) of an N:M sparse GEMM as the sparse array takes it: `operand` is the G*n x 2N

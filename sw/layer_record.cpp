@@ -253,6 +253,7 @@ LayerRecord gemm_record(const std::string& command, const std::string& target, c
 
 ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
   macs_issued += o.macs_issued;
+  macs_skipped += o.macs_skipped;
   int32_adds += o.int32_adds;
   register_bytes += o.register_bytes;
   a_beats += o.a_beats;
@@ -262,6 +263,7 @@ ArrayActivity& ArrayActivity::operator+=(const ArrayActivity& o) {
   sram_a_read_bytes += o.sram_a_read_bytes;
   sram_b_read_bytes += o.sram_b_read_bytes;
   sram_write_bytes += o.sram_write_bytes;
+  metadata_bytes += o.metadata_bytes;
   return *this;
 }
 
@@ -269,12 +271,24 @@ ArrayActivity array_activity(const ArrayGemmCounts& g) {
   ArrayActivity a;
   const std::uint64_t pes = static_cast<std::uint64_t>(g.rows) * static_cast<std::uint64_t>(g.cols);
   a.macs_issued = g.a_beats * pes;  // every A beat (WS) or beat pair (OS) is one MAC in every PE
-  // WS: the monitor adds each of the C beats' partial sums over the K folds but the first.
-  const std::uint64_t k_folds = g.rows > 0 ? (static_cast<std::uint64_t>(g.k) + g.rows - 1) / g.rows : 1;
+  const bool nm = g.nm_n > 0 && g.nm_m > 0;
+  // The rows of B the array holds along K: all of them, or the N:M groups' kept ones.
+  const std::uint64_t k = static_cast<std::uint64_t>(g.k);
+  const std::uint64_t kept = nm ? (k + static_cast<std::uint64_t>(g.nm_m) - 1) / static_cast<std::uint64_t>(g.nm_m) *
+                                      static_cast<std::uint64_t>(g.nm_n)
+                                : k;
+  // WS: the monitor adds each of the C beats' partial sums over the K folds but the first (an
+  // N:M fold holds whole groups: R / n of them).
+  const std::uint64_t per_fold = nm ? static_cast<std::uint64_t>(g.rows / g.nm_n * g.nm_n) : static_cast<std::uint64_t>(g.rows);
+  const std::uint64_t k_folds = per_fold > 0 ? (kept + per_fold - 1) / per_fold : 1;
   a.int32_adds = g.ws && k_folds > 1 ? g.c_beats * g.cols - g.c_beats * g.cols / k_folds : 0;
-  // Per MAC the operand moves on: WS one int8 to the right and an int32 partial sum down; OS
-  // two int8 operands and the int32 accumulator. WS also loads every weight beat.
-  a.register_bytes = a.macs_issued * (g.ws ? 5 : 6) + (g.ws ? g.b_beats * g.cols : 0);
+  // Per MAC the operand moves on: WS one int8 (N:M: its group of m) to the right and an int32
+  // partial sum down; OS two int8 operands and the int32 accumulator. WS also loads every
+  // weight beat.
+  const std::uint64_t per_mac = g.ws ? (nm ? static_cast<std::uint64_t>(g.nm_m) : 1u) + 4 : 6;
+  a.register_bytes = a.macs_issued * per_mac + (g.ws ? g.b_beats * g.cols : 0);
+  if (nm && k > kept) a.macs_skipped = static_cast<std::uint64_t>(g.m) * (k - kept) * static_cast<std::uint64_t>(g.n);
+  a.metadata_bytes = g.mem_b_metadata_bytes_read;
   a.a_beats = g.a_beats;
   a.b_beats = g.b_beats;
   a.c_beats = g.c_beats;
@@ -288,6 +302,7 @@ ArrayActivity array_activity(const ArrayGemmCounts& g) {
 
 void put_array_activity(LayerRecord& r, const ArrayActivity& a) {
   r.macs_issued = a.macs_issued;
+  r.macs_skipped = a.macs_skipped;
   r.int32_adds = a.int32_adds;
   r.register_bytes = a.register_bytes;
   r.a_beats = a.a_beats;
@@ -299,6 +314,7 @@ void put_array_activity(LayerRecord& r, const ArrayActivity& a) {
   r.sram_a_read_bytes = a.sram_a_read_bytes;
   r.sram_b_read_bytes = a.sram_b_read_bytes;
   r.sram_write_bytes = a.sram_write_bytes;
+  r.metadata_bytes = a.metadata_bytes;
 }
 
 LayerRecord record_of(const GemmStats& s, const std::string& command, const std::string& engine) {
@@ -309,7 +325,8 @@ LayerRecord record_of(const GemmStats& s, const std::string& command, const std:
   r.rows = s.rows;
   r.cols = s.cols;
   put_array_activity(r, array_activity({s.m, s.k, s.n, s.rows, s.cols, s.dataflow == "ws", s.a_beats, s.b_beats, s.c_beats,
-                                        s.c_stalled_cycles, s.mem_a_bytes_read, s.mem_bytes_read - s.mem_a_bytes_read}));
+                                        s.c_stalled_cycles, s.mem_a_bytes_read, s.mem_bytes_read - s.mem_a_bytes_read,
+                                        s.nm_n, s.nm_m, s.mem_metadata_bytes_read}));
   r.sram_size_bytes = s.memory_bytes;
   r.golden = s.golden_pass ? "pass" : "fail";
   return r;

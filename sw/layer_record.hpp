@@ -100,18 +100,26 @@ struct ArrayGemmCounts {
   bool ws = true;  // weight-stationary, else output-stationary
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0, stall_cycles = 0;
   std::uint64_t mem_a_bytes_read = 0, mem_b_bytes_read = 0;
+  // On the N:M sparse array (n of every m weights along K kept; 0: dense): of B's bytes, the
+  // packed offsets.
+  int nm_n = 0, nm_m = 0;
+  std::uint64_t mem_b_metadata_bytes_read = 0;
 };
 
 // The record's activity fields those counters give; additive over the GEMMs of a layer.
 struct ArrayActivity {
-  std::uint64_t macs_issued = 0, int32_adds = 0, register_bytes = 0;
+  std::uint64_t macs_issued = 0, macs_skipped = 0, int32_adds = 0, register_bytes = 0;
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0, stall_cycles = 0;
   std::uint64_t sram_a_read_bytes = 0, sram_b_read_bytes = 0, sram_write_bytes = 0;
+  std::uint64_t metadata_bytes = 0;
   ArrayActivity& operator+=(const ArrayActivity& o);
 };
 // macs_issued = a_beats R C; int32_adds (WS) the partial sums of the C beats over the K folds
 // but the first; register_bytes 5 (WS) or 6 (OS) per MAC issued plus the WS weight loads
-// (b_beats C); the memory's reads as counted; C's M N int32 written once.
+// (b_beats C); the memory's reads as counted; C's M N int32 written once. On the N:M sparse
+// array a fold holds R / n whole groups (their R m / n of K): the K folds are ceil(kept / (R/n n))
+// of the kept rows ceil(K/m) n, each MAC moves the m activations of its group on (m + 4 register bytes),
+// macs_skipped = M (K - kept) N the compression left out, and metadata_bytes the offsets read.
 ArrayActivity array_activity(const ArrayGemmCounts& g);
 // Puts `a` into r, and fill_drain_cycles = r.cycles - a_beats - stall_cycles (at most one A beat
 // enters per cycle; set r.cycles first).

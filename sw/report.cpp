@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sw/file_util.hpp"
+#include "sw/gemm_plan.hpp"
 
 namespace wb::sw {
 
@@ -13,6 +14,10 @@ void put_sim_speed(nlohmann::json& j, double seconds, std::uint64_t cycles) {
   j["sim_seconds"] = seconds;
   j["sim_cycles"] = cycles;
   j["sim_cycles_per_second"] = seconds > 0 ? static_cast<double>(cycles) / seconds : 0.0;
+}
+
+std::string GemmStats::sparse_mode() const {
+  return NmMode{nm_n, nm_m}.text();
 }
 
 nlohmann::json to_json(const GemmStats& s) {
@@ -31,11 +36,12 @@ nlohmann::json to_json(const GemmStats& s) {
   j["utilization"] = s.utilization();
   j["macs"] = s.macs;
   j["pe_macs"] = s.pe_macs;
-  j["sparse_mode"] = s.nm.empty() ? std::string("dense") : "nm:" + s.nm;
+  j["sparse_mode"] = s.sparse_mode();
   j["a_beats"] = s.a_beats;
   j["b_beats"] = s.b_beats;
   j["c_beats"] = s.c_beats;
   j["mem_bytes_read"] = s.mem_bytes_read;
+  j["metadata_bytes_read"] = s.mem_metadata_bytes_read;
   j["weight_nnz"] = s.weight_nnz;
   j["act_nnz"] = s.act_nnz;
   j["golden"] = s.golden_pass ? "pass" : "fail";

@@ -20,11 +20,12 @@ struct GemmStats {
   std::uint64_t ideal_cycles = 0;
   std::uint64_t macs = 0;     // M*K*N
   std::uint64_t pe_macs = 0;  // done by the PEs: macs, or on the N:M sparse array the kept weights' share
-  std::string nm;             // the array's N:M sparse mode ("2:4"), empty when it ran dense
+  int nm_n = 0, nm_m = 0;     // the array's N:M sparse mode (n of every m along K kept), 0: it ran dense
   std::uint64_t a_beats = 0, b_beats = 0, c_beats = 0;
   std::uint64_t mem_bytes_read = 0;
   std::uint64_t weight_nnz = 0, act_nnz = 0;  // nonzeros of B and of A (the array computes the zeros all the same)
   std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's (the rest is B's)
+  std::uint64_t mem_metadata_bytes_read = 0;  // of B's, the N:M offsets (packed, as sw::storage_bytes counts them)
   std::uint64_t c_stalled_cycles = 0;  // cycles the array's C output was back-pressured
   std::uint64_t memory_bytes = 0;      // size of the on-chip memory the operands came from
   bool golden_pass = false;
@@ -32,6 +33,7 @@ struct GemmStats {
   std::uint64_t sim_cycles = 0;  // cycles the simulator clocked (includes idle/reset cycles)
 
   double utilization() const { return cycles ? static_cast<double>(ideal_cycles) / static_cast<double>(cycles) : 0.0; }
+  std::string sparse_mode() const;  // "dense" or "nm:2:4"
 };
 
 nlohmann::json to_json(const GemmStats& s);

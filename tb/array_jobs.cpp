@@ -27,7 +27,9 @@ sw::GemmStats gemm_stats(const sw::GemmPlan& plan, const GemmRun& run) {
   s.b_beats = run.b_beats;
   s.c_beats = run.c_beats;
   s.mem_bytes_read = run.mem_bytes_read;
-  if (plan.nm().sparse()) s.nm = std::to_string(plan.nm().n) + ":" + std::to_string(plan.nm().m);
+  s.nm_n = plan.nm().n;
+  s.nm_m = plan.nm().m;
+  s.mem_metadata_bytes_read = run.mem_b_metadata_bytes_read;
   s.pe_macs = plan.pe_macs();
   s.mem_a_bytes_read = run.mem_a_bytes_read;
   s.c_stalled_cycles = run.c_stalled_cycles;
@@ -84,6 +86,11 @@ ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow) {
   return choice;
 }
 
+ArrayNmChoice array_nm_mode(const std::optional<sw::PruneSpec>& prune, sw::Dataflow dataflow) {
+  if (!prune || prune->method != sw::PruneMethod::kNm) return {};
+  return array_nm_mode(prune->n, prune->m, dataflow);
+}
+
 ArrayGemmResult run_array_nm_gemm(const SystemOptions& options, const sw::MatrixI8& a, const sw::MatrixI8& b,
                                   sw::NmMode nm) {
   const sw::MatrixI32 expected = sw::gemm_ref(a, b);  // also rejects a K mismatch
@@ -101,12 +108,15 @@ ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataf
                                 std::uint64_t seed, const sw::WeightSparsity& sparsity) {
   ArrayMlpResult r;
   const std::vector<sw::MatrixI8> weights = sw::mlp_weights(spec, seed, 1.0, sparsity);
-  r.sim_seconds = run_array_system(options, [&](ArraySession& session) {
+  const sw::NmMode nm = array_nm_mode(sparsity.prune, dataflow).mode;
+  SystemOptions system = options;
+  if (nm.sparse()) system.dut.nm_group = nm.m;  // every layer has weights: all on the N:M sparse array
+  r.sim_seconds = run_array_system(system, [&](ArraySession& session) {
     sw::MatrixI8 x = sw::mlp_input(spec, batch, seed);
     for (int l = 0; l < spec.layers(); ++l) {
       const sw::MatrixI8& w = weights[static_cast<std::size_t>(l)];
-      const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow);
-      const GemmRun run = session.gemm(x, w, dataflow);
+      const sw::GemmPlan plan({x.rows(), x.cols(), w.cols()}, options.array, dataflow, nm);
+      const GemmRun run = nm.sparse() ? session.gemm_nm(x, sw::nm_operand(w, nm)) : session.gemm(x, w, dataflow);
       sw::GemmStats s = gemm_stats(plan, run);
       s.memory_bytes = options.memory_bytes;
       s.name = "fc" + std::to_string(l + 1);

@@ -4,11 +4,13 @@
 // elaboration (so one per process), checks every GEMM against sw::gemm_ref and reports
 // sw::GemmStats.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "sw/gemm_plan.hpp"
 #include "sw/mlp.hpp"
+#include "sw/prune.hpp"
 #include "sw/report.hpp"
 #include "sw/tensor.hpp"
 #include "tb/array_system.hpp"
@@ -48,6 +50,9 @@ struct ArrayNmChoice {
   std::string note;
 };
 ArrayNmChoice array_nm_mode(int n, int m, sw::Dataflow dataflow);
+// The mode for weights pruned by `prune`: the above for nm:n:m, dense with no note for every
+// other pruning (random, magnitude and block zeros gain the array nothing) or none.
+ArrayNmChoice array_nm_mode(const std::optional<sw::PruneSpec>& prune, sw::Dataflow dataflow);
 
 // C = A * B on the N:M sparse array in `nm` (from array_nm_mode), the RTL or the model as
 // options.dut.engine says (options.dut.nm_group is set here). B is dense K x N and must be
@@ -65,7 +70,8 @@ struct ArrayMlpResult {
 // The MLP's forward pass layer by layer (inputs sw::mlp_input / sw::mlp_weight from `seed`),
 // each layer's output checked and requantised on the host (sw::relu_requantize), as driver
 // software would.
-// `sparsity` prunes or masks the weights (sw::mlp_weights).
+// `sparsity` prunes or masks the weights (sw::mlp_weights); weights pruned nm:n:m run on the
+// N:M sparse array in array_nm_mode(sparsity.prune, dataflow) when that is sparse.
 ArrayMlpResult run_mlp_on_array(const SystemOptions& options, sw::Dataflow dataflow, const sw::MlpSpec& spec, int batch,
                                 std::uint64_t seed, const sw::WeightSparsity& sparsity = {});
 

@@ -61,6 +61,7 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   const ref::DutCounters before = array.dut().counters();
   const std::uint64_t bytes_before = streamer.counters().bytes_read;
   const std::uint64_t a_bytes_before = streamer.counters().a_bytes_read;
+  const std::uint64_t metadata_before = streamer.counters().b_metadata_bytes_read;
   GemmRun run;
   run.start_cycle = array.begin_job(plan, m_clock.cycles(sc_core::sc_time_stamp()));
   // The streamer's time starts at the job's first cycle.
@@ -76,6 +77,7 @@ GemmRun ArrayNode::gemm_at(const sw::GemmPlan& plan, std::uint64_t a_addr, std::
   run.c_stalled_cycles = after.c_stalled - before.c_stalled;
   run.mem_bytes_read = streamer.counters().bytes_read - bytes_before;
   run.mem_a_bytes_read = streamer.counters().a_bytes_read - a_bytes_before;
+  run.mem_b_metadata_bytes_read = streamer.counters().b_metadata_bytes_read - metadata_before;
   run.c = array.collector().take_result();
   return run;
 }
@@ -84,7 +86,8 @@ sw::ArrayActivity activity_of(const GemmRun& run, const sw::GemmPlan& plan) {
   const sw::GemmShape& g = plan.shape();
   return sw::array_activity({g.m, g.k, g.n, plan.array().rows, plan.array().cols,
                              plan.dataflow() == sw::Dataflow::kWeightStationary, run.a_beats, run.b_beats, run.c_beats,
-                             run.c_stalled_cycles, run.mem_a_bytes_read, run.mem_bytes_read - run.mem_a_bytes_read});
+                             run.c_stalled_cycles, run.mem_a_bytes_read, run.mem_bytes_read - run.mem_a_bytes_read,
+                             plan.nm().n, plan.nm().m, run.mem_b_metadata_bytes_read});
 }
 
 GemmRun ArrayNode::gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow) {
@@ -196,16 +199,39 @@ double run_array_system(const SystemOptions& options, const std::function<void(A
   return run_array_nodes("run_array_system", {options}, [&](std::vector<ArraySession*>& s) { program(*s[0]); });
 }
 
-double run_array_pair(const SystemOptions& options, const std::function<void(ArraySession&, ArraySession&)>& program) {
+namespace {
+
+// The nodes of an engine pair of `options`: the RTL's then the model's, or the model's alone
+// (kModel); beside the RTL the waveform is the RTL's.
+std::vector<SystemOptions> pair_nodes(const SystemOptions& options) {
   SystemOptions rtl = options, model = options;
   rtl.dut.engine = ref::Engine::kRtl;
   model.dut.engine = ref::Engine::kModel;
-  if (options.dut.engine == ref::Engine::kModel) {
-    return run_array_nodes("run_array_pair", {model}, [&](std::vector<ArraySession*>& s) { program(*s[0], *s[0]); });
-  }
-  model.dut.trace_path.clear();  // the waveform is the RTL's
-  return run_array_nodes("run_array_pair", {rtl, model},
-                         [&](std::vector<ArraySession*>& s) { program(*s[0], *s[1]); });
+  if (options.dut.engine == ref::Engine::kModel) return {model};
+  model.dut.trace_path.clear();
+  return {rtl, model};
+}
+
+}  // namespace
+
+double run_array_pair(const SystemOptions& options, const std::function<void(ArraySession&, ArraySession&)>& program) {
+  const std::vector<SystemOptions> nodes = pair_nodes(options);
+  return run_array_nodes("run_array_pair", nodes,
+                         [&](std::vector<ArraySession*>& s) { program(*s[0], *s[nodes.size() - 1]); });
+}
+
+double run_array_pairs(const SystemOptions& options, int nm_group,
+                       const std::function<void(EnginePair dense, EnginePair nm)>& program) {
+  SystemOptions dense = options, sparse = options;
+  dense.dut.nm_group = 0;
+  dense.dut.trace_path.clear();  // the waveform is the N:M sparse array's
+  sparse.dut.nm_group = nm_group;
+  std::vector<SystemOptions> nodes = pair_nodes(dense);
+  const std::size_t per_pair = nodes.size();
+  for (const SystemOptions& o : pair_nodes(sparse)) nodes.push_back(o);
+  return run_array_nodes("run_array_pairs", nodes, [&](std::vector<ArraySession*>& s) {
+    program(EnginePair{*s[0], *s[per_pair - 1]}, EnginePair{*s[per_pair], *s[2 * per_pair - 1]});
+  });
 }
 
 }  // namespace wb::tb

@@ -41,6 +41,7 @@ struct GemmRun {
   std::uint64_t c_stalled_cycles = 0;
   std::uint64_t mem_bytes_read = 0;
   std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's
+  std::uint64_t mem_b_metadata_bytes_read = 0;  // of B's, an N:M operand's offsets
 };
 
 // The per-layer record's activity of one GEMM run under `plan` (sw::array_activity of its
@@ -106,5 +107,17 @@ double run_array_system(const SystemOptions& options, const std::function<void(A
 // (options.dut.engine is ignored, except that kModel gives the model node twice and needs no
 // RTL build): for work checked on both engines.
 double run_array_pair(const SystemOptions& options, const std::function<void(ArraySession&, ArraySession&)>& program);
+
+// The RTL and the model session of one array configuration (the same session twice for the model).
+struct EnginePair {
+  ArraySession& rtl;
+  ArraySession& model;
+};
+
+// run_array_pair with a second pair in the same elaboration: the N:M sparse array's (options.dut.
+// nm_group = nm_group), for work that runs some GEMMs dense and others N:M sparse. A waveform
+// (options.dut.trace_path) is the N:M sparse array's RTL.
+double run_array_pairs(const SystemOptions& options, int nm_group,
+                       const std::function<void(EnginePair dense, EnginePair nm)>& program);
 
 }  // namespace wb::tb

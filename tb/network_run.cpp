@@ -6,6 +6,7 @@
 #include "sw/cpu_time.hpp"
 #include "sw/gemm_ref.hpp"
 #include "sw/network_operands.hpp"
+#include "sw/network_prune.hpp"
 #include "tb/array_jobs.hpp"
 
 namespace wb::tb {
@@ -19,9 +20,9 @@ std::string describe(const sw::Mismatch& mm) {
 
 class LayerRunner {
  public:
-  LayerRunner(const ArrayNetworkOptions& options, ArraySession& rtl, ArraySession& model)
-      : m_options(options), m_rtl(rtl), m_model(model) {
-    const sw::ArrayShape a = rtl.options().array;
+  LayerRunner(const ArrayNetworkOptions& options, EnginePair dense, EnginePair nm)
+      : m_options(options), m_dense(dense), m_nm(nm) {
+    const sw::ArrayShape a = dense.rtl.options().array;
     m_pes = static_cast<std::uint64_t>(a.rows) * static_cast<std::uint64_t>(a.cols);
     m_rtl_rate = options.rtl_pe_cycles_per_second / static_cast<double>(m_pes);
   }
@@ -33,16 +34,20 @@ class LayerRunner {
       return r;
     }
     r.macs = layer.macs();
-    const sw::GemmPlan plan(layer.gemm, m_rtl.options().array, m_options.dataflow, m_options.nm);
-    const std::uint64_t pe_macs = plan.pe_macs() * static_cast<std::uint64_t>(layer.count);
-    r.ideal_cycles = (pe_macs + m_pes - 1) / m_pes;
+    // The layer's weights N:M sparse on the N:M sparse array, or everything dense.
+    m_layer_nm = sw::has_weights(layer) ? m_options.nm : sw::NmMode{};
+    ArraySession& rtl = m_layer_nm.sparse() ? m_nm.rtl : m_dense.rtl;
+    ArraySession& model = m_layer_nm.sparse() ? m_nm.model : m_dense.model;
+    const sw::GemmPlan plan(layer.gemm, rtl.options().array, m_options.dataflow, m_layer_nm);
+    r.pe_macs = plan.pe_macs() * static_cast<std::uint64_t>(layer.count);
+    r.ideal_cycles = (r.pe_macs + m_pes - 1) / m_pes;
     const int folds = static_cast<int>(plan.folds().size());
     r.folds = static_cast<std::uint64_t>(folds) * static_cast<std::uint64_t>(layer.count);
     // The model first: the layer's exact cycles, and every GEMM golden-checked.
     std::vector<std::uint64_t> model_cycles;
     for (int g = 0; g < layer.count; ++g) {
       const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
-      const GemmRun run = gemm(m_model, ops);
+      const GemmRun run = gemm(model, ops);
       check(r, "model", sw::gemm_ref(ops.a, ops.b), run.c);
       model_cycles.push_back(run.cycles);
       r.cycles += run.cycles;
@@ -58,7 +63,7 @@ class LayerRunner {
       std::uint64_t rtl_cycles = 0;
       for (int g = 0; g < layer.count; ++g) {
         const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
-        const GemmRun run = gemm(m_rtl, ops);
+        const GemmRun run = gemm(rtl, ops);
         check(r, "RTL", sw::gemm_ref(ops.a, ops.b), run.c);
         agree(r, run.cycles, model_cycles[static_cast<std::size_t>(g)], "GEMM " + std::to_string(g));
         rtl_cycles += run.cycles;
@@ -73,9 +78,9 @@ class LayerRunner {
         const sw::GemmOperands ops = sw::layer_operands(layer, g, seed);
         const sw::GemmOperands tile = sw::fold_operands(plan, fold, ops.a, ops.b);
         const sw::MatrixI32 expected = sw::gemm_ref(tile.a, tile.b);
-        const GemmRun on_model = gemm(m_model, tile);
+        const GemmRun on_model = gemm(model, tile);
         const double cpu0 = sw::process_cpu_seconds();
-        const GemmRun on_rtl = gemm(m_rtl, tile);
+        const GemmRun on_rtl = gemm(rtl, tile);
         learn_rate(on_rtl.cycles, sw::process_cpu_seconds() - cpu0);
         check(r, "model", expected, on_model.c);
         check(r, "RTL", expected, on_rtl.c);
@@ -89,7 +94,7 @@ class LayerRunner {
 
  private:
   GemmRun gemm(ArraySession& session, const sw::GemmOperands& ops) {
-    if (m_options.nm.sparse()) return session.gemm_nm(ops.a, sw::nm_operand(ops.b, m_options.nm));
+    if (m_layer_nm.sparse()) return session.gemm_nm(ops.a, sw::nm_operand(ops.b, m_layer_nm));
     return session.gemm(ops.a, ops.b, m_options.dataflow);
   }
 
@@ -113,8 +118,8 @@ class LayerRunner {
   }
 
   const ArrayNetworkOptions& m_options;
-  ArraySession& m_rtl;
-  ArraySession& m_model;
+  EnginePair m_dense, m_nm;
+  sw::NmMode m_layer_nm;  // the running layer's
   std::uint64_t m_pes = 1;
   double m_rtl_rate = 1.0;
 };
@@ -142,8 +147,13 @@ double network_operand_bytes(const sw::Network& net) {
 
 std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
                                                 ArraySession& rtl, ArraySession& model) {
+  return run_network_on_array(net, options, EnginePair{rtl, model}, EnginePair{rtl, model});
+}
+
+std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
+                                                EnginePair dense, EnginePair nm) {
   options.policy.validate();
-  LayerRunner runner(options, rtl, model);
+  LayerRunner runner(options, dense, nm);
   std::vector<ArrayLayerRun> runs;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     if (options.progress) options.progress(i, net.layers.size(), net.layers[i].name);

@@ -22,6 +22,7 @@ struct ArrayLayerRun {
   std::uint64_t cycles = 0;           // the layer's GEMMs one after another
   std::uint64_t ideal_cycles = 0;     // MACs over the PEs
   std::uint64_t macs = 0;
+  std::uint64_t pe_macs = 0;          // the MACs the PEs do (N:M: the kept weights' share of macs)
   std::uint64_t folds = 0;            // tiles: folds of all of the layer's GEMMs
   std::uint64_t mem_bytes_read = 0;
   sw::ArrayActivity activity;         // the counters of the layer's GEMMs on the model (equal to the RTL's)
@@ -37,9 +38,10 @@ struct ArrayLayerRun {
 
 struct ArrayNetworkOptions {
   sw::Dataflow dataflow = sw::Dataflow::kWeightStationary;
-  // The array's N:M sparse mode for every layer (tb::array_nm_mode of the weights' pruning; the
-  // weights must be so structured), on sessions of the N:M sparse array (SystemOptions::dut.
-  // nm_group); none: dense (an N:M sparse array runs dense weights as n = M, in the same cycles).
+  // The array's N:M sparse mode for the layers with weights (sw::has_weights; tb::array_nm_mode
+  // of the weights' pruning, which must leave them so structured), on sessions of the N:M sparse
+  // array (SystemOptions::dut.nm_group); the other layers, and every layer without it, run dense
+  // (an N:M sparse array runs dense weights as n = M, in the same cycles).
   sw::NmMode nm;
   sw::RunPolicy policy;
   std::uint64_t seed = 1;
@@ -63,5 +65,9 @@ double network_operand_bytes(const sw::Network& net);
 // Layer i's operands are sw::layer_operands(layer, g, seed + i).
 std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
                                                 ArraySession& rtl, ArraySession& model);
+// The same with the layers that options.nm makes N:M sparse on `nm` (sessions of the N:M sparse
+// array) and the others on `dense` (of the dense array): run_array_pairs gives both.
+std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
+                                                EnginePair dense, EnginePair nm);
 
 }  // namespace wb::tb

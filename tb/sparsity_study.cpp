@@ -5,8 +5,10 @@
 
 #include "sw/host_memory.hpp"
 #include "sw/network_prune.hpp"
+#include "tb/array_jobs.hpp"
 #include "tb/fabric_network_run.hpp"
 #include "tb/network_run.hpp"
+#include "wb/hw_config.hpp"
 
 namespace wb::tb {
 namespace {
@@ -21,19 +23,27 @@ void add_layer(StudyTargetRun& t, const sw::Layer& l, const Run& r) {
   if ((!r.golden_pass || !r.rtl_agrees) && t.mismatch.empty()) t.mismatch = l.name + ": " + r.mismatch;
 }
 
+// The formats of NetworkWeights::bytes: dense, CSC, and the N:M sparse array's when `nm` is.
+std::vector<sw::FormatSpec> weight_formats(sw::NmMode nm) {
+  std::vector<sw::FormatSpec> formats{{sw::SparseFormat::kDense}, {sw::SparseFormat::kCsc}};
+  if (nm.sparse()) formats.push_back({sw::SparseFormat::kNm, nm.n, nm.m});
+  return formats;
+}
+
 StudyTargetRun array_totals(const sw::Network& net, const std::vector<ArrayLayerRun>& runs, const SystemOptions& o,
-                            const sw::NetworkWeights& w) {
+                            const sw::NetworkWeights& w, sw::NmMode nm) {
   StudyTargetRun t;
   t.rows = o.array.rows;
   t.cols = o.array.cols;
   t.pes = static_cast<std::uint64_t>(o.array.rows) * static_cast<std::uint64_t>(o.array.cols);
-  t.weight_format = "dense";
+  t.mode = nm.text();
+  t.weight_format = nm.sparse() ? nm.text() : "dense";
   t.memory_bytes = o.memory_bytes;
-  t.weight_bytes = w.bytes[0];
+  t.weight_bytes = w.bytes[nm.sparse() ? 2 : 0];
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     if (!net.layers[i].mapped()) continue;
     add_layer(t, net.layers[i], runs[i]);
-    t.macs += runs[i].macs;
+    t.macs += runs[i].pe_macs;
     t.dense_macs += runs[i].macs;
     t.array_activity += runs[i].activity;
     t.bytes += runs[i].mem_bytes_read;
@@ -81,16 +91,19 @@ SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::W
                                  const SparsityStudyOptions& options) {
   SparsityStudy study;
   std::vector<sw::Network> nets;
+  std::vector<sw::NmMode> modes;  // the array's, per variant
+  bool any_nm = false;
   for (const sw::WeightSparsity& v : variants) {
     nets.push_back(sw::sparsify_network(net, v, options.seed));
+    modes.push_back(array_nm_mode(v.prune, options.dataflow).mode);
+    any_nm |= modes.back().sparse();
     StudyPoint p;
     p.label = v.any() ? v.text() : "dense";
     study.points.push_back(p);
   }
-  const std::vector<sw::FormatSpec> formats{{sw::SparseFormat::kDense}, {sw::SparseFormat::kCsc}};
   std::vector<sw::NetworkWeights> weights;
   for (std::size_t i = 0; i < nets.size(); ++i) {
-    weights.push_back(sw::network_weights(nets[i], options.seed, formats));
+    weights.push_back(sw::network_weights(nets[i], options.seed, weight_formats(modes[i])));
     study.points[i].weight_nnz = weights.back().nnz;
     study.points[i].weights = weights.back().elements;
   }
@@ -100,16 +113,26 @@ SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::W
     };
   };
   if (options.array) {
-    study.sim_seconds += run_array_pair(*options.array, [&](ArraySession& rtl, ArraySession& model) {
+    const auto run_points = [&](EnginePair dense, EnginePair nm) {
       for (std::size_t i = 0; i < nets.size(); ++i) {
         ArrayNetworkOptions o;
         o.dataflow = options.dataflow;
+        o.nm = modes[i];
         o.seed = options.seed;
         o.policy = options.policy;
         o.progress = progress(i);
-        study.points[i].array = array_totals(nets[i], run_network_on_array(nets[i], o, rtl, model), *options.array, weights[i]);
+        study.points[i].array =
+            array_totals(nets[i], run_network_on_array(nets[i], o, dense, nm), *options.array, weights[i], modes[i]);
       }
-    });
+    };
+    // The N:M sparse array is elaborated only when a point needs it.
+    if (any_nm) {
+      study.sim_seconds += run_array_pairs(*options.array, hw::kNmGroup, run_points);
+    } else {
+      study.sim_seconds += run_array_pair(*options.array, [&](ArraySession& rtl, ArraySession& model) {
+        run_points(EnginePair{rtl, model}, EnginePair{rtl, model});
+      });
+    }
   }
   if (options.fabric) {
     const auto t0 = std::chrono::steady_clock::now();

@@ -24,7 +24,9 @@ namespace wb::tb {
 struct StudyTargetRun {
   std::uint64_t cycles = 0;       // compute (the fabric's load cycles apart)
   std::uint64_t load_cycles = 0;  // fabric: route tables and SRAM before each program
-  std::uint64_t macs = 0;         // done: the array does every one, the fabric skips zeros
+  std::string mode = "dense";     // array: "dense" or its N:M sparse mode ("nm:2:4")
+  std::uint64_t macs = 0;         // done: the dense array does every one, the N:M sparse array
+                                  // those of its kept weights, the fabric skips zeros
   std::uint64_t dense_macs = 0;   // M*K*N over the layers
   std::uint64_t wavelets = 0, link_flits = 0;  // fabric
   sw::ArrayActivity array_activity;  // array: its counters over the layers (beats, memory reads)
@@ -33,9 +35,10 @@ struct StudyTargetRun {
   int rows = 0, cols = 0;         // the PE grid (fabric: mesh x mesh)
   std::uint64_t pes = 1;
   // Bytes moved in: the weights in the target's format (`weight_format`: values and metadata)
-  // and the activations. Array: what its memory served (A and dense B, as measured, so the
-  // weights are K*N bytes a fold re-reads included); fabric: the weights in CSC (its column-
-  // compressed PE layout) and 4 bytes per wavelet injected (index and value).
+  // and the activations. Array: what its memory served (A and B, dense or the N:M sparse
+  // array's operand with its offsets, as measured, so the bytes a fold re-reads included);
+  // fabric: the weights in CSC (its column-compressed PE layout) and 4 bytes per wavelet
+  // injected (index and value).
   std::string weight_format;
   sw::StorageBytes weight_bytes;
   std::uint64_t bytes = 0;
@@ -78,7 +81,9 @@ struct SparsityStudy {
 void check_sparsity_study(const sw::Network& net, std::size_t variants, const SparsityStudyOptions& options);
 
 // Runs `net` once per variant: variants[i] prunes or masks the network's weight layers
-// (sw::sparsify_network; an empty WeightSparsity keeps them as made, the dense baseline).
+// (sw::sparsify_network; an empty WeightSparsity keeps them as made, the dense baseline). On the
+// array, weights pruned nm:n:m run on the N:M sparse array in tb::array_nm_mode (when that is
+// sparse), every other variant and layer on the dense array.
 SparsityStudy run_sparsity_study(const sw::Network& net, const std::vector<sw::WeightSparsity>& variants,
                                  const SparsityStudyOptions& options);
 

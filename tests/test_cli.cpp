@@ -14,6 +14,7 @@
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -303,23 +304,30 @@ TEST_CASE("cli: sparsity reports the speedup of sparse weights against dense and
   CHECK(j.contains("array") == false);
 }
 
-TEST_CASE("cli: sparsity --target both: the array gains nothing, the fabric skips zeros, JSON and CSV agree", "[system]") {
+TEST_CASE("cli: sparsity --target both: 2:4 on the N:M sparse array, the fabric skips zeros, JSON and CSV agree", "[system]") {
   const Outcome o = waferbench("sparsity --target both --engine model --rows 4 --cols 4 --mesh 4x4 --m 4 --k 32 --n 32 "
                                "--structure nm:2:4 --json " + tmp("b.json") + " --csv " + tmp("b.csv"));
   INFO(o.err);
   REQUIRE(o.code == 0);
   CHECK(o.out.find("array cycles") != std::string::npos);
   CHECK(o.out.find("fabric cycles") != std::string::npos);
-  CHECK(o.out.find("no sparse mode") != std::string::npos);
+  CHECK(o.out.find("ran on its N:M sparse array") != std::string::npos);
+  CHECK(o.out.find("unstructured zeros") == std::string::npos);  // no point ran dense with zeros
   const auto j = nlohmann::json::parse(slurp(tmp("b.json")));
   REQUIRE(j["points"].size() == 2);  // nm:2:4: dense and 0.5
   const auto p = j["points"][1];
   CHECK(p["weights"] == "nm:2:4");
   CHECK(p["density"].get<double>() == Approx(0.5).margin(0.01));
-  CHECK(p["array"]["cycles"] == j["points"][0]["array"]["cycles"]);
-  CHECK(p["array"]["speedup"] == 1.0);
-  CHECK(p["array"]["weight_value_bytes"] == 32 * 32);  // dense, no metadata
-  CHECK(p["array"]["weight_metadata_bytes"] == 0);
+  CHECK(j["array"]["sparse_mode"] == true);
+  CHECK(j["points"][0]["array"]["mode"] == "dense");
+  CHECK(p["array"]["mode"] == "nm:2:4");
+  CHECK(p["array"]["cycles"] < j["points"][0]["array"]["cycles"]);
+  CHECK(p["array"]["speedup"].get<double>() > 1.3);
+  CHECK(p["array"]["weight_format"] == "nm:2:4");
+  CHECK(p["array"]["weight_value_bytes"] == 16 * 32);  // 8 groups x 2 kept x 32 columns
+  CHECK(p["array"]["weight_metadata_bytes"] == 16 * 32 * 2 / 8);  // a 2-bit offset each, packed
+  CHECK(p["array"]["macs"] == 4 * 16 * 32);  // the kept weights' MACs
+  CHECK(j["points"][0]["array"]["weight_metadata_bytes"] == 0);
   CHECK(p["fabric"]["speedup"].get<double>() > 1.2);
   CHECK(p["fabric"]["macs"].get<double>() < 0.51 * j["points"][0]["fabric"]["macs"].get<double>());
   CHECK(j["golden"] == "pass");
@@ -329,6 +337,10 @@ TEST_CASE("cli: sparsity --target both: the array gains nothing, the fabric skip
   CHECK(j["records"][3]["target"] == "fabric");
   CHECK(j["records"][3]["cycles"] == p["fabric"]["cycles"]);
   CHECK(j["records"][3]["macs_skipped"].get<double>() > 0.49 * 4 * 32 * 32);
+  CHECK(j["records"][2]["target"] == "array");
+  CHECK(j["records"][2]["macs_skipped"] == 4 * 16 * 32);  // half of K's rows left out
+  CHECK(j["records"][2]["macs_issued"] == p["array"]["macs"]);  // 4 A beats x 16 PEs per fold, no padding
+  CHECK(j["records"][2]["metadata_bytes"] == 128);
   const std::string csv = slurp(tmp("b.csv"));
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);  // header, 2 points x 2 targets
   CHECK(csv.find("nm:2:4") != std::string::npos);
@@ -414,6 +426,117 @@ TEST_CASE("cli: --prune and --mask on gemm and run prune exactly what they say, 
   CHECK(jn["layers"][0]["weight_density"] == 0.5);
   CHECK(jn["layers"][2]["weight_density"] == 0.5);
   CHECK(jn["golden"] == "pass");
+}
+
+TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse array, RTL and model, cycles hand-computed", "[system]") {
+  // 16x32x8 on 8x8 (WS) with 1000 B/cycle of memory, so that only its 10 cycles of latency add
+  // to the pin-level count: R + F*M + R + C + 1 + 10 + 1 = 8 + 16F + 17 + 11 for F folds of M =
+  // 16 A beats. Dense: 4 folds of 8 of K; 2:4: 2 folds of 16 kept rows' 16 of K; 1:4: one fold.
+  const std::string gemm = "gemm --m 16 --k 32 --n 8 --rows 8 --cols 8 --mem-bw 1000 --seed 3 ";
+  const std::vector<std::tuple<std::string, int, std::uint64_t>> cases{{"", 4, 100}, {"--prune nm:2:4", 2, 68}, {"--prune nm:1:4", 1, 52}};
+  for (const char* engine : {"rtl", "model"}) {
+    for (const auto& [prune, folds, cycles] : cases) {
+      const Outcome o = waferbench(gemm + prune + " --engine " + engine + " --json " + tmp("g.json") + " --out " + tmp("c.npy"));
+      INFO(engine << " " << prune << ": " << o.err);
+      REQUIRE(o.code == 0);
+      const auto j = nlohmann::json::parse(slurp(tmp("g.json")));
+      CHECK(j["engine"] == engine);
+      CHECK(j["folds"] == folds);
+      CHECK(j["cycles"] == cycles);
+      CHECK(j["golden"] == "pass");
+      CHECK(j["sparse_mode"] == (prune.empty() ? "dense" : prune.substr(8)));
+      const auto r = j["records"][0];
+      CHECK(r["cycles"] == cycles);
+      CHECK(r["macs_issued"] == 16u * 8 * 8 * folds);  // 16 A beats on 64 PEs per fold
+      CHECK(r["macs_skipped"] == 16u * 32 * 8 - r["macs_issued"].get<std::uint64_t>());
+      CHECK(r["energy_mac_pj"].get<double>() > 0);
+      // C is A times the pruned B: the CPU reference of what the command made.
+      const sw::MatrixI8 a = sw::random_int8(16, 32, 3);
+      sw::MatrixI8 b = sw::random_int8(32, 8, 3 ^ 0x5bd1e995u);
+      sw::WeightSparsity pruned;
+      if (!prune.empty()) pruned.prune = sw::parse_prune_spec(prune.substr(8));
+      pruned.seed = 3;
+      b = pruned.apply(b);
+      CHECK(sw::read_npy_int32(tmp("c.npy")) == sw::gemm_ref(a, b));
+      if (!prune.empty()) {
+        CHECK(o.out.find("N:M sparse " + prune.substr(11)) != std::string::npos);
+        CHECK(j["metadata_bytes_read"] == r["metadata_bytes"]);
+        CHECK(r["metadata_bytes"].get<std::uint64_t>() > 0);
+      }
+    }
+  }
+  // Unstructured zeros stay on the dense array, in the dense cycles, and the output says so.
+  Outcome o = waferbench(gemm + "--prune magnitude:0.75 --json " + tmp("u.json"));
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("gains nothing from unstructured zeros") != std::string::npos);
+  CHECK(nlohmann::json::parse(slurp(tmp("u.json")))["cycles"] == 100);
+
+  // run: every layer of the MLP on the N:M sparse array. fc1 16x32x32: 2 K folds x 4 column
+  // blocks = 8 folds, 8 + 8*16 + 17 + 11 = 164; fc2 16x32x16: 4 folds, 100 (dense: 16 and 8 folds).
+  for (const char* engine : {"rtl", "model"}) {
+    o = waferbench("run --model mlp:32x32x16 --batch 16 --rows 8 --cols 8 --mem-bw 1000 --prune nm:2:4 --engine " +
+                   std::string(engine) + " --json " + tmp("r.json"));
+    INFO(engine << ": " << o.err);
+    REQUIRE(o.code == 0);
+    auto j = nlohmann::json::parse(slurp(tmp("r.json")));
+    CHECK(j["sparse_mode"] == "nm:2:4");
+    CHECK(j["layers"][0]["folds"] == 8);
+    CHECK(j["layers"][0]["cycles"] == 164);
+    CHECK(j["layers"][1]["folds"] == 4);
+    CHECK(j["layers"][1]["cycles"] == 100);
+    CHECK(j["cycles"] == 264);
+    CHECK(j["golden"] == "pass");
+    CHECK(j["records"][0]["macs_skipped"] == 16 * 16 * 32);
+    // The same layers as a network: the model and the RTL agree, the records carry the N:M run.
+    o = waferbench("run --network mlp:32x32x16 --batch 16 --rows 8 --cols 8 --mem-bw 1000 --prune nm:2:4 --engine " +
+                   std::string(engine) + " --json " + tmp("n.json"));
+    INFO(o.err);
+    REQUIRE(o.code == 0);
+    CHECK(o.out.find("N:M sparse array, 2:4") != std::string::npos);
+    j = nlohmann::json::parse(slurp(tmp("n.json")));
+    CHECK(j["array"]["sparse_mode"] == "nm:2:4");
+    CHECK(j["layers"][0]["array"]["cycles"] == 164);
+    CHECK(j["layers"][0]["array"]["mode"] == engine);
+    CHECK(j["layers"][2]["array"]["cycles"] == 100);
+    CHECK(j["records"][1]["cycles"] == 100);
+    CHECK(j["records"][1]["macs_skipped"] == 16 * 16 * 16);
+    CHECK(j["golden"] == "pass");
+  }
+
+  // sparsity: the dense point on the dense array, the N:M points on the N:M sparse array.
+  o = waferbench("sparsity --target array --rows 8 --cols 8 --m 16 --k 32 --n 8 --mem-bw 1000 --structure nm:2:4 "
+                 "--densities 1,0.5,0.25 --json " + tmp("s.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("s.json")));
+  REQUIRE(j["points"].size() == 3);
+  CHECK(j["points"][0]["array"]["cycles"] == 100);
+  CHECK(j["points"][1]["array"]["cycles"] == 68);
+  CHECK(j["points"][2]["array"]["cycles"] == 52);
+  CHECK(j["points"][2]["weights"] == "nm:1:4");
+  CHECK(j["points"][2]["array"]["rtl_layers"] == 1);
+  CHECK(j["points"][2]["array"]["rtl_agrees"] == true);
+  CHECK(j["golden"] == "pass");
+  // Unstructured: the dense array, and the output says it gains nothing.
+  o = waferbench("sparsity --target array --engine model --rows 8 --cols 8 --m 16 --k 32 --n 8 --mem-bw 1000 "
+                 "--densities 1,0.5 --json " + tmp("su.json"));
+  REQUIRE(o.code == 0);
+  CHECK(o.out.find("gains nothing from unstructured zeros") != std::string::npos);
+  const auto ju = nlohmann::json::parse(slurp(tmp("su.json")));
+  CHECK(ju["points"][1]["array"]["cycles"] == 100);
+  CHECK(ju["points"][1]["array"]["mode"] == "dense");
+  CHECK(ju["array"]["sparse_mode"] == false);
+
+  // What the N:M sparse array cannot take: one line, exit 2, no output.
+  expect_input_error("gemm --m 4 --k 16 --n 4 --prune nm:3:4", "nm:3:4 weights cannot run on the N:M sparse array");
+  expect_input_error("gemm --m 4 --k 16 --n 4 --prune nm:4:8", "cannot run on the N:M sparse array");
+  expect_input_error("gemm --m 4 --k 16 --n 4 --prune nm:2:4 --dataflow os", "weight-stationary");
+  expect_input_error("gemm --m 4 --k 16 --n 4 --prune nm:2:4 --engine model --rows 1 --cols 4", "at least 2 rows");
+  expect_input_error("gemm --m 4 --k 16 --n 4 --prune nm:2:4 --mem-bw 0.05", "N:M sparse array: a chunk");
+  expect_input_error("run --model mlp:16x16 --prune nm:3:4", "cannot run on the N:M sparse array");
+  expect_input_error("run --network mlp:16x16 --engine model --prune nm:2:4 --dataflow os", "weight-stationary");
+  expect_input_error("sparsity --target array --structure nm:3:4 --densities 0.75", "nm:3:4 weights cannot run");
+  expect_input_error("sparsity --target both --prune nm:2:4 --dataflow os", "weight-stationary");
 }
 
 TEST_CASE("cli: run --store-format streams the compressed bytes, metadata included, hand-computed", "[system]") {

@@ -158,19 +158,31 @@ int fabric_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, const sw:
   return s.golden_pass ? 0 : 1;
 }
 
-int array_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, const sw::MatrixI8& a, const sw::MatrixI8& b,
-               RunOutputs& outputs) {
+// What the array made of the weights' zeros, for the result line.
+std::string array_sparsity_note(const sw::WeightSparsity& sparsity, sw::NmMode nm, int rows) {
+  if (nm.sparse()) {
+    return " (the N:M sparse array keeps " + std::to_string(nm.n) + " of every " + std::to_string(nm.m) +
+           " weights along K: a fold covers " + std::to_string(rows / nm.n * nm.m) + " of K, the dense array's " +
+           std::to_string(rows) + ")";
+  }
+  return sparsity.any() ? " (the array gains nothing from unstructured zeros: the dense array computes every zero, no fewer cycles)" : "";
+}
+
+int array_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, sw::NmMode nm, const sw::MatrixI8& a,
+               const sw::MatrixI8& b, RunOutputs& outputs) {
   tb::SystemOptions options = to_system_options(g.sys);
   options.dut.trace_path = outputs.trace();
   options.dut.trace_settings = outputs.trace_settings(g.sys.trace_window);
-  const tb::ArrayGemmResult r = tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
+  const tb::ArrayGemmResult r = nm.sparse() ? tb::run_array_nm_gemm(options, a, b, nm)
+                                            : tb::run_array_gemm(options, a, b, sw::parse_dataflow(g.sys.dataflow));
   const sw::GemmStats& stats = r.stats;
   const sw::Mismatch& mm = r.mismatch;
+  const std::string array = stats.dataflow + (nm.sparse() ? ", N:M sparse " + nm.text().substr(3) : "");
   std::cout << "gemm " << stats.m << "x" << stats.k << "x" << stats.n << " on " << stats.rows << "x" << stats.cols
-            << " " << stats.dataflow << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
+            << " " << array << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ": " << stats.folds << " folds, " << stats.cycles << " cycles (ideal "
             << stats.ideal_cycles << ", utilization " << sw::fixed(100.0 * stats.utilization(), 1) << " %), golden "
             << (stats.golden_pass ? "pass" : "FAIL") << sparsity_note(sparsity, b)
-            << (sparsity.any() ? " (the dense array computes every zero: no fewer cycles)" : "") << "\n"
+            << array_sparsity_note(sparsity, nm, stats.rows) << "\n"
             << "simulated " << stats.sim_cycles << " cycles in " << sw::fixed(stats.sim_seconds, 3) << " s ("
             << sw::fixed(stats.sim_seconds > 0 ? stats.sim_cycles / stats.sim_seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
   if (!stats.golden_pass) {
@@ -184,7 +196,7 @@ int array_gemm(const GemmArgs& g, const sw::WeightSparsity& sparsity, const sw::
   if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
   sw::put_records(j, records);
   outputs.write_json(j);
-  outputs.write_records(records, array_run_info(options, g.sys.dataflow,
+  outputs.write_records(records, array_run_info(options, array,
                                                 "gemm " + std::to_string(stats.m) + "x" + std::to_string(stats.k) + "x" +
                                                     std::to_string(stats.n)), j);
   if (!g.out_path.empty() && stats.golden_pass) outputs.files().write(g.out_path, sw::npy_bytes(r.c));
@@ -201,6 +213,8 @@ int gemm_command(int argc, char** argv) {
   g.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench gemm --m M --k K --n N [options]", &g.given)) return 0;
   g.validate();
+  // nm:N:M weights run on the N:M sparse array (in waferbench-all for the RTL)
+  const sw::NmMode nm = g.on_fabric() ? sw::NmMode{} : to_array_nm_mode(g.sys, prune_spec(g.prune));
   const sw::WeightSparsity sparsity = to_weight_sparsity(g.prune, g.sys.seed);
   // Every output checked and given a temporary before any work; all are written at the end, or
   // none (an output may not replace an input, nor two outputs share a file).
@@ -208,7 +222,7 @@ int gemm_command(int argc, char** argv) {
   outputs.files().add("--out", g.out_path);
   sw::MatrixI8 a, b;
   load_operands(g, sparsity, a, b);
-  return g.on_fabric() ? fabric_gemm(g, sparsity, a, b, outputs) : array_gemm(g, sparsity, a, b, outputs);
+  return g.on_fabric() ? fabric_gemm(g, sparsity, a, b, outputs) : array_gemm(g, sparsity, nm, a, b, outputs);
 }
 
 }  // namespace wb::cli

@@ -18,7 +18,9 @@
 #include "sw/parse.hpp"
 #include "sw/record_csv.hpp"
 #include "sw/scalesim_report.hpp"
+#include "tb/array_jobs.hpp"
 #include "tb/systolic_array_factory.hpp"
+#include "wb/hw_config.hpp"
 
 namespace po = boost::program_options;
 
@@ -86,6 +88,24 @@ void reject_given(const po::variables_map& vm, const std::vector<std::string>& n
   }
 }
 
+namespace {
+
+// The array's watchdog stops a run in which no beat moves for its watchdog cycles, so the
+// memory must deliver a streamer chunk of `beat_bytes` beats within them.
+void check_watchdog_bandwidth(const SystemArgs& args, const tb::SystemOptions& o, int beat_bytes, const char* array) {
+  const double chunk_bytes = static_cast<double>(o.chunk_beats) * beat_bytes;
+  const double min_bw = chunk_bytes / static_cast<double>(o.dut.watchdog_cycles);
+  if (args.mem_bw < min_bw) {
+    std::ostringstream os;
+    os << "--mem-bw " << args.mem_bw << " is too low for a " << args.rows << "x" << args.cols << " " << array
+       << ": a chunk of " << chunk_bytes << " bytes would take over the watchdog's " << o.dut.watchdog_cycles
+       << " cycles; give at least " << min_bw << " bytes per cycle";
+    throw sw::InputError(os.str());
+  }
+}
+
+}  // namespace
+
 tb::SystemOptions to_system_options(const SystemArgs& args) {
   tb::SystemOptions o;
   if (args.rows <= 0 || args.cols <= 0) {
@@ -107,17 +127,7 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }
   if (engine == ref::Engine::kRtl) tb::need_array_rtl(args.rows, args.cols, false);
-  // The array's watchdog stops a run in which no beat moves for its watchdog cycles, so the
-  // memory must deliver a streamer chunk within them.
-  const double chunk_bytes = static_cast<double>(o.chunk_beats) * std::max(args.rows, args.cols);
-  const double min_bw = chunk_bytes / static_cast<double>(o.dut.watchdog_cycles);
-  if (args.mem_bw < min_bw) {
-    std::ostringstream os;
-    os << "--mem-bw " << args.mem_bw << " is too low for a " << args.rows << "x" << args.cols << " array: a chunk of "
-       << chunk_bytes << " bytes would take over the watchdog's " << o.dut.watchdog_cycles << " cycles; give at least "
-       << min_bw << " bytes per cycle";
-    throw sw::InputError(os.str());
-  }
+  check_watchdog_bandwidth(args, o, std::max(args.rows, args.cols), "array");
   o.array = {args.rows, args.cols};
   o.memory.bytes_per_cycle = args.mem_bw;
   o.memory.latency_cycles = static_cast<std::uint64_t>(args.mem_latency);
@@ -127,6 +137,36 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   o.dut.trace_settings = args.trace_window;
   o.dut.engine = engine;
   return o;
+}
+
+sw::NmMode to_array_nm_mode(const SystemArgs& args, const std::optional<sw::PruneSpec>& prune) {
+  const tb::SystemOptions o = to_system_options(args);
+  const tb::ArrayNmChoice choice = tb::array_nm_mode(prune, sw::parse_dataflow(args.dataflow));
+  if (!prune || prune->method != sw::PruneMethod::kNm) return {};
+  if (!choice.mode.sparse()) {
+    std::string patterns;  // n:group for every n that divides the group, as the array's rows take them
+    for (int n = 1; n < hw::kNmGroup; ++n) {
+      if (hw::kNmGroup % n == 0) patterns += (patterns.empty() ? "" : ", ") + std::to_string(n) + ":" + std::to_string(hw::kNmGroup);
+    }
+    std::string why = choice.note;
+    if (why.rfind("dense: ", 0) == 0) why = why.substr(7);
+    throw sw::InputError(prune->text() + " weights cannot run on the N:M sparse array (" + why + "); it keeps " +
+                         patterns + " along K, weight-stationary");
+  }
+  if (args.rows < choice.mode.n) {
+    throw sw::InputError("the N:M sparse array needs at least " + std::to_string(choice.mode.n) + " rows for " +
+                         prune->text() + ", got " + std::to_string(args.rows));
+  }
+  if (o.dut.engine == ref::Engine::kRtl) {
+    if (!tb::is_built_nm_array_size(args.rows, args.cols)) {
+      throw sw::InputError("the N:M sparse array " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
+                           " is not built (built: " + tb::built_nm_array_sizes_text() + "; --engine model takes any size)");
+    }
+    tb::need_array_rtl(args.rows, args.cols, true);
+  }
+  // Its beats: A the groups of all rows, B (weight, offset) per column.
+  check_watchdog_bandwidth(args, o, std::max(args.rows * choice.mode.m, 2 * args.cols), "N:M sparse array");
+  return choice.mode;
 }
 
 namespace {

@@ -10,6 +10,8 @@
 
 #include "sw/energy.hpp"
 #include "sw/file_util.hpp"
+#include "sw/gemm_plan.hpp"
+#include "sw/prune.hpp"
 #include "sw/layer_record.hpp"
 #include "sw/report.hpp"
 #include "sw/report_page.hpp"
@@ -47,6 +49,14 @@ void add_system_options(boost::program_options::options_description& desc, Syste
 
 // Validates the values (one-line sw::InputError) and builds the system options.
 tb::SystemOptions to_system_options(const SystemArgs& args);
+
+// The array's N:M sparse mode for weights pruned by `prune` (NmMode{} for any other pruning or
+// none: the dense array), checked for the array of `args` before any work (after
+// to_system_options' checks): InputError when the N:M sparse array cannot take the pattern (it
+// keeps 1 or 2 of every 4 along K, tb::array_nm_mode, and is weight-stationary), has fewer rows
+// than it keeps, is not built at that size (RTL) or --mem-bw is too low for its wider beats;
+// tb::RtlElsewhere when its RTL is in waferbench-all.
+sw::NmMode to_array_nm_mode(const SystemArgs& args, const std::optional<sw::PruneSpec>& prune);
 
 // Validates the options every target shares (--backpressure, --trace, --json).
 void check_run_outputs(const SystemArgs& args);

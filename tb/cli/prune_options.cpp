@@ -16,11 +16,16 @@ void add_prune_options(po::options_description& desc, PruneArgs& args) {
       ("mask", po::value(&args.mask), "zero the weights where this .npy mask (bool or uint8, K x N) is 0");
 }
 
+std::optional<sw::PruneSpec> prune_spec(const PruneArgs& args) {
+  if (args.prune.empty()) return std::nullopt;
+  return sw::parse_prune_spec(args.prune, "--prune");
+}
+
 sw::WeightSparsity to_weight_sparsity(const PruneArgs& args, std::uint64_t seed) {
   if (!args.prune.empty() && !args.mask.empty()) throw sw::InputError("give --prune or --mask, not both");
   sw::WeightSparsity s;
   s.seed = seed;
-  if (!args.prune.empty()) s.prune = sw::parse_prune_spec(args.prune, "--prune");
+  s.prune = prune_spec(args);
   if (!args.mask.empty()) {
     s.mask = sw::read_npy_mask(args.mask);
     s.mask_path = args.mask;

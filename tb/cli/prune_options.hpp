@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sw/prune.hpp"
@@ -18,6 +19,9 @@ struct PruneArgs {
 };
 
 void add_prune_options(boost::program_options::options_description& desc, PruneArgs& args);
+
+// --prune parsed (nullopt without it): for checks before the mask is read.
+std::optional<sw::PruneSpec> prune_spec(const PruneArgs& args);
 
 // Parses --prune and reads --mask (one-line sw::InputError: a malformed spec or mask file, or
 // both options given); pruning is seeded from `seed`.

@@ -304,7 +304,8 @@ void RunArgs::validate() const {
   check_bandwidth(operand_bytes, sys.mem_bw, "--mem-bw", "the layers' operands");
 }
 
-int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const sw::MlpSpec& spec, RunOutputs& outputs) {
+int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, sw::NmMode nm, const sw::MlpSpec& spec,
+                 RunOutputs& outputs) {
   const SystemArgs& sys = args.sys;
   const int batch = args.batch;
   tb::SystemOptions options = to_system_options(sys);
@@ -312,6 +313,8 @@ int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const 
   options.dut.trace_settings = outputs.trace_settings(sys.trace_window);
   const sw::Dataflow dataflow = sw::parse_dataflow(sys.dataflow);
   const tb::ArrayMlpResult r = tb::run_mlp_on_array(options, dataflow, spec, batch, sys.seed, sparsity);
+  const std::string array = std::string(sw::dataflow_name(dataflow)) +
+                            (nm.sparse() ? ", N:M sparse " + nm.text().substr(3) : "");
   const std::vector<sw::GemmStats>& layers = r.layers;
   const double seconds = r.sim_seconds;
   const std::uint64_t simulated = r.sim_cycles;
@@ -336,10 +339,12 @@ int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const 
                    sw::fixed(100.0 * total.utilization(), 1), sw::fixed(total.mem_bytes_read / 1e6, 3),
                    all_pass ? "pass" : "FAIL"});
   std::cout << "waferbench run: " << spec.text() << ", batch " << batch << ", " << options.array.rows << "x"
-            << options.array.cols << " systolic array" << (options.dut.engine == ref::Engine::kModel ? " (model)" : "")
-            << ", " << sw::dataflow_name(dataflow) << ", memory "
+            << options.array.cols << " systolic array"
+            << (options.dut.engine == ref::Engine::kModel ? " (model)" : "") << ", " << array << ", memory "
             << sys.mem_bw << " B/cycle, " << sys.mem_latency << " cycles latency" << sparsity_text(sparsity)
-            << (sparsity.any() ? " (the dense array computes every zero: no fewer cycles)" : "")
+            << (nm.sparse() ? " (each fold covers " + std::to_string(options.array.rows / nm.n * nm.m) + " of K)"
+                : sparsity.any() ? " (the array gains nothing from unstructured zeros: the dense array computes every zero, no fewer cycles)"
+                                 : "")
             << "\n(a density: the nonzero activations each layer received, after its predecessor's ReLU)\n\n"
             << sw::format_table(table) << "\nsimulated " << simulated << " cycles in " << sw::fixed(seconds, 3)
             << " s (" << sw::fixed(seconds > 0 ? simulated / seconds / 1e3 : 0.0, 1) << " k cycles/s)\n";
@@ -355,6 +360,7 @@ int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const 
     j["rows"] = options.array.rows;
     j["cols"] = options.array.cols;
     j["dataflow"] = sw::dataflow_name(dataflow);
+    j["sparse_mode"] = nm.text();
     j["model"] = spec.text();
     j["batch"] = batch;
     if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
@@ -368,7 +374,7 @@ int run_on_array(const RunArgs& args, const sw::WeightSparsity& sparsity, const 
     sw::put_sim_speed(j, seconds, simulated);
     sw::put_records(j, records);
     outputs.write_json(j);
-    outputs.write_records(records, array_run_info(options, sw::dataflow_name(dataflow), "run " + spec.text() + ", batch " + std::to_string(batch)), j);
+    outputs.write_records(records, array_run_info(options, array, "run " + spec.text() + ", batch " + std::to_string(batch)), j);
   }
   outputs.commit();
   return all_pass ? 0 : 1;
@@ -383,16 +389,18 @@ int run_command(int argc, char** argv) {
   if (!parse_command_line(argc, argv, desc, "usage: waferbench run [options]", &args.given)) return 0;
   args.net.batch = args.batch;
   args.validate();
+  // nm:N:M weights run on the N:M sparse array (in waferbench-all for the RTL)
+  const sw::NmMode nm = args.target == "fabric" ? sw::NmMode{} : to_array_nm_mode(args.sys, prune_spec(args.prune));
   const sw::WeightSparsity sparsity = to_weight_sparsity(args.prune, args.sys.seed);
   if (args.net.any()) {
     if (!args.given.count("mesh") || args.given["mesh"].defaulted()) args.fabric.mesh = "16x16";  // networks: the largest mesh
-    return run_network_command(args.net, args.sys, args.fabric, sparsity, args.report, args.target);
+    return run_network_command(args.net, args.sys, args.fabric, sparsity, nm, args.report, args.target);
   }
   const sw::MlpSpec spec = sw::parse_mlp(args.model);
   sw::check_mask_fits(spec, sparsity);
   // written together at the end, or not at all; none replaces the mask
   RunOutputs outputs(args.sys.trace, args.sys.json, {{"--mask", args.prune.mask}}, args.report);
-  if (args.target != "fabric") return run_on_array(args, sparsity, spec, outputs);
+  if (args.target != "fabric") return run_on_array(args, sparsity, nm, spec, outputs);
   tb::FabricJob job = to_fabric_job(args.fabric, args.sys.backpressure, args.sys.seed, args.sys.trace, args.sys.engine);
   job.trace = outputs.trace();
   job.trace_settings = outputs.trace_settings(args.sys.trace_window);

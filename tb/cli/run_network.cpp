@@ -179,7 +179,8 @@ sw::Network NetworkArgs::load() const {
 }
 
 int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const FabricArgs& fabric,
-                        const sw::WeightSparsity& sparsity, const ReportArgs& reports, const std::string& target) {
+                        const sw::WeightSparsity& sparsity, sw::NmMode nm, const ReportArgs& reports,
+                        const std::string& target) {
   const bool on_array = target != "fabric", on_fabric = target == "fabric" || target == "both";
   if (sys.backpressure > 0.0) {
     throw sw::InputError("--backpressure does not apply to network runs (the RTL and the model are compared cycle for cycle)");
@@ -213,12 +214,19 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
   if (on_array) {
     tb::ArrayNetworkOptions o;
     o.dataflow = sw::parse_dataflow(sys.dataflow);
+    o.nm = nm;
     o.seed = sys.seed;
     o.policy = policy;
     o.progress = report;
-    seconds += tb::run_array_pair(options, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
-      arr = tb::run_network_on_array(net, o, rtl, model);
-    });
+    if (nm.sparse()) {
+      seconds += tb::run_array_pairs(options, nm.m, [&](tb::EnginePair dense, tb::EnginePair sparse) {
+        arr = tb::run_network_on_array(net, o, dense, sparse);
+      });
+    } else {
+      seconds += tb::run_array_pair(options, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
+        arr = tb::run_network_on_array(net, o, rtl, model);
+      });
+    }
   }
   if (on_fabric) {
     tb::FabricNetworkOptions o;
@@ -297,7 +305,11 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
               << " in the fully connected and convolution layers" << (sparsity.mask ? " of its shape" : "")
               << " (attention and batched matmuls multiply activations: left alone); each layer's activations are its own, "
                  "not the previous layer's output"
-              << (on_array ? "; the dense array computes every zero" : "") << "\n";
+              << (!on_array ? ""
+                  : nm.sparse() ? "; on the array they ran on the N:M sparse array, " + nm.text().substr(3) +
+                                      " (the other layers on the dense array)"
+                                : "; the array gains nothing from unstructured zeros: the dense array computes every zero")
+              << "\n";
   }
   const int sampled = ta.sampled + tf.sampled;
   if (sampled > 0) {
@@ -328,6 +340,7 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     if (sparsity.any()) j["weight_sparsity"] = sparsity.text();
     if (on_array) {
       j["array"] = {{"rows", options.array.rows}, {"cols", options.array.cols}, {"dataflow", sys.dataflow},
+                    {"sparse_mode", nm.text()},
                     {"mem_bytes_read", bytes}, {"totals", ta.json()}};
     }
     if (on_fabric) {

@@ -35,8 +35,11 @@ struct NetworkArgs {
 
 // Runs the network on `target` ("array" or "systolic", "fabric", "both"); prints the per-layer
 // table, writes --json. Returns the exit code: 0 when every layer passed, 1 otherwise.
-// `sparsity` prunes or masks every weight layer first (sw::sparsify_network).
+// `sparsity` prunes or masks every weight layer first (sw::sparsify_network); with `nm` (from
+// to_array_nm_mode) the weight layers run on the N:M sparse array in that mode, the others on
+// the dense array.
 int run_network_command(const NetworkArgs& net, const SystemArgs& sys, const FabricArgs& fabric,
-                        const sw::WeightSparsity& sparsity, const ReportArgs& report, const std::string& target);
+                        const sw::WeightSparsity& sparsity, sw::NmMode nm, const ReportArgs& report,
+                        const std::string& target);
 
 }  // namespace wb::cli

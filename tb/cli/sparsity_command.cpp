@@ -16,6 +16,7 @@
 #include "tb/cli/report_outputs.hpp"
 #include "tb/cli/run_network.hpp"
 #include "tb/sparsity_study.hpp"
+#include "wb/hw_config.hpp"
 
 namespace po = boost::program_options;
 
@@ -72,6 +73,7 @@ struct SparsityArgs {
     std::vector<sw::WeightSparsity> variants{sw::WeightSparsity{}};
     if (prune.any()) {
       reject_given(given, {"structure", "densities"}, "--prune or --mask (the study is dense against those weights)");
+      if (on_array()) to_array_nm_mode(sys, prune_spec(prune));  // nm:N:M on the N:M sparse array
       variants.push_back(to_weight_sparsity(prune, sys.seed));
       return variants;
     }
@@ -82,6 +84,7 @@ struct SparsityArgs {
       sw::WeightSparsity v;
       v.prune = s.prune_for(d);
       v.seed = sys.seed;
+      if (on_array()) to_array_nm_mode(sys, v.prune);  // nm:N:M on the N:M sparse array
       variants.push_back(v);
     }
     return variants;
@@ -136,8 +139,8 @@ sw::LayerRecord study_record(const tb::StudyTargetRun& t, const std::string& tar
   return r;
 }
 
-nlohmann::json target_json(const tb::StudyTargetRun& t, const Figures& f) {
-  return {{"cycles", t.cycles},
+nlohmann::json target_json(const tb::StudyTargetRun& t, const Figures& f, bool array) {
+  nlohmann::json j{{"cycles", t.cycles},
           {"load_cycles", t.load_cycles},
           {"macs", t.macs},
           {"utilization", t.utilization()},
@@ -151,6 +154,8 @@ nlohmann::json target_json(const tb::StudyTargetRun& t, const Figures& f) {
           {"sampled_layers", t.sampled_layers},
           {"rtl_agrees", t.rtl_agrees},
           {"golden", t.golden_pass ? "pass" : "fail"}};
+  if (array) j["mode"] = t.mode;
+  return j;
 }
 
 }  // namespace
@@ -204,7 +209,7 @@ int sparsity_command(int argc, char** argv) {
                              sw::fixed(100.0 * t.utilization(), 1), sw::fixed(static_cast<double>(t.bytes) / 1e6, 3)});
       records.push_back(study_record(t, name, p, o.policy.model_only ? "model" : "rtl",
                                      one_layer ? std::array<int, 3>{args.m, args.k, args.n} : std::array<int, 3>{0, 0, 0}));
-      pj[name] = target_json(t, f);
+      pj[name] = target_json(t, f, std::string(name) == "array");
       ok &= t.ok();
       if (!t.ok() && failure.empty()) failure = std::string(name) + ", " + p.label + ", " + t.mismatch;
     };
@@ -229,11 +234,21 @@ int sparsity_command(int argc, char** argv) {
   std::cout << "\n\n" << sw::format_table(table) << "\n"
             << "speedup: dense cycles over these; 1/d: the ideal speedup (dense nonzeros over these); of 1/d: speedup / (1/d)\n"
             << "MB moved: the weights in the target's format (metadata included) and the activations";
-  if (o.array) std::cout << "; array: what its memory served (dense B)";
+  if (o.array) std::cout << "; array: what its memory served (B dense, or N:M: kept weights and their offsets)";
   if (o.fabric) std::cout << "; fabric: CSC weights and 4 B per wavelet in (its load cycles are apart from the cycles)";
   std::cout << "\n";
-  if (o.array) {
-    std::cout << "the array has no sparse mode: it computes every zero, so its cycles stay the dense ones at every density\n";
+  bool any_nm = false, any_other = false;  // points the array ran N:M sparse, or dense with zeros
+  for (std::size_t i = 1; i < study.points.size(); ++i) {
+    if (!study.points[i].array) continue;
+    (study.points[i].array->mode != "dense" ? any_nm : any_other) = true;
+  }
+  if (any_nm) {
+    std::cout << "array: nm points ran on its N:M sparse array, which keeps n of every " << hw::kNmGroup
+              << " weights along K and covers " << hw::kNmGroup << "R/n of K per fold\n";
+  }
+  if (any_other) {
+    std::cout << "array: the array gains nothing from unstructured zeros: the dense array computes every zero, so those "
+                 "points take the dense cycles\n";
   }
   std::cout << "simulated in " << sw::fixed(study.sim_seconds, 3) << " s\n";
   if (!failure.empty()) std::cerr << "waferbench: " << failure << "\n";
@@ -248,7 +263,7 @@ int sparsity_command(int argc, char** argv) {
                    {"golden", pass ? "pass" : "fail"},
                    {"sim_seconds", study.sim_seconds}};
   if (o.array) {
-    j["array"] = {{"rows", o.array->array.rows}, {"cols", o.array->array.cols}, {"dataflow", args.sys.dataflow}, {"sparse_mode", false}};
+    j["array"] = {{"rows", o.array->array.rows}, {"cols", o.array->array.cols}, {"dataflow", args.sys.dataflow}, {"sparse_mode", any_nm}};
   }
   if (o.fabric) {
     j["fabric"] = {{"mesh", std::to_string(o.fabric->mesh) + "x" + std::to_string(o.fabric->mesh)},
