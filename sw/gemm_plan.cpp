@@ -45,23 +45,13 @@ NmMode array_nm_mode(int n, int m, int group, Dataflow dataflow, std::string* no
 
 NmOperand nm_operand(const MatrixI8& b, NmMode nm) {
   if (!nm.sparse() || nm.n > nm.m) throw InputError("N:M operand: need 1 <= n <= m");
-  const int groups = (b.rows() + nm.m - 1) / nm.m;
-  NmOperand op{b.rows(), nm.n, nm.m, MatrixI8(groups * nm.n, 2 * b.cols())};
-  for (int g = 0; g < groups; ++g) {
-    const int size = std::min(nm.m, b.rows() - g * nm.m);
-    for (int c = 0; c < b.cols(); ++c) {
-      int j = 0;
-      for (int o = 0; o < size; ++o) {
-        if (b.at(g * nm.m + o, c) == 0) continue;
-        if (j == nm.n) {
-          throw InputError("B is not " + std::to_string(nm.n) + ":" + std::to_string(nm.m) + " sparse: column " +
-                           std::to_string(c) + " has more than " + std::to_string(nm.n) + " nonzeros in rows " +
-                           std::to_string(g * nm.m) + ".." + std::to_string(g * nm.m + size - 1));
-        }
-        op.operand.at(g * nm.n + j, 2 * c) = b.at(g * nm.m + o, c);
-        op.operand.at(g * nm.n + j, 2 * c + 1) = static_cast<std::int8_t>(o);
-        ++j;
-      }
+  NmOperand op{b.rows(), nm.n, nm.m, {}, to_nm(b, nm.n, nm.m)};
+  const NmCompressed& s = op.compressed;
+  op.operand = MatrixI8(s.values.rows(), 2 * s.cols);
+  for (int row = 0; row < s.values.rows(); ++row) {
+    for (int c = 0; c < s.cols; ++c) {
+      op.operand.at(row, 2 * c) = s.values.at(row, c);
+      op.operand.at(row, 2 * c + 1) = static_cast<std::int8_t>(s.indices.at(row, c));
     }
   }
   return op;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/sparse_format.hpp"
 #include "sw/tensor.hpp"
 
 namespace wb::sw {
@@ -50,13 +51,16 @@ struct NmMode {
   std::string text() const;  // "dense", "nm:2:4"
 };
 
-// B (K x N) of an N:M sparse GEMM as the sparse array takes it: `operand` is the G*n x 2N
-// matrix (G = ceil(K/m) groups) whose row g*n + j holds, for every column c, the j-th kept
-// weight of group g and its offset o in the group (W[g*m + o][c]) at columns 2c and 2c + 1.
+// B (K x N) of an N:M sparse GEMM: `compressed`, the nm storage format (sw::to_nm), is what the
+// array's memory holds (as sw::encode lays it out: packed offsets, then the values), and
+// `operand` the same weights as the sparse array's beats take them: the G*n x 2N matrix (G =
+// ceil(K/m) groups) whose row g*n + j holds, for every column c, the j-th kept weight of group
+// g and its offset o in the group (W[g*m + o][c]) at columns 2c and 2c + 1.
 struct NmOperand {
   int k = 0;
   int n = 0, m = 0;
   MatrixI8 operand;
+  NmCompressed compressed;
   int cols() const { return operand.cols() / 2; }
 };
 
@@ -67,7 +71,8 @@ struct NmOperand {
 // `note` (when given) gets "2:4", or why it runs dense.
 NmMode array_nm_mode(int n, int m, int group, Dataflow dataflow, std::string* note = nullptr);
 
-// B (K x N) as the sparse array streams it; InputError when some group holds more than n nonzeros.
+// B (K x N) as the sparse array streams it, compressed by sw::to_nm; InputError when some group
+// holds more than n nonzeros.
 NmOperand nm_operand(const MatrixI8& b, NmMode nm);
 
 struct Fold {

@@ -94,11 +94,13 @@ SparseFormat parse_sparse_format(const std::string& text, const std::string& opt
 
 int index_bytes(std::uint64_t max_value) { return max_value <= 0xff ? 1 : max_value <= 0xffff ? 2 : 4; }
 
-int NmCompressed::index_bits() const {
+int nm_index_bits(int m) {
   int bits = 0;
   while ((1 << bits) < m) ++bits;
   return bits;
 }
+
+int NmCompressed::index_bits() const { return nm_index_bits(m); }
 
 Csr to_csr(const MatrixI8& w) {
   Csr s{w.rows(), w.cols(), {0}, {}, {}};
@@ -324,21 +326,9 @@ std::string encode(const MatrixI8& w, const FormatSpec& spec) {
       put_values(out, s.values);
       break;
     }
-    case SparseFormat::kNm: {
-      const NmCompressed s = to_nm(w, spec.n, spec.m);
-      const int bits = s.index_bits();
-      out.assign(ceil_div(s.indices.size() * static_cast<std::uint64_t>(bits), 8), '\0');
-      for (std::size_t i = 0; i < s.indices.size(); ++i) {
-        for (int b = 0; b < bits; ++b) {
-          if ((s.indices.data()[i] >> b) & 1u) {
-            const std::size_t bit = i * static_cast<std::size_t>(bits) + static_cast<std::size_t>(b);
-            out[bit / 8] = static_cast<char>(out[bit / 8] | (1 << (bit % 8)));
-          }
-        }
-      }
-      out.append(reinterpret_cast<const char*>(s.values.data()), s.values.size());
+    case SparseFormat::kNm:
+      out = encode(to_nm(w, spec.n, spec.m));
       break;
-    }
     case SparseFormat::kBsr: {
       const Bsr s = to_bsr(w, spec.block);
       const std::uint64_t bcols = ceil_div(static_cast<std::uint64_t>(s.cols), static_cast<std::uint64_t>(s.block));
@@ -348,6 +338,21 @@ std::string encode(const MatrixI8& w, const FormatSpec& spec) {
       break;
     }
   }
+  return out;
+}
+
+std::string encode(const NmCompressed& s) {
+  const int bits = s.index_bits();
+  std::string out(ceil_div(s.indices.size() * static_cast<std::uint64_t>(bits), 8), '\0');
+  for (std::size_t i = 0; i < s.indices.size(); ++i) {
+    for (int b = 0; b < bits; ++b) {
+      if ((s.indices.data()[i] >> b) & 1u) {
+        const std::size_t bit = i * static_cast<std::size_t>(bits) + static_cast<std::size_t>(b);
+        out[bit / 8] = static_cast<char>(out[bit / 8] | (1 << (bit % 8)));
+      }
+    }
+  }
+  out.append(reinterpret_cast<const char*>(s.values.data()), s.values.size());
   return out;
 }
 

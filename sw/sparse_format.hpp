@@ -67,8 +67,10 @@ struct NmCompressed {
   MatrixI8 values;
   MatrixU8 indices;
   int groups() const { return m > 0 ? (k + m - 1) / m : 0; }
-  int index_bits() const;  // ceil(log2 m): 0 for m = 1
+  int index_bits() const;  // nm_index_bits(m)
 };
+// Bits of an offset in a group of m: ceil(log2 m), 0 for m = 1.
+int nm_index_bits(int m);
 
 struct Bsr {
   int rows = 0, cols = 0, block = 0;
@@ -115,6 +117,8 @@ StorageBytes storage_bytes(const MatrixI8& w, const FormatSpec& spec);
 // then the values. decode() is its inverse for the shape (InputError on bytes that do not
 // decode to that shape).
 std::string encode(const MatrixI8& w, const FormatSpec& spec);
+// The nm bytes of an already compressed matrix (encode's nm layout: the packed indices, then the values).
+std::string encode(const NmCompressed& s);
 MatrixI8 decode(const std::string& bytes, int rows, int cols, const FormatSpec& spec);
 
 }  // namespace wb::sw

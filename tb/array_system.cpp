@@ -110,7 +110,8 @@ GemmRun ArrayNode::gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b) {
     throw sw::InputError("K mismatch: A is " + std::to_string(a.rows()) + "x" + std::to_string(a.cols()) +
                          " but B has K = " + std::to_string(b.k));
   }
-  return load_and_run(plan, a, b.operand.data(), b.operand.size());
+  const std::string store = sw::encode(b.compressed);  // the nm storage format, as the streamer reads it
+  return load_and_run(plan, a, reinterpret_cast<const std::int8_t*>(store.data()), store.size());
 }
 
 GemmRun ArrayNode::load_and_run(const sw::GemmPlan& plan, const sw::MatrixI8& a, const std::int8_t* b,

@@ -41,7 +41,7 @@ struct GemmRun {
   std::uint64_t c_stalled_cycles = 0;
   std::uint64_t mem_bytes_read = 0;
   std::uint64_t mem_a_bytes_read = 0;  // of mem_bytes_read, A's
-  std::uint64_t mem_b_metadata_bytes_read = 0;  // of B's, an N:M operand's offsets
+  std::uint64_t mem_b_metadata_bytes_read = 0;  // of B's, an N:M operand's packed offsets
 };
 
 // The per-layer record's activity of one GEMM run under `plan` (sw::array_activity of its
@@ -86,7 +86,7 @@ class ArrayNode : public sc_core::sc_module {
   // Loads A at 0 and B after it, then gemm_at. Throws sw::InputError on a K mismatch or when the
   // operands do not fit the memory.
   GemmRun gemm(const sw::MatrixI8& a, const sw::MatrixI8& b, sw::Dataflow dataflow);
-  // The same for an N:M sparse B (its operand in the memory), on the N:M sparse array.
+  // The same for an N:M sparse B (in the memory in the nm storage format), on the N:M sparse array.
   GemmRun gemm_nm(const sw::MatrixI8& a, const sw::NmOperand& b);
   std::uint64_t simulated_cycles() const;
 

@@ -433,9 +433,13 @@ TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse arr
   // to the pin-level count: R + F*M + R + C + 1 + 10 + 1 = 8 + 16F + 17 + 11 for F folds of M =
   // 16 A beats. Dense: 4 folds of 8 of K; 2:4: 2 folds of 16 kept rows' 16 of K; 1:4: one fold.
   const std::string gemm = "gemm --m 16 --k 32 --n 8 --rows 8 --cols 8 --mem-bw 1000 --seed 3 ";
-  const std::vector<std::tuple<std::string, int, std::uint64_t>> cases{{"", 4, 100}, {"--prune nm:2:4", 2, 68}, {"--prune nm:1:4", 1, 52}};
+  // Bytes read: A's rows per fold (16 x 8 dense, 16 x 16 at 2:4, 16 x 32 at 1:4, so 512 in all),
+  // and B once: dense 32 x 8; N:M the kept weights, 16 (2:4) or 8 (1:4) rows of 8, and their
+  // 2-bit offsets packed four to a byte (sw::storage_bytes of the nm format): 128 + 32, 64 + 16.
+  const std::vector<std::tuple<std::string, int, std::uint64_t, std::uint64_t, std::uint64_t>> cases{
+      {"", 4, 100, 512 + 256, 0}, {"--prune nm:2:4", 2, 68, 512 + 128 + 32, 32}, {"--prune nm:1:4", 1, 52, 512 + 64 + 16, 16}};
   for (const char* engine : {"rtl", "model"}) {
-    for (const auto& [prune, folds, cycles] : cases) {
+    for (const auto& [prune, folds, cycles, bytes, metadata] : cases) {
       const Outcome o = waferbench(gemm + prune + " --engine " + engine + " --json " + tmp("g.json") + " --out " + tmp("c.npy"));
       INFO(engine << " " << prune << ": " << o.err);
       REQUIRE(o.code == 0);
@@ -458,11 +462,11 @@ TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse arr
       pruned.seed = 3;
       b = pruned.apply(b);
       CHECK(sw::read_npy_int32(tmp("c.npy")) == sw::gemm_ref(a, b));
-      if (!prune.empty()) {
-        CHECK(o.out.find("N:M sparse " + prune.substr(11)) != std::string::npos);
-        CHECK(j["metadata_bytes_read"] == r["metadata_bytes"]);
-        CHECK(r["metadata_bytes"].get<std::uint64_t>() > 0);
-      }
+      CHECK(j["mem_bytes_read"] == bytes);
+      CHECK(j["metadata_bytes_read"] == metadata);
+      CHECK(r["metadata_bytes"] == metadata);
+      CHECK(r["sram_b_read_bytes"] == bytes - 512);
+      if (!prune.empty()) CHECK(o.out.find("N:M sparse " + prune.substr(11)) != std::string::npos);
     }
   }
   // Unstructured zeros stay on the dense array, in the dense cycles, and the output says so.

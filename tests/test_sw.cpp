@@ -182,7 +182,19 @@ TEST_CASE("N:M plan: folds cover R*M/n of K, beats select the kept weights' acti
   REQUIRE(op.operand.rows() == 6);
   REQUIRE(op.operand.cols() == 10);
   CHECK((op.operand.at(0, 0) == 1 && op.operand.at(0, 1) == 1 && op.operand.at(1, 0) == -3 && op.operand.at(1, 1) == 3));
-  CHECK((op.operand.at(2, 2 * 3) == 7 && op.operand.at(2, 2 * 3 + 1) == 3 && op.operand.at(3, 2 * 3) == 0));
+  // Group 1 of column 3 keeps one weight (offset 3): sw::to_nm pads the slot before it with a
+  // zero at the smallest unused offset, 0, offsets ascending.
+  CHECK((op.operand.at(2, 2 * 3) == 0 && op.operand.at(2, 2 * 3 + 1) == 0 && op.operand.at(3, 2 * 3) == 7 &&
+         op.operand.at(3, 2 * 3 + 1) == 3));
+  // One compressor: the pairs are sw::to_nm's values and indices side by side.
+  const NmCompressed nm = to_nm(b, 2, 4);
+  for (int row = 0; row < 6; ++row) {
+    for (int col = 0; col < 5; ++col) {
+      CHECK(op.operand.at(row, 2 * col) == nm.values.at(row, col));
+      CHECK(op.operand.at(row, 2 * col + 1) == static_cast<std::int8_t>(nm.indices.at(row, col)));
+    }
+  }
+  CHECK(op.compressed.values == nm.values);
   const GemmShape shape{7, 10, 5};
   const GemmPlan plan(shape, {4, 4}, Dataflow::kWeightStationary, {2, 4});
   REQUIRE(plan.folds().size() == 2 * 2);  // ceil(5/4) column blocks x ceil(6/4) kept-row blocks
