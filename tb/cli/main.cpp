@@ -28,7 +28,7 @@ const char* kUsage =
     "commands:\n"
     "  run      the built-in default workload (an int8 MLP) on the systolic array or the fabric, per layer\n"
     "  gemm     one GEMM C = A * B on the systolic array or the compute fabric, golden-checked\n"
-    "  sparsity one layer on the compute fabric at several weight densities: speedup vs dense and 1/d\n"
+    "  sparsity one layer or network at several weight densities on the array, the fabric or both: speedup vs dense and 1/d\n"
     "  train    training steps of an MLP on N array systems with weight streaming, store and reduce tree\n"
     "  bench    simulation speed: bare Verilator loop vs the full SystemC/TLM path\n"
     "  noc      synthetic traffic on a router-only mesh of the wafer-fabric RTL (latency, load)\n"

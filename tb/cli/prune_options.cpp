@@ -12,7 +12,7 @@ void add_prune_options(po::options_description& desc, PruneArgs& args) {
   desc.add_options()
       ("prune", po::value(&args.prune),
        "prune the weights: random:S (each zero with probability S), magnitude:S (the fraction S of smallest |w|), "
-       "nm:N:M (N of every M along K), block:B:S (the fraction S of B x B blocks of smallest L1 norm); seeded by --seed")
+       "nm:N:M (N of every M along K; on the array 1:4 and 2:4 run on its N:M sparse array), block:B:S (the fraction S of B x B blocks of smallest L1 norm); seeded by --seed")
       ("mask", po::value(&args.mask), "zero the weights where this .npy mask (bool or uint8, K x N) is 0");
 }
 
