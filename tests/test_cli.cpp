@@ -453,6 +453,7 @@ TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse arr
       CHECK(r["cycles"] == cycles);
       CHECK(r["macs_issued"] == 16u * 8 * 8 * folds);  // 16 A beats on 64 PEs per fold
       CHECK(r["macs_skipped"] == 16u * 32 * 8 - r["macs_issued"].get<std::uint64_t>());
+      CHECK(r["int32_adds"] == 16u * 8 * (folds - 1));  // C's partial sums added over the K folds but the first
       CHECK(r["energy_mac_pj"].get<double>() > 0);
       // C is A times the pruned B: the CPU reference of what the command made.
       const sw::MatrixI8 a = sw::random_int8(16, 32, 3);
@@ -469,8 +470,21 @@ TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse arr
       if (!prune.empty()) CHECK(o.out.find("N:M sparse " + prune.substr(11)) != std::string::npos);
     }
   }
+  // The 16x16 N:M sparse array is in waferbench-all although the dense 16x16 is in waferbench:
+  // the command hands over. One fold of 8 kept rows (16 of K): 16 + 4 + 16 + 16 + 1 + 11 cycles;
+  // 4 x 16 A bytes, 8 x 4 kept weights and 8 bytes of their offsets.
+  Outcome o = waferbench("gemm --m 4 --k 16 --n 4 --mem-bw 1000 --prune nm:2:4 --json " + tmp("h.json"));
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  {
+    const auto j = nlohmann::json::parse(slurp(tmp("h.json")));
+    CHECK((j["engine"] == "rtl" && j["rows"] == 16 && j["sparse_mode"] == "nm:2:4"));
+    CHECK(j["cycles"] == 64);
+    CHECK(j["mem_bytes_read"] == 64 + 32 + 8);
+    CHECK(j["records"][0]["register_bytes"] == 4 * 256 * 8 + 16 * 16);  // 8 per MAC (4 activations on, an int32 down), weight loads
+  }
   // Unstructured zeros stay on the dense array, in the dense cycles, and the output says so.
-  Outcome o = waferbench(gemm + "--prune magnitude:0.75 --json " + tmp("u.json"));
+  o = waferbench(gemm + "--prune magnitude:0.75 --json " + tmp("u.json"));
   REQUIRE(o.code == 0);
   CHECK(o.out.find("gains nothing from unstructured zeros") != std::string::npos);
   CHECK(nlohmann::json::parse(slurp(tmp("u.json")))["cycles"] == 100);
