@@ -143,6 +143,10 @@ sw::NmMode to_array_nm_mode(const SystemArgs& args, const std::optional<sw::Prun
   const tb::SystemOptions o = to_system_options(args);
   const tb::ArrayNmChoice choice = tb::array_nm_mode(prune, sw::parse_dataflow(args.dataflow));
   if (!prune || prune->method != sw::PruneMethod::kNm) return {};
+  if (sw::parse_dataflow(args.dataflow) != sw::Dataflow::kWeightStationary) {
+    throw sw::InputError(prune->text() + " weights cannot run on the N:M sparse array with --dataflow " + args.dataflow +
+                         ": it is weight-stationary (ws)");
+  }
   if (!choice.mode.sparse()) {
     std::string patterns;  // n:group for every n that divides the group, as the array's rows take them
     for (int n = 1; n < hw::kNmGroup; ++n) {
