@@ -1005,8 +1005,9 @@ TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked
 
 // A network-sized ONNX model, written by the committed tests/fixtures/make_onnx_network.py: its
 // GEMMs are the built-in network's, so the array gives the built-in figures to the cycle.
+// [long]: about 50 s, the longest case of the suite (ctest -L long runs it).
 TEST_CASE("cli: run --onnx on generated BERT-layer and ResNet-50 models gives the built-in networks' cycles",
-          "[system]") {
+          "[system][long]") {
   const std::string python = WB_PYTHON_ONNX, script = std::string(WB_SOURCE_DIR) + "/tests/fixtures/make_onnx_network.py";
   if (python.empty()) FAIL("no python3 imports onnx: install python3-onnx (scripts/setup.sh)");
   for (const std::string net : {"bert-layer", "resnet50"}) {

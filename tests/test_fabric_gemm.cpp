@@ -47,7 +47,7 @@ wb::ref::WaferRunResult run(int mesh, const wb::sw::MatrixI8& a, const wb::sw::M
 
 }  // namespace
 
-TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weights resident", "[wafer]") {
+TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weights resident", "[cosim][wafer]") {
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 5);  // GEMV and SpMM
   const auto a = wb::sw::random_int8(m, 37, 11);
@@ -57,7 +57,7 @@ TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weights resident
   CHECK(r.result == wb::sw::gemm_ref(a, b));
 }
 
-TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weight streaming", "[wafer]") {
+TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weight streaming", "[cosim][wafer]") {
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 4);
   const auto a = wb::sw::random_int8(m, 30, 21);
@@ -67,7 +67,7 @@ TEST_CASE("sparse GEMV and SpMM are bit-exact at every density, weight streaming
   CHECK(r.result == wb::sw::gemm_ref(a, b));
 }
 
-TEST_CASE("zero activations are never sent and cost nothing", "[wafer]") {
+TEST_CASE("zero activations are never sent and cost nothing", "[cosim][wafer]") {
   auto a = wb::sw::random_int8(3, 16, 31);
   for (int c = 0; c < 16; c += 2) a.at(1, c) = 0;
   const auto b = wb::sw::random_sparse_int8(16, 16, 0.5, 32);
@@ -83,7 +83,7 @@ TEST_CASE("zero activations are never sent and cost nothing", "[wafer]") {
   CHECK(r.result == wb::sw::gemm_ref(a, b));
 }
 
-TEST_CASE("sparser weights take fewer cycles", "[wafer]") {
+TEST_CASE("sparser weights take fewer cycles", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(4, 32, 41);
   const auto dense = run(4, a, wb::sw::random_sparse_int8(32, 32, 1.0, 42), FabricLayout::kWeightsResident);
   const auto sparse = run(4, a, wb::sw::random_sparse_int8(32, 32, 0.1, 42), FabricLayout::kWeightsResident);
@@ -91,7 +91,7 @@ TEST_CASE("sparser weights take fewer cycles", "[wafer]") {
   CHECK(sparse.macs * 5 < dense.macs);
 }
 
-TEST_CASE("a layer smaller than the mesh uses a corner and its sums still reach the edge", "[wafer]") {
+TEST_CASE("a layer smaller than the mesh uses a corner and its sums still reach the edge", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(2, 3, 51);
   const auto b = wb::sw::random_sparse_int8(3, 2, 1.0, 52);
   for (auto layout : {FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming}) {
@@ -100,7 +100,7 @@ TEST_CASE("a layer smaller than the mesh uses a corner and its sums still reach 
   }
 }
 
-TEST_CASE("the 8x8 fabric runs a sparse SpMM bit-exact", "[wafer]") {
+TEST_CASE("the 8x8 fabric runs a sparse SpMM bit-exact", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(6, 100, 61);
   const auto b = wb::sw::random_sparse_int8(100, 90, 0.3, 62);
   for (auto layout : {FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming}) {
@@ -110,14 +110,14 @@ TEST_CASE("the 8x8 fabric runs a sparse SpMM bit-exact", "[wafer]") {
   }
 }
 
-TEST_CASE("the 16x16 fabric builds and runs a sparse SpMM bit-exact", "[wafer]") {
+TEST_CASE("the 16x16 fabric builds and runs a sparse SpMM bit-exact", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(3, 200, 81);
   const auto b = wb::sw::random_sparse_int8(200, 180, 0.2, 82);
   const auto r = run(16, a, b, FabricLayout::kWeightsResident, 0.1);
   CHECK(r.result == wb::sw::gemm_ref(a, b));
 }
 
-TEST_CASE("a watchdog names the stuck tile, port and color when results cannot leave", "[wafer]") {
+TEST_CASE("a watchdog names the stuck tile, port and color when results cannot leave", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(4, 16, 91);
   const auto b = wb::sw::random_int8(16, 16, 92);
   const auto program =
@@ -139,7 +139,7 @@ TEST_CASE("a watchdog names the stuck tile, port and color when results cannot l
   }
 }
 
-TEST_CASE("a program for another mesh is refused", "[wafer]") {
+TEST_CASE("a program for another mesh is refused", "[cosim][wafer]") {
   const auto a = wb::sw::random_int8(1, 8, 71);
   const auto b = wb::sw::random_int8(8, 8, 72);
   const auto program = wb::sw::map_sparse_gemm(a, b, 8, FabricLayout::kWeightsResident, limits());
@@ -234,7 +234,7 @@ void check_figures(int mesh, const wb::sw::MatrixI8& a, const wb::sw::MatrixI8& 
 //   PE SRAM    = per PE kb (1 + nb) words read (each activation's column pointer, then an entry
 //                per MAC; the end's index reads nothing) and kb + kb nb written (loading)
 //   psum adds  = used_y (used_x - 1) nb: every PE but a row's chain head adds its sums
-TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
+TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-computed", "[cosim][wafer]") {
   // 1x1 mesh, K = 3, N = 5: 3 * 5 + 5 + 7 = 27 cycles; load 2 + 3 + 3 + 15 = 23.
   check_figures(1, nonzero(1, 3, 1), nonzero(3, 5, 2), FabricLayout::kWeightsResident, {27, 23, 5, 4, 5, 18, 18, 0});
   // 1x1, K = N = 1: 1 + 1 + 7 = 9; load 2 + 3 + 2 = 7.
@@ -244,7 +244,7 @@ TEST_CASE("fabric GEMV on one PE: cycles, load, flits and wavelets as hand-compu
   check_figures(4, nonzero(1, 1, 3), nonzero(1, 1, 4), FabricLayout::kWeightsResident, {12, 10, 4, 2, 1, 2, 2, 0});
 }
 
-TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-computed", "[wafer]") {
+TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-computed", "[cosim][wafer]") {
   // 2x2 mesh, K = 6, N = 1 (kb = 3, nb = 1, used 2 x 1): 3 * 1 + 1 + 4 + 0 + 0 + 7 = 15;
   // routes 2 + 3, load 5 + 3 + 3 + 3 = 14; 2 flits; in 2 * 4.
   check_figures(2, nonzero(1, 6, 5), nonzero(6, 1, 6), FabricLayout::kWeightsResident, {15, 14, 2, 8, 1, 12, 12, 1});
@@ -252,7 +252,7 @@ TEST_CASE("fabric GEMV on a row of two PEs: the partial sum's hop, as hand-compu
   check_figures(4, nonzero(1, 2, 7), nonzero(2, 1, 8), FabricLayout::kWeightsResident, {15, 12, 4, 4, 1, 4, 4, 1});
 }
 
-TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, as hand-computed", "[wafer]") {
+TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, as hand-computed", "[cosim][wafer]") {
   // K = 8, N = 20: kb = 2, nb = 5 (more sums per PE than a FIFO holds), 4 x 4 PEs:
   // 2 * 5 + 5 + 12 + 0 + 3 + 7 = 37 cycles; routes 4 * 11, load 44 + 3 + 2 + 10 = 59;
   // flits 4 * 3 * 3 + 4 * 4 * 5 = 116; in 4 * 3.
@@ -272,7 +272,7 @@ TEST_CASE("fabric GEMV on the whole 4x4 mesh: column multicast and row chains, a
 //   in = streams x (kb + 1), out = M N
 //   PE SRAM and psum adds as above, per copy (a lane's PE reads the column pointer of every
 //   wavelet of its stream)
-TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-computed", "[wafer]") {
+TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-computed", "[cosim][wafer]") {
   // 2x2, M = 2, K = 2, N = 1: two copies of a 2 x 1 grid (kb = nb = 1), one per row, fed from
   // the north and the south: 1 + 1 + 4 + 0 + 0 + 7 = 13; routes 4 + 2 * 3, load 10 + 5 = 15;
   // flits 2 * 2; in 4 * 2.
@@ -299,7 +299,7 @@ TEST_CASE("fabric SpMM on copies of the PE grid, fed from two edges: as hand-com
 // 48 KiB SRAM's 2.5 + 10 (log2 49152 - 15) / 5 = 3.6699 pJ/B; 32 MACs at 0.3 pJ and their
 // accumulators, 4 bytes each at 0.25 pJ/B; link flits 2 streams x 5 wavelets x 1 hop + 4 PE
 // rows x 2 sums = 18, ceil(18 x 45 / 8) = 102 bytes at 0.8 pJ/B; no partial-sum adds.
-TEST_CASE("fabric energy of a 2x4x4 GEMM on 2x2 from the PEs' counters, as hand-computed", "[wafer]") {
+TEST_CASE("fabric energy of a 2x4x4 GEMM on 2x2 from the PEs' counters, as hand-computed", "[cosim][wafer]") {
   wb::tb::FabricJob job;
   job.mesh = 2;
   job.engine = Engine::kModel;  // 2x2 is not built; the model equals the RTL counter for counter
@@ -336,7 +336,7 @@ TEST_CASE("fabric energy of a 2x4x4 GEMM on 2x2 from the PEs' counters, as hand-
 //   load   = routes + 3 registers + kb SRAM words (the activations)
 //   flits  = k nb (the weights go from the north edge straight down the ramp)
 //   PE SRAM = kb nb words read (a resident activation per MAC), kb written; psum adds (used_x - 1) nb
-TEST_CASE("fabric weight-streaming GEMV on a PE row: cycles, load, flits and wavelets as hand-computed", "[wafer]") {
+TEST_CASE("fabric weight-streaming GEMV on a PE row: cycles, load, flits and wavelets as hand-computed", "[cosim][wafer]") {
   // 1x1, K = 3, N = 5: 15 + 5 + 6 = 26; load 2 + 3 + 3 = 8; in 15 weights + the end.
   check_figures(1, nonzero(1, 3, 11), nonzero(3, 5, 12), FabricLayout::kWeightStreaming, {26, 8, 5, 16, 5, 15, 3, 0});
   // 4x4, K = 2, N = 1: 1 + 1 + 4 + 2 + 6 = 14; load 7 + 3 + 1 = 11; in 2 * 2.
@@ -349,7 +349,7 @@ TEST_CASE("fabric weight-streaming GEMV on a PE row: cycles, load, flits and wav
 // of column x in cycle i + x + 2 (edge register, x + 1 routers):
 //   cycles = n + k + 1, load = k routes, link flits = 2 k n, out = (k + 1) n
 TEST_CASE("fabric row multicast: every wavelet reaches every south edge slot and the east one, as hand-computed",
-          "[wafer]") {
+          "[cosim][wafer]") {
   const int k = GENERATE(1, 4, 8);
   const int n = 10, y = k - 1, color = 1;
   wb::sw::FabricProgram p;

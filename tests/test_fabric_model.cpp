@@ -94,7 +94,7 @@ void report_worst(const char* what) {
 
 }  // namespace
 
-TEST_CASE("the fabric model equals the RTL on 4x4, every density, both layouts", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on 4x4, every density, both layouts", "[cosim][wafer][model]") {
   const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 5);  // GEMV and SpMM
@@ -106,7 +106,7 @@ TEST_CASE("the fabric model equals the RTL on 4x4, every density, both layouts",
   report_worst("4x4");
 }
 
-TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts", "[cosim][wafer][model]") {
   const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 6);
@@ -118,7 +118,7 @@ TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts",
   report_worst("8x8");
 }
 
-TEST_CASE("the fabric model equals the RTL on 16x16, every density, both layouts", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on 16x16, every density, both layouts", "[cosim][wafer][model]") {
   const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 3);
@@ -130,7 +130,7 @@ TEST_CASE("the fabric model equals the RTL on 16x16, every density, both layouts
   report_worst("16x16");
 }
 
-TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes per stream", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes per stream", "[cosim][wafer][model]") {
   const double density = GENERATE(1.0, 0.1, 0.01);
   const double backpressure = GENERATE(0.0, 0.3);
   INFO("density " << density);
@@ -147,7 +147,7 @@ TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes p
   report_worst("copies");
 }
 
-TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a corner", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a corner", "[cosim][wafer][model]") {
   auto a = wb::sw::random_int8(3, 16, 31);
   for (int c = 0; c < 16; c += 2) a.at(1, c) = 0;  // zero activations are never sent
   compare(4, a, wb::sw::random_sparse_int8(16, 16, 0.5, 32), FabricLayout::kWeightsResident, 0.5, 9);
@@ -162,7 +162,7 @@ TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a 
   report_worst("irregular");
 }
 
-TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts and stalls", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts and stalls", "[cosim][wafer][model]") {
   wb::sw::SplitMix64 rng(2024);
   for (int i = 0; i < 24; ++i) {
     const int mesh = i % 3 == 2 ? 8 : 4;
@@ -179,7 +179,7 @@ TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts 
   report_worst("random");
 }
 
-TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same diagnosis", "[wafer][model]") {
+TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same diagnosis", "[cosim][wafer][model]") {
   const auto a = wb::sw::random_int8(4, 16, 91);
   const auto b = wb::sw::random_int8(16, 16, 92);
   const auto program =
@@ -205,7 +205,7 @@ TEST_CASE("the fabric model's watchdog stops where the RTL's does, with the same
   CHECK(messages[1] == messages[0]);
 }
 
-TEST_CASE("the fabric model runs meshes that are not built, bit-exact", "[wafer][model]") {
+TEST_CASE("the fabric model runs meshes that are not built, bit-exact", "[unit][wafer][model]") {
   const int mesh = GENERATE(1, 2, 3, 6, 12);
   const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
   const double density = GENERATE(1.0, 0.1);
@@ -226,7 +226,7 @@ TEST_CASE("the fabric model runs meshes that are not built, bit-exact", "[wafer]
   CHECK(r.cycles > 0);
 }
 
-TEST_CASE("the fabric model refuses meshes over 16x16, waveforms and programs for another mesh", "[wafer][model]") {
+TEST_CASE("the fabric model refuses meshes over 16x16, waveforms and programs for another mesh", "[unit][wafer][model]") {
   wb::ref::WaferDutOptions o;
   o.engine = Engine::kModel;
   CHECK_THROWS_AS(wb::tb::make_wafer_dut(17, o), wb::sw::InputError);
@@ -239,7 +239,7 @@ TEST_CASE("the fabric model refuses meshes over 16x16, waveforms and programs fo
   CHECK_THROWS_AS(wb::tb::make_wafer_dut(6, o)->run(program, {}), wb::sw::InputError);
 }
 
-TEST_CASE("the fabric model equals the RTL when each PE emits more partial sums than its buffers hold", "[wafer][model]") {
+TEST_CASE("the fabric model equals the RTL when each PE emits more partial sums than its buffers hold", "[cosim][wafer][model]") {
   // 6x100x70 on 4x4: 25 inputs and 18 outputs per PE. Weights resident, each PE sends 18 sums
   // per vector (weight streaming: 18 x 6 at the end of the layer) into a row whose FIFOs and
   // router buffers hold 4 of a color each. When the east edge stalls, the sums back up the row:

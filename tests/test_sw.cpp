@@ -293,7 +293,7 @@ TEST_CASE("report table aligns columns", "[unit]") {
   CHECK(j["golden"] == "pass");
 }
 
-TEST_CASE("random sparse matrices have the requested density and no zero among the nonzeros", "[sparse]") {
+TEST_CASE("random sparse matrices have the requested density and no zero among the nonzeros", "[unit][sparse]") {
   const auto m = random_sparse_int8(200, 200, 0.1, 3);
   const double density = static_cast<double>(count_nonzeros(m)) / static_cast<double>(m.size());
   CHECK(density == Approx(0.1).margin(0.01));
@@ -301,7 +301,7 @@ TEST_CASE("random sparse matrices have the requested density and no zero among t
   CHECK(random_sparse_int8(30, 30, 0.5, 5) == random_sparse_int8(30, 30, 0.5, 5));
 }
 
-TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work", "[fabric_mapper]") {
+TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work", "[unit][fabric_mapper]") {
   const FabricLimits limits;
   auto a = random_int8(3, 10, 1);
   a.at(0, 0) = 0;
@@ -337,7 +337,7 @@ TEST_CASE("the fabric mapper splits the layer over the mesh and counts the work"
   CHECK(streaming.input_wavelets() == count_nonzeros(b) + 16u);
 }
 
-TEST_CASE("the fabric mapper refuses what does not fit, with the reason", "[fabric_mapper]") {
+TEST_CASE("the fabric mapper refuses what does not fit, with the reason", "[unit][fabric_mapper]") {
   FabricLimits small;
   small.accumulators = 8;
   small.sram_words = 64;

@@ -135,7 +135,7 @@ struct Block {
 
 }  // namespace
 
-TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass along", "[wafer_pe]") {
+TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass along", "[cosim][wafer_pe]") {
   const double stall = GENERATE(0.0, 0.3, 0.6);
   const bool chain_head = GENERATE(true, false);
   wb::sw::SplitMix64 rng(7 + static_cast<std::uint64_t>(stall * 10) + chain_head);
@@ -183,7 +183,7 @@ TEST_CASE("PE mode 0: sparse activations meet resident sparse weights, sums pass
   }
 }
 
-TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips its zeros", "[wafer_pe]") {
+TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips its zeros", "[cosim][wafer_pe]") {
   const int lane = GENERATE(1, 2);
   const double stall = GENERATE(0.0, 0.4);
   wb::sw::SplitMix64 rng(31 + static_cast<std::uint64_t>(lane * 10) + static_cast<std::uint64_t>(stall * 10));
@@ -217,7 +217,7 @@ TEST_CASE("PE mode 0 lanes: each PE takes its int8 of a shared wavelet and skips
   CHECK_FALSE(pe.error());
 }
 
-TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch", "[wafer_pe]") {
+TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch", "[cosim][wafer_pe]") {
   const double stall = GENERATE(0.0, 0.4);
   const bool chain_head = GENERATE(true, false);
   wb::sw::SplitMix64 rng(17 + static_cast<std::uint64_t>(stall * 10) + chain_head);
@@ -260,7 +260,7 @@ TEST_CASE("PE mode 1: streamed weights meet resident activations over the batch"
   CHECK_FALSE(pe.error());
 }
 
-TEST_CASE("PE drops a wavelet on an unbound color, returns its credit and keeps working", "[wafer_pe]") {
+TEST_CASE("PE drops a wavelet on an unbound color, returns its credit and keeps working", "[cosim][wafer_pe]") {
   wb::sw::SplitMix64 rng(3);
   const Block block(4, 4, 1.0, rng);
   PeBench pe;
@@ -272,7 +272,7 @@ TEST_CASE("PE drops a wavelet on an unbound color, returns its credit and keeps 
   CHECK(pe.error());
 }
 
-TEST_CASE("PE with zero rows reduces nothing and takes the next vector", "[wafer_pe]") {
+TEST_CASE("PE with zero rows reduces nothing and takes the next vector", "[cosim][wafer_pe]") {
   wb::sw::SplitMix64 rng(4);
   const Block block(3, 2, 1.0, rng);
   PeBench pe;
