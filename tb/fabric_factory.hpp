@@ -19,6 +19,10 @@ std::vector<WaferVariant> built_wafer_variants();
 
 bool is_built_wafer_mesh(int k);  // a single-threaded k x k RTL build exists
 
+// Throws RtlElsewhere unless this executable holds every mesh, those built on demand included
+// (tb/rtl_elsewhere.hpp): for commands that run them all (fabric-bench).
+void need_every_mesh_rtl();
+
 // Throws sw::InputError when, for the RTL, no k x k compute fabric with that many Verilator
 // threads was built; for the model, when k is outside 1..16 or a trace is requested.
 std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions& options);

@@ -19,7 +19,9 @@ void FabricJob::validate() const {
   }
   // Fail early, before any work, when the size is not built (RTL) or too big (model).
   if (engine == ref::Engine::kModel ? mesh > 16 : !is_built_wafer_mesh(mesh)) {
-    make_wafer_dut(mesh, ref::WaferDutOptions{engine, "", 1});  // throws the reason
+    ref::WaferDutOptions options;
+    options.engine = engine;
+    make_wafer_dut(mesh, options);  // throws the reason (or hands the command over, rtl_elsewhere.hpp)
   }
 }
 

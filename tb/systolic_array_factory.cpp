@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Instantiates the Verilated configuration that matches a requested array size. Compiled twice:
-// with every configuration (wb_tb_pins), and with WB_CORE_ARRAYS_ONLY for `waferbench` itself
-// (wb_tb_pins_core), which holds only WB_CORE_ARRAY_SIZES and hands the rest to waferbench-all.
+// Instantiates the Verilated configuration that matches a requested array size. Compiled once
+// per executable (tb/rtl_elsewhere.hpp): with the default configurations (wb_tb_pins:
+// waferbench-all and the tests), with WB_CORE_ARRAYS_ONLY for `waferbench` itself
+// (wb_tb_pins_core, WB_CORE_ARRAY_SIZES), and with WB_WITH_ON_DEMAND for waferbench-big
+// (wb_tb_pins_big, the on-demand sizes too). Each hands what it lacks to the one that holds it.
 #include "tb/held_array_models.hpp"  // Verilated headers first (before anything SystemC)
 #ifndef WB_CORE_ARRAYS_ONLY
 #include "wb/nm_array_models.hpp"  // the N:M arrays are all in waferbench-all
@@ -9,7 +11,7 @@
 
 #include "sw/error.hpp"
 #include "models/ref/systolic_array_model.hpp"
-#include "tb/rtl_elsewhere.hpp"
+#include "tb/on_demand_rtl.hpp"
 #include "tb/systolic_array_factory.hpp"
 #include "tb/verilated_systolic_array.hpp"
 
@@ -55,26 +57,45 @@ std::unique_ptr<ref::ArrayDut> make_nm_rtl(int rows, int cols, const ref::DutOpt
 
 }  // namespace
 
+#define WB_LIST_SIZE(R, C) sizes.push_back(sw::ArrayShape{R, C});
 std::vector<sw::ArrayShape> built_array_sizes() {
   std::vector<sw::ArrayShape> sizes;
-#define WB_LIST_SIZE(R, C) sizes.push_back(sw::ArrayShape{R, C});
   WB_FOR_EACH_ARRAY(WB_LIST_SIZE)
+#ifdef WB_WITH_ON_DEMAND
+  WB_FOR_EACH_ON_DEMAND_ARRAY(WB_LIST_SIZE)
+#endif
+  return sizes;
+}
+
+std::vector<sw::ArrayShape> on_demand_array_sizes() {
+  std::vector<sw::ArrayShape> sizes;
+  WB_FOR_EACH_ON_DEMAND_ARRAY(WB_LIST_SIZE)
   return sizes;
 }
 
 std::vector<sw::ArrayShape> built_nm_array_sizes() {
   std::vector<sw::ArrayShape> sizes;
   WB_FOR_EACH_NM_ARRAY(WB_LIST_SIZE)
-#undef WB_LIST_SIZE
   return sizes;
 }
+#undef WB_LIST_SIZE
 
-std::string built_array_sizes_text() { return sizes_text(built_array_sizes()); }
+std::string built_array_sizes_text() {
+  std::string text = sizes_text(built_array_sizes());
+#ifndef WB_WITH_ON_DEMAND
+  const std::string later = sizes_text(on_demand_array_sizes());
+  if (!later.empty()) text += "; on demand: " + later;
+#endif
+  return text;
+}
 std::string built_nm_array_sizes_text() { return sizes_text(built_nm_array_sizes()); }
 bool is_built_array_size(int rows, int cols) { return contains(built_array_sizes(), rows, cols); }
 bool is_built_nm_array_size(int rows, int cols) { return contains(built_nm_array_sizes(), rows, cols); }
 
 void need_array_rtl(int rows, int cols, bool nm) {
+#ifndef WB_WITH_ON_DEMAND
+  if (!nm && is_on_demand_array_size(rows, cols)) throw RtlElsewhere(kBigExecutable);
+#endif
 #ifdef WB_CORE_ARRAYS_ONLY
   bool held = false;
 #define WB_HELD(R, C) held = held || (rows == R && cols == C);

@@ -46,8 +46,8 @@ std::vector<sw::ArrayShape> BenchArgs::validate() const {
     const auto dims = parse_dims(item);
     if (!dims) throw sw::InputError("bad size '" + item + "' in --sizes (expected RxC)");
     const auto [r, c] = *dims;
-    if (!tb::is_built_array_size(r, c)) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
     tb::need_array_rtl(r, c, false);
+    if (!tb::is_built_array_size(r, c)) throw sw::InputError("array size " + item + " is not built (built: " + tb::built_array_sizes_text() + ")");
     sizes.push_back({r, c});
   }
   return sizes;

@@ -44,6 +44,7 @@ int fabric_bench_command(int argc, char** argv) {
   args.describe(desc);
   if (!parse_command_line(argc, argv, desc, "usage: waferbench fabric-bench [options]")) return 0;
   args.validate();
+  tb::need_every_mesh_rtl();  // every built mesh, those built on demand too
 
   std::vector<bench::FabricBenchRow> rows;
   for (const auto& v : tb::built_wafer_variants()) rows.push_back(bench::bench_compute_fabric(v, args.cycles, args.repeat));

@@ -9,11 +9,11 @@
 #include <iostream>
 #include <string>
 
-#include <unistd.h>
 
 #include "sw/error.hpp"
 #include "sw/parse.hpp"
 #include "tb/cli/commands.hpp"
+#include "tb/cli/hand_over.hpp"
 #include "tb/cli/options.hpp"
 #include "tb/rtl_elsewhere.hpp"
 
@@ -36,18 +36,6 @@ const char* kUsage =
     "  sweep    a grid over another command's options, run locally, with GNU parallel or on Slurm, into one CSV\n"
     "  whatif   training time of a model at scale, at the utilisation and efficiency a simulated run measured\n"
     "every simulating command writes --json, --csv FILE, --scalesim-csv DIR and an HTML --report DIR\n";
-
-// Replaces this process with waferbench-all (beside this executable) on the same command
-// line; returns only when that fails.
-int run_all_executable(char* argv[]) {
-  std::string exe = wb::cli::self_exe();
-  exe = exe.substr(0, exe.find_last_of('/') + 1) + "waferbench-all";
-  std::cout.flush();
-  execv(exe.c_str(), argv);
-  std::cerr << "waferbench: error: this command needs RTL that is in " << exe
-            << " (build it: cmake --build build --target waferbench-all)\n";
-  return 2;
-}
 
 }  // namespace
 
@@ -77,8 +65,8 @@ int sc_main(int argc, char* argv[]) {
     if (command == "bench-worker") return wb::cli::bench_worker_command(argc - 1, argv + 1);
     std::cerr << "waferbench: error: unknown command '" << wb::sw::printable(command) << "' (see waferbench --help)\n";
     return 2;
-  } catch (const wb::tb::RtlElsewhere&) {
-    return run_all_executable(argv);
+  } catch (const wb::tb::RtlElsewhere& e) {
+    return wb::cli::hand_over(argv, e.executable);
   } catch (const wb::sw::InputError& e) {
     // printable(): a message quoting user input stays one line
     std::cerr << "waferbench: error: " << wb::sw::printable(e.what()) << "\n";

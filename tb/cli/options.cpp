@@ -122,11 +122,11 @@ tb::SystemOptions to_system_options(const SystemArgs& args) {
   if (engine == ref::Engine::kModel && (args.rows > 1024 || args.cols > 1024)) {
     throw sw::InputError("--engine model supports arrays up to 1024x1024");
   }
+  if (engine == ref::Engine::kRtl) tb::need_array_rtl(args.rows, args.cols, false);
   if (engine == ref::Engine::kRtl && !tb::is_built_array_size(args.rows, args.cols)) {
     throw sw::InputError("array size " + std::to_string(args.rows) + "x" + std::to_string(args.cols) +
                          " is not built (built: " + tb::built_array_sizes_text() + ")");
   }
-  if (engine == ref::Engine::kRtl) tb::need_array_rtl(args.rows, args.cols, false);
   check_watchdog_bandwidth(args, o, std::max(args.rows, args.cols), "array");
   o.array = {args.rows, args.cols};
   o.memory.bytes_per_cycle = args.mem_bw;
