@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // [cosim] The C++ reference model of the compute fabric (models/ref/fabric_model.hpp) against the
 // RTL: on the same programs and seeds (both layouts, densities 1 / 0.5 / 0.1 / 0.01, GEMV and
-// SpMM, with and without back-pressure, on the built 4x4, 8x8 and 16x16 meshes) the results,
+// SpMM, with and without back-pressure, on the built 4x4 and 8x8 meshes; 16x16 in
+// tests/test_on_demand.cpp) the results,
 // cycle counts, MACs, link flits, the PEs' SRAM reads and writes and partial-sum adds and the
 // wavelet counts are equal; the model alone runs meshes that
 // are not built, bit-exact against sw::gemm_ref.
@@ -118,17 +119,7 @@ TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts",
   report_worst("8x8");
 }
 
-TEST_CASE("the fabric model equals the RTL on 16x16, every density, both layouts", "[cosim][wafer][model]") {
-  const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
-  const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
-  const int m = GENERATE(1, 3);
-  const double backpressure = m == 1 ? 0.0 : 0.1;
-  const auto a = wb::sw::random_int8(m, 200, 81);
-  const auto b = wb::sw::random_sparse_int8(200, 180, density, 82);
-  INFO("density " << density);
-  compare(16, a, b, layout, backpressure, 3);
-  report_worst("16x16");
-}
+// 16x16 (built on demand, into waferbench-big only): tests/test_on_demand.cpp.
 
 TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes per stream", "[cosim][wafer][model]") {
   const double density = GENERATE(1.0, 0.1, 0.01);
