@@ -19,14 +19,6 @@
 
 namespace wb::tb {
 
-namespace {
-#ifdef WB_WITH_ON_DEMAND
-constexpr bool kHoldsOnDemand = true;
-#else
-constexpr bool kHoldsOnDemand = false;
-#endif
-}  // namespace
-
 std::string built_wafer_meshes_text() {
   std::string text;
 #define WB_WAFER_TEXT(K, T) \
@@ -65,12 +57,12 @@ std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const ref::WaferDutOptions&
 }
 
 void need_every_mesh_rtl() {
-  if (!kHoldsOnDemand && has_on_demand_meshes()) throw RtlElsewhere(kBigExecutable);
+  if (!kHoldsOnDemandRtl && has_on_demand_meshes()) throw RtlElsewhere(kBigExecutable);
 }
 
 std::unique_ptr<ref::WaferDut> make_wafer_dut(int k, const std::string& trace_path, int threads,
                                               const sw::TraceSettings& trace_settings) {
-  need_mesh_rtl(k, kHoldsOnDemand);
+  need_mesh_rtl(k, kHoldsOnDemandRtl);
 #define WB_MAKE_WAFER(K, T) \
   if (k == K && threads == T) return std::make_unique<VerilatedWaferDut<Vsa_wafer_k##K##_t##T>>(K, T, trace_path, trace_settings);
   WB_FOR_EACH_HELD_WAFER(WB_MAKE_WAFER)

@@ -18,14 +18,6 @@
 
 namespace wb::tb {
 
-namespace {
-#ifdef WB_WITH_ON_DEMAND
-constexpr bool kHoldsOnDemand = true;
-#else
-constexpr bool kHoldsOnDemand = false;
-#endif
-}  // namespace
-
 std::string built_noc_meshes_text() {
   std::string text;
 #define WB_NOC_TEXT(K, C) text += (text.empty() ? "" : ", ") + std::to_string(K) + "x" + std::to_string(K);
@@ -50,7 +42,7 @@ std::vector<int> built_noc_meshes() {
 }
 
 std::unique_ptr<ref::NocDut> make_noc_dut(int k, const std::string& trace_path, const sw::TraceSettings& trace_settings) {
-  need_mesh_rtl(k, kHoldsOnDemand);
+  need_mesh_rtl(k, kHoldsOnDemandRtl);
 #define WB_MAKE_NOC(K, C) \
   if (k == K) return std::make_unique<VerilatedNocDut<Vsa_fabric_k##K##_c##C>>(K, C, trace_path, trace_settings);
   WB_FOR_EACH_HELD_NOC_MESH(WB_MAKE_NOC)

@@ -9,6 +9,14 @@
 
 namespace wb::tb {
 
+// Whether the including translation unit is compiled for waferbench-big (WB_WITH_ON_DEMAND):
+// the factories are compiled once per executable, so this has internal linkage.
+#ifdef WB_WITH_ON_DEMAND
+static constexpr bool kHoldsOnDemandRtl = true;
+#else
+static constexpr bool kHoldsOnDemandRtl = false;
+#endif
+
 inline bool is_on_demand_array_size(int rows, int cols) {
   bool found = false;
 #define WB_ON_DEMAND_ARRAY(R, C) found = found || (rows == R && cols == C);
