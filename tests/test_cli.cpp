@@ -26,11 +26,13 @@
 #include "sw/npy.hpp"
 #include "sw/prune.hpp"
 #include "sw/training.hpp"
+#include "tests/skip.hpp"
 
 using namespace wb;
 using namespace wb::test;
 
 TEST_CASE("cli: arguments reach the command as they are: a quote, a space, no shell", "[system]") {
+  wb::test::need_array(16, 16);
   const std::string dir = tmp("it's a dir");
   fs::create_directories(dir);
   const auto a = sw::random_int8(3, 4, 1), b = sw::random_int8(4, 2, 2);
@@ -155,6 +157,7 @@ TEST_CASE("cli: noc reports load and latency as JSON", "[system]") {
 }
 
 TEST_CASE("cli: bad input is one line on stderr, exit 2, and no output file", "[system]") {
+  wb::test::need_array(16, 16);
   sw::write_npy(tmp("a8.npy"), sw::random_int8(4, 5, 1));
   sw::write_npy(tmp("b8.npy"), sw::random_int8(6, 3, 1));
   sw::write_npy(tmp("i32.npy"), sw::MatrixI32(5, 3));
@@ -429,6 +432,8 @@ TEST_CASE("cli: --prune and --mask on gemm and run prune exactly what they say, 
 }
 
 TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse array, RTL and model, cycles hand-computed", "[system]") {
+  wb::test::need_array(16, 16);
+  wb::test::need_nm_array(16, 16);
   // 16x32x8 on 8x8 (WS) with 1000 B/cycle of memory, so that only its 10 cycles of latency add
   // to the pin-level count: R + F*M + R + C + 1 + 10 + 1 = 8 + 16F + 17 + 11 for F folds of M =
   // 16 A beats. Dense: 4 folds of 8 of K; 2:4: 2 folds of 16 kept rows' 16 of K; 1:4: one fold.
@@ -595,6 +600,8 @@ TEST_CASE("cli: run --store-format streams the compressed bytes, metadata includ
 }
 
 TEST_CASE("cli: bad --prune, --mask, --structure and --densities are one line, exit 2, no output file", "[system]") {
+  wb::test::need_array(16, 16);
+  wb::test::need_wafer_mesh(8);
   sw::write_npy(tmp("i8.npy"), sw::random_int8(4, 4, 1));
   {
     std::ofstream f(tmp("m5.npy"), std::ios::binary);
@@ -625,6 +632,7 @@ TEST_CASE("cli: bad --prune, --mask, --structure and --densities are one line, e
 }
 
 TEST_CASE("cli: bad fabric input is one line on stderr, exit 2, and no output file", "[system]") {
+  wb::test::need_wafer_mesh(8);
   sw::write_npy(tmp("a8.npy"), sw::random_int8(4, 5, 1));
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 5x5", "not built");
   expect_input_error("gemm --target fabric --m 4 --k 4 --n 4 --mesh 4x2", "square");
@@ -821,6 +829,7 @@ TEST_CASE("cli: bench measures both dataflows on the RTL, the TLM path and the m
 }
 
 TEST_CASE("cli: bench's network figure runs the BERT-base encoder layer on the RTL and the model", "[system]") {
+  wb::test::need_array(16, 16);
   const Outcome o = waferbench("bench --sizes 4x4 --repeat 1 --cycles 100 --json " + tmp("net.json"));
   INFO(o.err);
   REQUIRE(o.code == 0);
@@ -936,6 +945,7 @@ TEST_CASE("cli: train --sweep-bw runs its points side by side and reports them i
 }
 
 TEST_CASE("cli: run --network, --topology and --onnx, every layer golden-checked", "[system]") {
+  wb::test::need_array(16, 16);
   // BERT-base's encoder layer on the model: 12 layers, 6 mapped, 931 135 488 MACs.
   Outcome o = waferbench("run --network bert-base --engine model --json " + tmp("bert.json"));
   INFO(o.err);
@@ -1065,6 +1075,7 @@ TEST_CASE("cli: run --onnx on generated BERT-layer and ResNet-50 models gives th
 }
 
 TEST_CASE("cli: bad network input is one line and exit 2", "[system]") {
+  wb::test::need_array(16, 16);
   {
     std::ofstream f(tmp("bad.csv"));
     f << "Layer,M,N,K\nA,4,x,4\n";
@@ -1156,6 +1167,8 @@ TEST_CASE("cli contract: hostile .npy inputs are one-line errors and no crash or
 }
 
 TEST_CASE("cli contract: impossible sizes fail at once before allocating or computing", "[system]") {
+  wb::test::need_array(16, 16);
+  wb::test::need_wafer_mesh(8);
   const auto t0 = std::chrono::steady_clock::now();
   expect_rejected("gemm --m 1000000 --k 1000 --n 1000", "array's memory");
   expect_rejected("gemm --m 20000 --k 20000 --n 20000", "array's memory");
@@ -1226,6 +1239,8 @@ TEST_CASE("cli contract: outputs replace regular files only via a unique tempora
 }
 
 TEST_CASE("cli contract: options are strict in every command", "[system]") {
+  wb::test::need_array(16, 16);
+  wb::test::need_wafer_mesh(8);
   expect_rejected("gemm --m 4 --k 4 --n 4 --rows 4 --cols 4 extra", "unexpected argument 'extra'");
   expect_rejected("noc --mesh 4x4 8x8", "unexpected argument '8x8'");
   expect_rejected("train --model mlp:16x8x4 --rows 4 --cols 4 stray", "unexpected argument 'stray'");
@@ -1261,6 +1276,7 @@ TEST_CASE("cli contract: options are strict in every command", "[system]") {
 }
 
 TEST_CASE("cli contract: noc reports flits not delivered by the end of the drain apart from a failed check", "[system]") {
+  wb::test::need_noc_mesh(8);
   // The 8x8 sweeps past saturation: queued flits at the end of the drain are no failure.
   const Outcome sweep = waferbench("noc --sweep --traffic transpose --json " + tmp("sweep_noc.json"));
   INFO(sweep.err);

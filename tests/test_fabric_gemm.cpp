@@ -23,6 +23,7 @@
 #include "tb/fabric_factory.hpp"
 #include "tb/fabric_gemm.hpp"
 #include "sw/layer_record.hpp"
+#include "tests/skip.hpp"
 
 namespace {
 
@@ -101,6 +102,7 @@ TEST_CASE("a layer smaller than the mesh uses a corner and its sums still reach 
 }
 
 TEST_CASE("the 8x8 fabric runs a sparse SpMM bit-exact", "[cosim][wafer]") {
+  wb::test::need_wafer_mesh(8);
   const auto a = wb::sw::random_int8(6, 100, 61);
   const auto b = wb::sw::random_sparse_int8(100, 90, 0.3, 62);
   for (auto layout : {FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming}) {

@@ -21,6 +21,7 @@
 #include "models/ref/fabric_dut.hpp"
 #include "wb/hw_config.hpp"
 #include "tb/fabric_factory.hpp"
+#include "tests/skip.hpp"
 
 namespace {
 
@@ -108,6 +109,7 @@ TEST_CASE("the fabric model equals the RTL on 4x4, every density, both layouts",
 }
 
 TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts", "[cosim][wafer][model]") {
+  wb::test::need_wafer_mesh(8);
   const auto layout = GENERATE(FabricLayout::kWeightsResident, FabricLayout::kWeightStreaming);
   const double density = GENERATE(1.0, 0.5, 0.1, 0.01);
   const int m = GENERATE(1, 6);
@@ -122,6 +124,7 @@ TEST_CASE("the fabric model equals the RTL on 8x8, every density, both layouts",
 // 16x16 (built on demand, into waferbench-big only): tests/test_on_demand.cpp.
 
 TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes per stream", "[cosim][wafer][model]") {
+  wb::test::need_wafer_mesh(8);
   const double density = GENERATE(1.0, 0.1, 0.01);
   const double backpressure = GENERATE(0.0, 0.3);
   INFO("density " << density);
@@ -139,6 +142,7 @@ TEST_CASE("the fabric model equals the RTL on copies of the PE grid, two lanes p
 }
 
 TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a corner", "[cosim][wafer][model]") {
+  wb::test::need_wafer_mesh(8);
   auto a = wb::sw::random_int8(3, 16, 31);
   for (int c = 0; c < 16; c += 2) a.at(1, c) = 0;  // zero activations are never sent
   compare(4, a, wb::sw::random_sparse_int8(16, 16, 0.5, 32), FabricLayout::kWeightsResident, 0.5, 9);
@@ -154,6 +158,7 @@ TEST_CASE("the fabric model equals the RTL on irregular shapes, zero rows and a 
 }
 
 TEST_CASE("the fabric model equals the RTL on random shapes, densities, layouts and stalls", "[cosim][wafer][model]") {
+  wb::test::need_wafer_mesh(8);
   wb::sw::SplitMix64 rng(2024);
   for (int i = 0; i < 24; ++i) {
     const int mesh = i % 3 == 2 ? 8 : 4;

@@ -7,6 +7,7 @@
 #include "sw/error.hpp"
 #include "models/ref/noc_dut.hpp"
 #include "tb/noc_factory.hpp"
+#include "tests/skip.hpp"
 
 using namespace wb;
 
@@ -35,6 +36,7 @@ TEST_CASE("noc: every (source, destination) pair of a 4x4 mesh routes correctly"
 }
 
 TEST_CASE("noc: zero-load latency is at most hops + 2 for every pattern", "[cosim]") {
+  wb::test::need_noc_mesh(8);
   for (auto t : {sw::Traffic::kUniform, sw::Traffic::kTranspose, sw::Traffic::kBitComplement, sw::Traffic::kHotspot,
                  sw::Traffic::kNeighbor}) {
     const auto r = run(8, t, 0.005, 8000);
@@ -47,6 +49,7 @@ TEST_CASE("noc: zero-load latency is at most hops + 2 for every pattern", "[cosi
 }
 
 TEST_CASE("noc: uniform traffic on 8x8 saturates at >= 0.42 flits/node/cycle with 4 colors", "[cosim]") {
+  wb::test::need_noc_mesh(8);
   const auto four = run(8, sw::Traffic::kUniform, 1.0, 4000, 4);
   INFO("accepted with 4 colors " << four.accepted);
   CHECK(four.accepted >= 0.42);
@@ -57,6 +60,7 @@ TEST_CASE("noc: uniform traffic on 8x8 saturates at >= 0.42 flits/node/cycle wit
 }
 
 TEST_CASE("noc: nothing lost, duplicated or reordered at saturation and under ejection back-pressure", "[cosim]") {
+  wb::test::need_noc_mesh(8);
   for (auto t : {sw::Traffic::kUniform, sw::Traffic::kHotspot, sw::Traffic::kTranspose}) {
     const auto r = run(8, t, 1.0, 2000, 4, 0.4);
     INFO(sw::traffic_name(t));
@@ -98,6 +102,7 @@ TEST_CASE("noc: a size that was not built and too many colors are input errors",
 }
 
 TEST_CASE("noc: flits still queued at their sources when the drain ends are reported and not lost", "[cosim]") {
+  wb::test::need_noc_mesh(8);
   // Hotspot at full load on 8x8: the hot node ejects one flit a cycle of ~13 offered, so a short
   // drain ends with a backlog at the sources. The mesh itself is emptied: every flit that
   // entered it comes out, once, in order and at its destination.

@@ -12,6 +12,7 @@
 #include "sw/layer_record.hpp"
 #include "sw/record_csv.hpp"
 #include "sw/scalesim_report.hpp"
+#include "tests/skip.hpp"
 
 using namespace wb;
 using namespace wb::test;
@@ -119,6 +120,7 @@ TEST_CASE("report cli: run writes --csv and SCALE-Sim's reports that read back a
 }
 
 TEST_CASE("report cli: bad energy tables and report directories are one-line errors that write nothing", "[system]") {
+  wb::test::need_array(16, 16);
   std::ofstream(tmp("bad.json")) << "{\"int8_mac_pj\": 1}";
   std::ofstream(tmp("bad.yaml")) << "int8_mac_pj: [1\n";
   fs::create_directories(tmp("mine"));

@@ -24,6 +24,7 @@
 #include "models/ref/pin_gemm.hpp"
 #include "tb/systolic_array_factory.hpp"
 #include "tests/engine_runs.hpp"
+#include "tests/skip.hpp"
 
 using namespace wb;
 
@@ -127,6 +128,9 @@ TEST_CASE("model vs RTL: random shapes, multi-fold, random stalls, back to back"
 }
 
 TEST_CASE("model vs RTL: long streams through many folds, with stalls", "[cosim]") {
+  wb::test::need_array(4, 8);
+  wb::test::need_array(8, 8);
+  wb::test::need_array(16, 16);
   compare({4, 8}, {{{300, 9, 17}, kWs, 3}, {{9, 300, 17}, kOs, 4}}, 0.1, 9, true);
   compare({8, 8}, {{{16, 3, 16}, kOs, 5}, {{200, 70, 40}, kWs, 6}}, 0.3, 10, true);
   compare({16, 16}, {{{256, 256, 256}, kWs, 7}, {{256, 256, 256}, kOs, 8}}, 0.0, 11, true);
@@ -260,6 +264,7 @@ TEST_CASE("model alone: a 192x192 array through the full TLM path matches the CP
 }
 
 TEST_CASE("model vs RTL: simulation speed on a 16x16 GEMM (printed, not checked)", "[cosim]") {
+  wb::test::need_array(16, 16);
   const sw::ArrayShape array{16, 16};
   const sw::GemmShape shape{2000, 32, 32};
   const auto a = sw::random_int8(shape.m, shape.k, 1), b = sw::random_int8(shape.k, shape.n, 2);

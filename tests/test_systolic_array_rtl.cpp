@@ -12,6 +12,7 @@
 #include "models/ref/systolic_array_dut.hpp"
 #include "models/ref/pin_gemm.hpp"
 #include "tb/systolic_array_factory.hpp"
+#include "tests/skip.hpp"
 
 using namespace wb;
 
@@ -68,6 +69,8 @@ TEST_CASE("array GEMM survives random back-pressure on every stream", "[cosim]")
 }
 
 TEST_CASE("array GEMM: long K and M stream through many folds", "[cosim]") {
+  wb::test::need_array(4, 8);
+  wb::test::need_array(8, 8);
   check_gemm({4, 8}, sw::Dataflow::kWeightStationary, {300, 9, 17}, 3, 0.1);
   check_gemm({4, 8}, sw::Dataflow::kOutputStationary, {9, 300, 17}, 4, 0.1);
   check_gemm({8, 8}, sw::Dataflow::kOutputStationary, {16, 3, 16}, 5, 0.0);  // K < R: drain-limited folds
