@@ -134,12 +134,14 @@ module sa_wafer_pe
   logic              sram_we;
   logic [SAddrW-1:0] sram_waddr;
   logic [31:0]       rdata_d;
+  logic              rd_hit;  // a read of the issue port inside the SRAM (also counted)
   /* verilator tracing_on */
 
   assign sram_we    = cfg_valid_i && cfg_sram_i && (32'(cfg_addr_i) < SramWords);
   assign sram_waddr = SAddrW'(cfg_addr_i);
   // An address past the SRAM reads as zero.
-  assign rdata_d    = !rd_en ? rdata_q : (32'(rd_addr) < SramWords) ? sram_q[SAddrW'(rd_addr)] : '0;
+  assign rd_hit     = rd_en && (32'(rd_addr) < SramWords);
+  assign rdata_d    = !rd_en ? rdata_q : rd_hit ? sram_q[SAddrW'(rd_addr)] : '0;
 
   always_ff @(posedge clk_i) begin
     if (sram_we) sram_q[sram_waddr] <= cfg_data_i;
@@ -414,17 +416,12 @@ module sa_wafer_pe
   logic [CntW-1:0] macs_q, sram_reads_q, sram_writes_q, psum_adds_q;
   logic            error_q;
   /* verilator tracing_off */
-  logic [CntW-1:0] macs_d, sram_reads_d, sram_writes_d, psum_adds_d;
   logic            error_set;
   /* verilator tracing_on */
-  // Reads where the SRAM is accessed: the issue port's enable and the fetch register's load,
-  // each with an address inside the SRAM.
-  assign macs_d        = macs_q + CntW'(s1_valid_q);
-  assign sram_reads_d  = sram_reads_q + CntW'(rd_en && (32'(rd_addr) < SramWords)) +
-                         CntW'(fetch && (32'(mac_index) < SramWords));
-  assign sram_writes_d = sram_writes_q + CntW'(sram_we);
-  assign psum_adds_d   = psum_adds_q + CntW'(psum_pop);
   assign error_set = unbound || mac_full || psum_full;
+  // Reads where the SRAM is accessed: the issue port's enable and the fetch register's load,
+  // each with an address inside the SRAM. The sums are written inside the always_ff (no _d
+  // signals: Verilator keeps each as a class member, stored and loaded every cycle).
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       macs_q        <= '0;
@@ -433,10 +430,10 @@ module sa_wafer_pe
       psum_adds_q   <= '0;
       error_q       <= 1'b0;
     end else begin
-      macs_q        <= macs_d;
-      sram_reads_q  <= sram_reads_d;
-      sram_writes_q <= sram_writes_d;
-      psum_adds_q   <= psum_adds_d;
+      macs_q        <= macs_q + CntW'(s1_valid_q);
+      sram_reads_q  <= sram_reads_q + CntW'(rd_hit) + CntW'(fetch && (32'(mac_index) < SramWords));
+      sram_writes_q <= sram_writes_q + CntW'(sram_we);
+      psum_adds_q   <= psum_adds_q + CntW'(psum_pop);
       if (error_set) error_q <= 1'b1;
     end
   end
