@@ -52,6 +52,7 @@ TEST_CASE("cli: arguments reach the command as they are: a quote, a space, no sh
 }
 
 TEST_CASE("cli: gemm from .npy files writes C and a complete JSON report", "[system]") {
+  wb::test::need_array(8, 8);
   const auto a = sw::random_int8(37, 21, 4), b = sw::random_int8(21, 19, 5);
   sw::write_npy(tmp("a.npy"), a);
   sw::write_npy(tmp("b.npy"), b);
@@ -86,6 +87,7 @@ TEST_CASE("cli: random gemm from a seed, M = 1", "[system]") {
 }
 
 TEST_CASE("cli: --engine model runs a size that was not built and matches the RTL's cycles", "[system]") {
+  wb::test::need_array(8, 8);
   const Outcome o = waferbench("gemm --m 50 --k 70 --n 90 --rows 64 --cols 64 --engine model --json " + tmp("model.json"));
   INFO(o.err);
   REQUIRE(o.code == 0);
@@ -133,6 +135,7 @@ TEST_CASE("cli: --engine model runs an unbuilt fabric mesh and matches the RTL's
 }
 
 TEST_CASE("cli: run prints the per-layer table of the default workload", "[system]") {
+  wb::test::need_array(8, 8);
   const Outcome o = waferbench("run --rows 8 --cols 8 --json " + tmp("run.json"));
   INFO(o.err);
   REQUIRE(o.code == 0);
@@ -766,6 +769,7 @@ TEST_CASE("cli: bad train input is one line on stderr, exit 2, and no output fil
 }
 
 TEST_CASE("cli: commands that need RTL waferbench does not hold run in waferbench-all, and without it one line and exit 2", "[system]") {
+  wb::test::need_array(8, 8);
   // Through the sibling: the RTL NoC and the RTL fabric answer as usual.
   const Outcome noc = waferbench("noc --mesh 4x4 --cycles 300 --warmup 100");
   CHECK(noc.code == 0);
