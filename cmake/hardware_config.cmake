@@ -171,24 +171,6 @@ function(wb_write_model_header name comment includes)
   configure_file("${WB_GENERATED_DIR}/wb/${name}.tmp" "${WB_GENERATED_DIR}/wb/${name}" COPYONLY)
 endfunction()
 
-# Per family: <name>.hpp includes the default configurations' classes and on_demand_<name>.hpp
-# those of the on-demand ones; hw_config.hpp's WB_FOR_EACH_<X> and WB_FOR_EACH_ON_DEMAND_<X>
-# name them.
-foreach(_which IN ITEMS "" _ON_DEMAND)
-  set(WB_ARRAY_LIST_MACRO${_which} "")
-  set(_includes "")
-  foreach(_size IN LISTS WB_ARRAY_SIZES${_which})
-    string(REPLACE "x" ";" _rc "${_size}")
-    list(GET _rc 0 _r)
-    list(GET _rc 1 _c)
-    string(APPEND WB_ARRAY_LIST_MACRO${_which} " X(${_r}, ${_c})")
-    string(APPEND _includes "#include \"Vsa_array_${_size}.h\"\n#include \"Vsa_array_${_size}_trace.h\"\n")
-  endforeach()
-  string(TOLOWER "${_which}_" _prefix)
-  string(REGEX REPLACE "^_" "" _prefix "${_prefix}")
-  wb_write_model_header(${_prefix}array_models.hpp "two Verilated classes per array size (fast, and _trace with FST support)." "${_includes}")
-endforeach()
-
 # The sizes `waferbench` itself holds (the default job's): every other configuration is in
 # waferbench-all, to which waferbench hands the commands that need it (tb/rtl_elsewhere.hpp), so
 # the default job builds without the big ones.
@@ -229,16 +211,31 @@ foreach(_n IN LISTS WB_ROUTER_COLORS)
 endforeach()
 wb_write_model_header(router_models.hpp "one Verilated class per router color count." "${_includes}")
 
+# Per family: <name>.hpp includes the default configurations' classes and on_demand_<name>.hpp
+# those of the on-demand ones; hw_config.hpp's WB_FOR_EACH_<X> and WB_FOR_EACH_ON_DEMAND_<X>
+# name them.
+set(_prefix "")                      # the default configurations' headers: <family>_models.hpp
+set(_prefix_ON_DEMAND "on_demand_")  # the on-demand ones': on_demand_<family>_models.hpp
+
 foreach(_which IN ITEMS "" _ON_DEMAND)
-  string(TOLOWER "${_which}_" _prefix)
-  string(REGEX REPLACE "^_" "" _prefix "${_prefix}")
+  set(WB_ARRAY_LIST_MACRO${_which} "")
+  set(_includes "")
+  foreach(_size IN LISTS WB_ARRAY_SIZES${_which})
+    string(REPLACE "x" ";" _rc "${_size}")
+    list(GET _rc 0 _r)
+    list(GET _rc 1 _c)
+    string(APPEND WB_ARRAY_LIST_MACRO${_which} " X(${_r}, ${_c})")
+    string(APPEND _includes "#include \"Vsa_array_${_size}.h\"\n#include \"Vsa_array_${_size}_trace.h\"\n")
+  endforeach()
+  wb_write_model_header(${_prefix${_which}}array_models.hpp "two Verilated classes per array size (fast, and _trace with FST support)." "${_includes}")
+
   set(WB_NOC_LIST_MACRO${_which} "")
   set(_includes "")
   foreach(_k IN LISTS WB_NOC_MESHES${_which})
     string(APPEND WB_NOC_LIST_MACRO${_which} " X(${_k}, ${WB_NOC_COLORS})")
     string(APPEND _includes "#include \"Vsa_fabric_k${_k}_c${WB_NOC_COLORS}.h\"\n")
   endforeach()
-  wb_write_model_header(${_prefix}fabric_models.hpp "one Verilated class per router-only mesh." "${_includes}")
+  wb_write_model_header(${_prefix${_which}}fabric_models.hpp "one Verilated class per router-only mesh." "${_includes}")
 
   set(WB_WAFER_LIST_MACRO${_which} "")
   set(_includes "")
@@ -249,7 +246,7 @@ foreach(_which IN ITEMS "" _ON_DEMAND)
     string(APPEND WB_WAFER_LIST_MACRO${_which} " X(${_k}, ${_t})")
     string(APPEND _includes "#include \"Vsa_wafer_k${_k}_t${_t}.h\"\n")
   endforeach()
-  wb_write_model_header(${_prefix}wafer_models.hpp "one Verilated class per compute fabric (tiles with PEs)." "${_includes}")
+  wb_write_model_header(${_prefix${_which}}wafer_models.hpp "one Verilated class per compute fabric (tiles with PEs)." "${_includes}")
 endforeach()
 
 configure_file("${PROJECT_SOURCE_DIR}/cmake/hw_config.hpp.in" "${WB_GENERATED_DIR}/wb/hw_config.hpp" @ONLY)
