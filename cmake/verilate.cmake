@@ -58,9 +58,11 @@ function(wb_verilate target)
   # WB_SANITIZE: the project's compiler (clang) and sanitizer flags for Verilated code too
   # (cmake/sanitize.cmake); otherwise Verilator's own choice, g++.
   set(sanitize "")
+  set(sanitize_deps "")
   if(WB_SANITIZE)
     list(JOIN WB_SANITIZE_FLAGS " " _flags)
     set(sanitize "CXX=${CMAKE_CXX_COMPILER}" "USER_CPPFLAGS=${_flags}")
+    set(sanitize_deps ${WB_SANITIZE_IGNORELIST})
   endif()
   # Verilated code is faster at -O2 than -O3 here; constructors and settle code need no
   # optimising. make -j2: these steps run side by side under ninja, each on few files.
@@ -71,7 +73,7 @@ function(wb_verilate target)
             ${V_SOURCES}
     COMMAND make -s -j2 -C "${dir}" -f ${V_PREFIX}.mk ${V_PREFIX}__ALL.a VM_PARALLEL_BUILDS=1
             "OPT_FAST=-O2" "OPT_SLOW=-O0" "OPT_GLOBAL=-O2" ${sanitize} ${objcache}
-    DEPENDS ${V_SOURCES}
+    DEPENDS ${V_SOURCES} ${sanitize_deps}
     COMMENT "Verilating and compiling ${V_PREFIX}"
     VERBATIM)
   add_custom_target(${target}_build DEPENDS "${archive}")
