@@ -419,6 +419,8 @@ class Importer {
   // numpy matmul semantics: 1-D operands are promoted, batch dimensions broadcast.
   Layer map_matmul(const Node& n, const std::string& a_name, const std::string& b_name) const {
     Dims a = shape_of(n, a_name), b = shape_of(n, b_name);
+    // (ONNX leaves a scalar operand undefined; the checker does not refuse one.)
+    if (a.empty() || b.empty()) fail(n, "A is " + dims_text(a) + " and B is " + dims_text(b) + ": both need rank 1 or more");
     if (a.size() == 1) a.insert(a.begin(), 1);
     if (b.size() == 1) b.push_back(1);
     const std::int64_t k = a.back(), kb = b[b.size() - 2], nn = b.back();

@@ -120,6 +120,21 @@ TEST_CASE("fuzz regressions: ONNX nodes naming an input that nothing defines", "
         "m.onnx: node #0 (Conv): input 'w\\nx' is neither a graph input, an initializer nor an earlier node's output");
 }
 
+TEST_CASE("fuzz regressions: ONNX matrix products of a scalar", "[unit]") {
+  // fuzz_onnx_long: MatMulInteger with a scalar Constant as B made the mapping index B's shape
+  // from before its start (UBSan: a negative offset applied to a null pointer).
+  CHECK(refusal([&] { sw::import_onnx_bytes(bytes_of(one_node_model("MatMul", {2}, {})), "m.onnx"); }) ==
+        "m.onnx: node #0 (MatMul): A is 2 and B is scalar: both need rank 1 or more");
+  CHECK(refusal([&] { sw::import_onnx_bytes(bytes_of(one_node_model("MatMul", {4, 2}, {})), "m.onnx"); }) ==
+        "m.onnx: node #0 (MatMul): A is 4x2 and B is scalar: both need rank 1 or more");
+  // Rank 1 on either side is ONNX's vector product and still imports.
+  const sw::Network net = sw::import_onnx_bytes(bytes_of(one_node_model("MatMul", {2}, {2, 3})), "m.onnx");
+  REQUIRE(net.layers.size() == 1);
+  CHECK(net.layers[0].gemm.m == 1);
+  CHECK(net.layers[0].gemm.k == 2);
+  CHECK(net.layers[0].gemm.n == 3);
+}
+
 TEST_CASE("npy from bytes: the readers the fuzzer calls match the file readers", "[unit]") {
   sw::MatrixI8 a(2, 3);
   for (int i = 0; i < 6; ++i) a.data()[i] = static_cast<std::int8_t>(i * 50 - 128);
