@@ -78,6 +78,7 @@ class Importer {
     check_opset();
     apply_input_shapes();
     check_node_inputs();
+    check_window_attributes();
     complete_kernel_shapes();
     infer_shapes();
     collect_constants();
@@ -191,6 +192,33 @@ class Importer {
         }
       }
       for (const auto& out : n.output()) defined.insert(out);
+    }
+  }
+
+  // The sliding-window ops' strides, dilations and kernel_shape are 1 or more: libonnx 1.12's
+  // shape inference divides by them unchecked (a zero stride was a division by zero, found by
+  // tests/fuzz/fuzz_onnx).
+  void check_window_attributes() const {
+    static const std::set<std::string> windowed{"Conv", "ConvInteger", "QLinearConv", "ConvTranspose",
+                                                "MaxPool", "AveragePool", "LpPool", "QLinearAveragePool"};
+    const auto& g = m_model.graph();
+    for (int k = 0; k < g.node_size(); ++k) {
+      const auto& n = g.node(k);
+      if (!windowed.count(n.op_type())) continue;
+      for (const auto& a : n.attribute()) {
+        if (a.name() != "strides" && a.name() != "dilations" && a.name() != "kernel_shape") continue;
+        bool positive = true;
+        Dims values;
+        for (const std::int64_t v : a.ints()) {
+          positive &= v >= 1;
+          values.push_back(v);
+        }
+        if (!positive) {
+          std::string text;
+          for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "x" : "") + std::to_string(values[i]);
+          fail(node_where(n, k) + ": " + a.name() + " " + text + ": every value must be 1 or more");
+        }
+      }
     }
   }
 

@@ -135,6 +135,30 @@ TEST_CASE("fuzz regressions: ONNX matrix products of a scalar", "[unit]") {
   CHECK(net.layers[0].gemm.n == 3);
 }
 
+TEST_CASE("fuzz regressions: ONNX windows with a zero stride, dilation or kernel size", "[unit]") {
+  // fuzz_onnx_long: a Conv with strides [2, 0] was a division by zero in libonnx's shape inference.
+  const auto with_ints = [](const std::string& name, const std::vector<std::int64_t>& values) {
+    onnx::ModelProto model = one_node_model("Conv", {1, 2, 6, 6}, {4, 2, 3, 3});
+    auto* a = model.mutable_graph()->mutable_node(0)->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (const auto v : values) a->add_ints(v);
+    return bytes_of(model);
+  };
+  CHECK(refusal([&] { sw::import_onnx_bytes(with_ints("strides", {2, 0}), "m.onnx"); }) ==
+        "m.onnx: node #0 (Conv): strides 2x0: every value must be 1 or more");
+  CHECK(refusal([&] { sw::import_onnx_bytes(with_ints("dilations", {1, -1}), "m.onnx"); }) ==
+        "m.onnx: node #0 (Conv): dilations 1x-1: every value must be 1 or more");
+  CHECK(refusal([&] { sw::import_onnx_bytes(with_ints("kernel_shape", {0, 3}), "m.onnx"); }) ==
+        "m.onnx: node #0 (Conv): kernel_shape 0x3: every value must be 1 or more");
+  // Positive strides still import: 6x6 by 3x3 at stride 2 gives 2x2 outputs.
+  const sw::Network net = sw::import_onnx_bytes(with_ints("strides", {2, 2}), "m.onnx");
+  REQUIRE(net.layers.size() == 1);
+  CHECK(net.layers[0].gemm.m == 4);
+  CHECK(net.layers[0].gemm.k == 18);
+  CHECK(net.layers[0].gemm.n == 4);
+}
+
 TEST_CASE("npy from bytes: the readers the fuzzer calls match the file readers", "[unit]") {
   sw::MatrixI8 a(2, 3);
   for (int i = 0; i < 6; ++i) a.data()[i] = static_cast<std::int8_t>(i * 50 - 128);
