@@ -207,17 +207,11 @@ class Importer {
       if (!windowed.count(n.op_type())) continue;
       for (const auto& a : n.attribute()) {
         if (a.name() != "strides" && a.name() != "dilations" && a.name() != "kernel_shape") continue;
-        bool positive = true;
-        Dims values;
-        for (const std::int64_t v : a.ints()) {
-          positive &= v >= 1;
-          values.push_back(v);
-        }
-        if (!positive) {
-          std::string text;
-          for (std::size_t i = 0; i < values.size(); ++i) text += (i ? "x" : "") + std::to_string(values[i]);
-          fail(node_where(n, k) + ": " + a.name() + " " + text + ": every value must be 1 or more");
-        }
+        if (std::all_of(a.ints().begin(), a.ints().end(), [](std::int64_t v) { return v >= 1; })) continue;
+        // (Not dims_text: it shows a negative value as an unknown '?'.)
+        std::string text;
+        for (int i = 0; i < a.ints_size(); ++i) text += (i ? "x" : "") + std::to_string(a.ints(i));
+        fail(node_where(n, k) + ": " + a.name() + " " + text + ": every value must be 1 or more");
       }
     }
   }
