@@ -20,9 +20,10 @@ GemmStreamer::GemmStreamer(sc_core::sc_module_name name, const StreamerOptions& 
 }
 
 void GemmStreamer::read_bytes(std::uint64_t addr, void* dst, std::size_t bytes, sc_core::sc_time& ready) {
-  tlm::tlm_generic_payload gp;
+  tlm::tlm_generic_payload& gp = m_read;
   gp.set_command(tlm::TLM_READ_COMMAND);
   gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
   gp.set_address(addr);
   gp.set_data_ptr(static_cast<unsigned char*>(dst));
   gp.set_data_length(static_cast<unsigned int>(bytes));

@@ -64,6 +64,9 @@ class GemmStreamer : public sc_core::sc_module {
   Clock m_clock;
   tlm_utils::tlm_quantumkeeper m_qk;
   StreamerCounters m_counters;
+  // One payload for every memory read: a payload's construction allocates its extension array,
+  // and a weight-stationary A beat is one read of its own (about one per cycle).
+  tlm::tlm_generic_payload m_read;
 };
 
 }  // namespace wb::models

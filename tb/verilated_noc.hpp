@@ -53,6 +53,11 @@ class VerilatedNocDut final : public ref::NocDut {
     std::vector<int> credits(static_cast<std::size_t>(n) * colors, hw::kRouterDepth);
     std::vector<int> next_color(n, 0);
     std::vector<int> held(static_cast<std::size_t>(n) * colors, 0);  // sink: ejected, credit not yet returned
+    // Per tile, the colors with a credit and those the sink holds (bit c = color c), so that the
+    // per-cycle loops visit only those colors, in increasing order as the counts would.
+    const std::uint32_t all_colors = (colors >= 32) ? ~0u : ((1u << colors) - 1u);
+    std::vector<std::uint32_t> credit_mask(n, all_colors);
+    std::vector<std::uint32_t> held_mask(n, 0);
     std::vector<std::uint32_t> last_id(static_cast<std::size_t>(n) * n * colors, 0);
     std::vector<std::uint32_t> latencies;
     std::vector<bool> seen;                                   // per flit id
@@ -86,34 +91,28 @@ class VerilatedNocDut final : public ref::NocDut {
           }
         }
         // Inject the oldest flit on the next color (round-robin) that holds a credit.
-        bool valid = false;
-        if (!queue[t].empty() && !drained) {
-          for (int i = 0; i < colors && !valid; ++i) {
-            const int c = (next_color[t] + i) % colors;
-            int& credit = credits[static_cast<std::size_t>(t) * colors + c];
-            if (credit == 0) continue;
-            const std::uint32_t id = queue[t].front();
-            queue[t].pop_front();
-            --credit;
-            next_color[t] = (c + 1) % colors;
-            const Flit& f = flits[id];
-            m_top->inj_wavelet_i[t] = sw::pack_wavelet({c, f.dst % m_k, f.dst / m_k, id});
-            valid = true;
-          }
-        }
-        m_top->inj_valid_i[t] = valid;
+        const bool valid = !queue[t].empty() && !drained && credit_mask[t] != 0;
         if (valid) {
+          const std::uint32_t from_next = credit_mask[t] & (all_colors << next_color[t]);
+          const int c = lowest_bit(from_next != 0 ? from_next : credit_mask[t]);
+          int& credit = credits[static_cast<std::size_t>(t) * colors + c];
+          if (--credit == 0) credit_mask[t] &= ~(1u << c);
+          const std::uint32_t id = queue[t].front();
+          queue[t].pop_front();
+          next_color[t] = c + 1 == colors ? 0 : c + 1;
+          const Flit& f = flits[id];
+          m_top->inj_wavelet_i[t] = sw::pack_wavelet({c, f.dst % m_k, f.dst / m_k, id});
           last_move = cycle;
           ++in_mesh;
         }
+        m_top->inj_valid_i[t] = valid;
         // The sink returns at most one credit per color per cycle.
         std::uint32_t pulses = 0;
-        for (int c = 0; c < colors; ++c) {
-          int& h = held[static_cast<std::size_t>(t) * colors + c];
-          if (h > 0 && !(o.eject_stall > 0 && rng.chance(o.eject_stall))) {
-            --h;
-            pulses |= 1u << c;
-          }
+        for (std::uint32_t m = held_mask[t]; m != 0; m &= m - 1) {
+          const int c = lowest_bit(m);
+          if (o.eject_stall > 0 && rng.chance(o.eject_stall)) continue;
+          pulses |= 1u << c;
+          if (--held[static_cast<std::size_t>(t) * colors + c] == 0) held_mask[t] &= ~(1u << c);
         }
         m_top->ej_credit_i[t] = pulses;
       }
@@ -121,16 +120,16 @@ class VerilatedNocDut final : public ref::NocDut {
       m_top->eval();
       m_trace->dump(cycle, false);
       for (int t = 0; t < n; ++t) {
-        const std::uint32_t back = m_top->inj_credit_o[t];
-        if (back) {
-          for (int c = 0; c < colors; ++c) credits[static_cast<std::size_t>(t) * colors + c] += (back >> c) & 1;
-        }
+        const std::uint32_t back = m_top->inj_credit_o[t] & all_colors;
+        for (std::uint32_t m = back; m != 0; m &= m - 1) ++credits[static_cast<std::size_t>(t) * colors + lowest_bit(m)];
+        credit_mask[t] |= back;
         if (!m_top->ej_valid_o[t]) continue;
         last_move = cycle;
         const sw::FabricWavelet w = sw::unpack_wavelet(m_top->ej_wavelet_o[t]);
         const std::uint32_t id = w.data;
         const int c = w.color;
         ++held[static_cast<std::size_t>(t) * colors + c];
+        held_mask[t] |= 1u << c;
         ++r.delivered;
         window_delivered += in_window;
         const Flit& f = flits[id];
@@ -173,6 +172,8 @@ class VerilatedNocDut final : public ref::NocDut {
   }
 
  private:
+  static int lowest_bit(std::uint32_t m) { return __builtin_ctz(m); }
+
   // Names the oldest wavelet still in flight (its tile, the port it waits at, its color) and the
   // ramps that hold queued wavelets without credits or ejected ones without returning credits.
   template <class Flits>
