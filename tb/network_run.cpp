@@ -35,7 +35,7 @@ class LayerRunner {
     }
     r.macs = layer.macs();
     // The layer's weights N:M sparse on the N:M sparse array, or everything dense.
-    m_layer_nm = sw::has_weights(layer) ? m_options.nm : sw::NmMode{};
+    m_layer_nm = layer_nm_mode(layer, m_options);
     ArraySession& rtl = m_layer_nm.sparse() ? m_nm.rtl : m_dense.rtl;
     ArraySession& model = m_layer_nm.sparse() ? m_nm.model : m_dense.model;
     const sw::GemmPlan plan(layer.gemm, rtl.options().array, m_options.dataflow, m_layer_nm);
@@ -125,6 +125,21 @@ class LayerRunner {
 };
 
 }  // namespace
+
+sw::NmMode layer_nm_mode(const sw::Layer& layer, const ArrayNetworkOptions& options) {
+  if (!sw::has_weights(layer)) return {};
+  if (layer.sparsity) return array_nm_mode(layer.sparsity->n, layer.sparsity->m, options.dataflow).mode;
+  return options.nm;
+}
+
+int network_nm_group(const sw::Network& net, const ArrayNetworkOptions& options) {
+  for (const sw::Layer& l : net.layers) {
+    if (!l.mapped()) continue;
+    const sw::NmMode mode = layer_nm_mode(l, options);
+    if (mode.sparse()) return mode.m;
+  }
+  return 0;
+}
 
 void check_network_on_array(const sw::Network& net, const SystemOptions& options) {
   for (const sw::Layer& l : net.layers) {

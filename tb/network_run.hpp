@@ -41,7 +41,8 @@ struct ArrayNetworkOptions {
   // The array's N:M sparse mode for the layers with weights (sw::has_weights; tb::array_nm_mode
   // of the weights' pruning, which must leave them so structured), on sessions of the N:M sparse
   // array (SystemOptions::dut.nm_group); the other layers, and every layer without it, run dense
-  // (an N:M sparse array runs dense weights as n = M, in the same cycles).
+  // (an N:M sparse array runs dense weights as n = M, in the same cycles). A layer whose source
+  // declares its weights N:M sparse (sw::Layer::sparsity) takes its own mode: layer_nm_mode.
   sw::NmMode nm;
   sw::RunPolicy policy;
   std::uint64_t seed = 1;
@@ -51,6 +52,14 @@ struct ArrayNetworkOptions {
   // Called before each layer (index, layer count, name), e.g. for a progress line.
   std::function<void(std::size_t, std::size_t, const std::string&)> progress;
 };
+
+// The array's mode for `layer`: dense without weights; for weights the source declares N:M sparse
+// (a topology's Sparsity column; nm pruning sets it too) tb::array_nm_mode of that pattern in
+// options.dataflow (dense in OS, or when it does not fit the array's groups); else options.nm.
+sw::NmMode layer_nm_mode(const sw::Layer& layer, const ArrayNetworkOptions& options);
+// The N:M sparse array's group when some mapped layer runs on it (layer_nm_mode), else 0: whether
+// the network needs run_array_pairs.
+int network_nm_group(const sw::Network& net, const ArrayNetworkOptions& options);
 
 // Fails (InputError naming the layer) before anything runs when a mapped layer of `net` cannot
 // run on an array system of `options`: a GEMM's operands do not fit its memory, or need more
@@ -65,8 +74,8 @@ double network_operand_bytes(const sw::Network& net);
 // Layer i's operands are sw::layer_operands(layer, g, seed + i).
 std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
                                                 ArraySession& rtl, ArraySession& model);
-// The same with the layers that options.nm makes N:M sparse on `nm` (sessions of the N:M sparse
-// array) and the others on `dense` (of the dense array): run_array_pairs gives both.
+// The same with the layers that layer_nm_mode makes N:M sparse on `nm` (sessions of the N:M
+// sparse array) and the others on `dense` (of the dense array): run_array_pairs gives both.
 std::vector<ArrayLayerRun> run_network_on_array(const sw::Network& net, const ArrayNetworkOptions& options,
                                                 EnginePair dense, EnginePair nm);
 

@@ -434,6 +434,44 @@ TEST_CASE("cli: --prune and --mask on gemm and run prune exactly what they say, 
   CHECK(jn["golden"] == "pass");
 }
 
+TEST_CASE("cli: a topology's N:M Sparsity column runs those layers on the N:M sparse array, RTL and model", "[system]") {
+  wb::test::need_array(8, 8);
+  wb::test::need_nm_array(8, 8);
+  // Four layers of 16x32x8 (the columns are M, N, K) on 8x8 WS with 1000 B/cycle: the cycles of
+  // the --prune nm case above, 8 + 16F + 17 + 11 for F folds: dense 4 folds (100), 2:4 2 (68),
+  // 1:4 1 (52); a Sparsity of 1 is dense.
+  {
+    std::ofstream f(tmp("nm.csv"));
+    f << "Layer, M, N, K, Sparsity,\nfc1, 16, 8, 32, 2:4,\nfc2, 16, 8, 32, 1,\nfc3, 16, 8, 32, 1:4,\nfc4, 16, 8, 32, 2:4,\n";
+  }
+  const std::string run = "run --topology " + tmp("nm.csv") + " --rows 8 --cols 8 --mem-bw 1000 --json " + tmp("nm.json");
+  for (const char* engine : {"rtl", "model"}) {
+    const Outcome o = waferbench(run + " --engine " + engine);
+    INFO(engine << ": " << o.err);
+    REQUIRE(o.code == 0);
+    const auto j = nlohmann::json::parse(slurp(tmp("nm.json")));
+    CHECK(j["golden"] == "pass");
+    const std::vector<int> folds{2, 4, 1, 2};
+    const std::vector<std::uint64_t> cycles{68, 100, 52, 68};
+    for (std::size_t i = 0; i < 4; ++i) {
+      INFO("layer " << i);
+      CHECK(j.at("layers").at(i).at("array").at("folds") == folds[i]);
+      CHECK(j.at("layers").at(i).at("array").at("cycles") == cycles[i]);
+    }
+    CHECK(o.out.find("weights N:M sparse as the source declares (its Sparsity column): 2:4 (fc1, fc4) ran on the N:M "
+                     "sparse array as 2:4; 1:4 (fc3) ran on the N:M sparse array as 1:4") != std::string::npos);
+  }
+  // Output-stationary: the N:M sparse array is WS, so every layer runs dense, and the output says so.
+  const Outcome o = waferbench(run + " --dataflow os");
+  INFO(o.err);
+  REQUIRE(o.code == 0);
+  const auto j = nlohmann::json::parse(slurp(tmp("nm.json")));
+  for (std::size_t i = 1; i < 4; ++i) {
+    CHECK(j.at("layers").at(i).at("array").at("cycles") == j.at("layers").at(0).at("array").at("cycles"));
+  }
+  CHECK(o.out.find("2:4 (fc1, fc4) ran dense: the N:M sparse array is weight-stationary (ws)") != std::string::npos);
+}
+
 TEST_CASE("cli: --prune nm:N:M runs gemm, run and sparsity on the N:M sparse array, RTL and model, cycles hand-computed", "[system]") {
   wb::test::need_array(16, 16);
   wb::test::need_nm_array(16, 16);

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "sw/onnx_import.hpp"
 #include "sw/report.hpp"
 #include "sw/topology_csv.hpp"
+#include "tb/array_jobs.hpp"
 #include "tb/fabric_network_run.hpp"
 #include "tb/layer_records.hpp"
 #include "tb/network_run.hpp"
@@ -21,6 +23,34 @@ namespace po = boost::program_options;
 
 namespace wb::cli {
 namespace {
+
+// Where the layers whose source declares N:M sparse weights (a topology's Sparsity column) ran
+// on the array, one clause per pattern and outcome; "" when there are none.
+std::string declared_sparsity_note(const sw::Network& net, sw::Dataflow dataflow) {
+  struct Group {
+    std::string pattern, outcome;
+    std::vector<std::string> layers;
+  };
+  std::vector<Group> groups;
+  for (const sw::Layer& l : net.layers) {
+    if (!l.mapped() || !l.sparsity || !sw::has_weights(l)) continue;
+    const tb::ArrayNmChoice c = tb::array_nm_mode(l.sparsity->n, l.sparsity->m, dataflow);
+    const std::string pattern = std::to_string(l.sparsity->n) + ":" + std::to_string(l.sparsity->m);
+    const std::string outcome = c.mode.sparse() ? "ran on the N:M sparse array as " + c.note : "ran " + c.note;
+    auto g = std::find_if(groups.begin(), groups.end(),
+                          [&](const Group& e) { return e.pattern == pattern && e.outcome == outcome; });
+    if (g == groups.end()) g = groups.insert(groups.end(), Group{pattern, outcome, {}});
+    g->layers.push_back(l.name);
+  }
+  std::string text;
+  for (const Group& g : groups) {
+    std::string list;
+    for (std::size_t i = 0; i < g.layers.size() && i < 4; ++i) list += (i ? ", " : "") + g.layers[i];
+    if (g.layers.size() > 4) list += " and " + std::to_string(g.layers.size() - 4) + " more";
+    text += (text.empty() ? "" : "; ") + g.pattern + " (" + list + ") " + g.outcome;
+  }
+  return text.empty() ? "" : "weights N:M sparse as the source declares (its Sparsity column): " + text;
+}
 
 // The MLP of --network mlp:...: its GEMMs at --batch rows, with the ReLU between them listed.
 sw::Network mlp_network(const std::string& text, int batch) {
@@ -218,8 +248,8 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
     o.seed = sys.seed;
     o.policy = policy;
     o.progress = report;
-    if (nm.sparse()) {
-      seconds += tb::run_array_pairs(options, nm.m, [&](tb::EnginePair dense, tb::EnginePair sparse) {
+    if (const int group = tb::network_nm_group(net, o); group > 0) {
+      seconds += tb::run_array_pairs(options, group, [&](tb::EnginePair dense, tb::EnginePair sparse) {
         arr = tb::run_network_on_array(net, o, dense, sparse);
       });
     } else {
@@ -310,6 +340,10 @@ int run_network_command(const NetworkArgs& args, const SystemArgs& sys, const Fa
                                       " (the other layers on the dense array)"
                                 : "; the array gains nothing from unstructured zeros: the dense array computes every zero")
               << "\n";
+  }
+  if (on_array && !sparsity.any()) {
+    const std::string note = declared_sparsity_note(net, sw::parse_dataflow(sys.dataflow));
+    if (!note.empty()) std::cout << note << "\n";
   }
   const int sampled = ta.sampled + tf.sampled;
   if (sampled > 0) {
