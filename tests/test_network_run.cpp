@@ -116,8 +116,11 @@ TEST_CASE("network on the array: --engine model runs every layer on the model al
 }
 
 TEST_CASE("network on the N:M sparse array: 2:4 layers in about half the dense cycles, RTL = model", "[cosim]") {
-  // The small network's conv and fc with 2:4 weights (as a topology's sparsity column gives).
-  sw::Network net = test::small_network(7);
+  // The small network's conv and fc with 2:4 weights (as a topology's sparsity column gives):
+  // each such layer runs in its own mode, 2:4 (tb::layer_nm_mode), and the network without the
+  // declaration runs dense (n = 4 on the sparse array).
+  const sw::Network plain = test::small_network(7);
+  sw::Network net = plain;
   for (auto& layer : net.layers) {
     if (layer.mapped()) layer.sparsity = sw::NmSparsity{2, 4};
   }
@@ -125,9 +128,13 @@ TEST_CASE("network on the N:M sparse array: 2:4 layers in about half the dense c
   system.dut.nm_group = 4;
   std::vector<tb::ArrayLayerRun> dense, sparse, sampled;
   tb::ArrayNetworkOptions options;
+  CHECK(tb::network_nm_group(plain, options) == 0);
+  CHECK(tb::network_nm_group(net, options) == 4);
+  options.dataflow = sw::Dataflow::kOutputStationary;
+  CHECK(tb::network_nm_group(net, options) == 0);  // the N:M sparse array is WS: dense in OS
+  options.dataflow = sw::Dataflow::kWeightStationary;
   tb::run_array_pair(system, [&](tb::ArraySession& rtl, tb::ArraySession& model) {
-    dense = tb::run_network_on_array(net, options, rtl, model);  // n = 4 on the sparse array
-    options.nm = {2, 4};
+    dense = tb::run_network_on_array(plain, options, rtl, model);
     sparse = tb::run_network_on_array(net, options, rtl, model);
     options.policy.rtl_budget_seconds = 1e-9;
     options.policy.sample_tiles = 3;
